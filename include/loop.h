@@ -1,0 +1,58 @@
+/* The one event loop (epoll). Every source is a file descriptor; timers are
+ * timerfds; "prepare" hooks run before each sleep (Wayland needs a flush and
+ * prepare_read there); deferred calls run once, at the start of the next
+ * turn, so code never re-enters itself from inside a callback.
+ *
+ * Removing a source from inside any callback is safe: it is freed only once
+ * the turn that may still hold its pointer is over. */
+#ifndef VDISPLD_LOOP_H
+#define VDISPLD_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+struct loop;
+struct loop_source;
+
+typedef void (*loop_fd_cb)(void *data, int fd, uint32_t events);
+typedef void (*loop_cb)(void *data);
+
+struct loop *loop_create(void);
+/* Frees every source still registered (without closing their fds). */
+void loop_destroy(struct loop *loop);
+
+/* events: EPOLLIN / EPOLLOUT ...; the fd stays owned by the caller. */
+struct loop_source *loop_add_fd(struct loop *loop, int fd, uint32_t events,
+				loop_fd_cb cb, void *data);
+int loop_fd_update(struct loop_source *src, uint32_t events);
+
+/* A timerfd-backed timer, created disarmed. */
+struct loop_source *loop_add_timer(struct loop *loop, loop_cb cb, void *data);
+/* first_ns == 0 disarms; interval_ns == 0 means one-shot. Relative times. */
+int loop_timer_arm(struct loop_source *timer, uint64_t first_ns,
+		   uint64_t interval_ns);
+
+/* Runs cb before every sleep, in registration order. */
+struct loop_source *loop_add_prepare(struct loop *loop, loop_cb cb,
+				     void *data);
+
+/* Runs cb once, at the start of the next turn; the source then frees
+ * itself. Removing it before it ran cancels it. */
+struct loop_source *loop_defer(struct loop *loop, loop_cb cb, void *data);
+
+/* Unregisters and frees (deferred) any kind of source. NULL is a no-op. */
+void loop_remove(struct loop_source *src);
+
+/* One turn: deferred calls, prepare hooks, wait up to timeout_ms (-1 for
+ * ever, 0 to poll), dispatch. Returns the number of fd events, or -errno. */
+int loop_dispatch(struct loop *loop, int timeout_ms);
+/* Turns until loop_quit(); returns the code given to loop_quit. */
+int loop_run(struct loop *loop);
+void loop_quit(struct loop *loop, int code);
+bool loop_running(struct loop *loop);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t loop_now_ns(void);
+
+#endif

@@ -1,0 +1,120 @@
+/* The presenter: what displ/ needs from a display server, and nothing of
+ * Wayland. wl/ implements it on a Wayland compositor; tests and a future
+ * DRM/KMS backend can implement it too.
+ *
+ * Model: a pres_fb is a guest framebuffer (pixels the guest draws into,
+ * shared by all connectors of a device). A pres_conn is one guest
+ * connector: one surface. show() puts an fb on a connector; the presenter
+ * calls flip_done exactly once per show(), in order, when that frame was
+ * really shown (or, when the surface is not being shown at all, on a
+ * refresh-rate timer) so the guest never waits on its time-out. */
+#ifndef VDISPLD_PRESENTER_H
+#define VDISPLD_PRESENTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct presenter;
+struct pres_conn;
+struct pres_fb;
+
+struct pres_fb_desc {
+	uint32_t width, height;
+	uint32_t stride;   /* bytes per line, as the guest lays it out */
+	uint32_t fourcc;   /* DRM fourcc, as displif carries it */
+	const void *pixels; /* first pixel (data_ofs applied); NULL if none */
+	size_t size;	   /* bytes readable at pixels */
+	int dmabuf_fd;	   /* -1 if the buffer has no dma-buf (copy path) */
+	uint32_t dmabuf_offset;
+	uint64_t cookie;   /* the guest's fb cookie, for logs */
+};
+
+struct pres_conn_info {
+	uint32_t domid;
+	uint32_t devid;
+	uint32_t index;	      /* connector index within the device */
+	const char *dom_name; /* guest domain name */
+	const char *unique_id;
+	uint32_t width, height; /* the connector's resolution */
+};
+
+struct pres_conn_listener {
+	/* One call per presenter_conn_show(), in order. */
+	void (*flip_done)(void *data, struct pres_fb *fb);
+};
+
+/* Per-connector counters (zero copy vs copy), read by status lines. */
+struct pres_conn_stats {
+	uint64_t frames;
+	uint64_t bytes_copied;
+	uint64_t zero_copy_frames;
+	uint64_t fallbacks;
+};
+
+struct presenter_impl {
+	const char *name;
+	struct pres_fb *(*fb_create)(struct presenter *p,
+				     const struct pres_fb_desc *desc);
+	void (*fb_destroy)(struct presenter *p, struct pres_fb *fb);
+	struct pres_conn *(*conn_create)(struct presenter *p,
+					 const struct pres_conn_info *info,
+					 const struct pres_conn_listener *l,
+					 void *data);
+	void (*conn_destroy)(struct presenter *p, struct pres_conn *c);
+	/* fb == NULL disables (unmaps) the connector. x/y: the region's
+	 * offset inside fb; the region has the connector's resolution. */
+	int (*conn_set_config)(struct presenter *p, struct pres_conn *c,
+			       struct pres_fb *fb, uint32_t x, uint32_t y);
+	int (*conn_show)(struct presenter *p, struct pres_conn *c,
+			 struct pres_fb *fb);
+	void (*conn_stats)(struct presenter *p, struct pres_conn *c,
+			   struct pres_conn_stats *out);
+	void (*destroy)(struct presenter *p);
+};
+
+/* Every implementation embeds this first. */
+struct presenter {
+	const struct presenter_impl *impl;
+};
+
+static inline struct pres_fb *presenter_fb_create(struct presenter *p,
+						  const struct pres_fb_desc *d)
+{
+	return p->impl->fb_create(p, d);
+}
+static inline void presenter_fb_destroy(struct presenter *p,
+					struct pres_fb *fb)
+{
+	p->impl->fb_destroy(p, fb);
+}
+static inline struct pres_conn *
+presenter_conn_create(struct presenter *p, const struct pres_conn_info *info,
+		      const struct pres_conn_listener *l, void *data)
+{
+	return p->impl->conn_create(p, info, l, data);
+}
+static inline void presenter_conn_destroy(struct presenter *p,
+					  struct pres_conn *c)
+{
+	p->impl->conn_destroy(p, c);
+}
+static inline int presenter_conn_set_config(struct presenter *p,
+					    struct pres_conn *c,
+					    struct pres_fb *fb, uint32_t x,
+					    uint32_t y)
+{
+	return p->impl->conn_set_config(p, c, fb, x, y);
+}
+static inline int presenter_conn_show(struct presenter *p, struct pres_conn *c,
+				      struct pres_fb *fb)
+{
+	return p->impl->conn_show(p, c, fb);
+}
+static inline void presenter_destroy(struct presenter *p)
+{
+	if (p)
+		p->impl->destroy(p);
+}
+
+#endif

@@ -1,0 +1,47 @@
+/* XenStore access for vdispld: the only door to libxenstore.
+ * Watches are dispatched from the loop; every callback gets the path that
+ * changed. Paths are absolute unless noted. */
+#ifndef VDISPLD_XEN_STORE_H
+#define VDISPLD_XEN_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+struct xstore;
+struct xstore_watch;
+
+typedef void (*xstore_watch_cb)(void *data, const char *path);
+
+/* Connects (XENSTORED_PATH honoured by libxenstore) and registers the
+ * store's fd on the loop. NULL with errno set on failure. */
+struct xstore *xstore_open(struct loop *loop);
+void xstore_close(struct xstore *xs);
+
+/* The domid we run in, read from the store ("domid" relative to our own
+ * domain path), not assumed to be 0. -1 if unreadable. */
+int xstore_own_domid(struct xstore *xs);
+
+/* malloc'ed value, NULL (errno set) if absent. */
+char *xstore_read(struct xstore *xs, const char *path);
+/* Reads "dir/node". */
+char *xstore_read_at(struct xstore *xs, const char *dir, const char *node);
+/* Strict unsigned parse of "dir/node" within [min, max]; -errno on absent,
+ * garbage or out-of-range. */
+int xstore_read_uint(struct xstore *xs, const char *dir, const char *node,
+		     uint64_t min, uint64_t max, uint64_t *out);
+int xstore_write(struct xstore *xs, const char *path, const char *value);
+int xstore_write_at(struct xstore *xs, const char *dir, const char *node,
+		    const char *value);
+int xstore_rm(struct xstore *xs, const char *path);
+/* malloc'ed array of malloc'ed names (one free() frees all, as libxenstore
+ * returns it); NULL if absent. */
+char **xstore_directory(struct xstore *xs, const char *path, unsigned *num);
+
+/* Registers a watch; fires once at registration and on every change under
+ * path. Removing a watch from inside its own callback is safe. */
+struct xstore_watch *xstore_watch(struct xstore *xs, const char *path,
+				  xstore_watch_cb cb, void *data);
+void xstore_unwatch(struct xstore_watch *w);
+
+#endif

@@ -1,0 +1,78 @@
+/* Simulated hypervisor memory, grant tables and event channels.
+ *
+ * Each domain's memory is one memfd. Guests grant pages to other domains;
+ * the drop-in libxengnttab/libxenevtchn (tests/xensim/lib) used by vdispld
+ * reach this over a Unix socket (they act as domain $XENSIM_DOMID, default
+ * 0) to map grants (checked: ref exists, granted to the mapper, read-only
+ * respected), export them as dma-buf (the memfd), share pages back to a
+ * guest (gntshr), and bind/notify event channels. Every mapping, share and
+ * binding is tracked so tests can assert nothing is leaked.
+ *
+ * Guest callbacks run from the loop, never from inside a gsim_* call. */
+#ifndef XENSIM_GSIM_H
+#define XENSIM_GSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GSIM_PAGE_SIZE 4096u
+
+struct loop;
+struct gsim;
+struct gsim_domain;
+
+struct gsim *gsim_create(struct loop *loop, const char *socket_path);
+void gsim_destroy(struct gsim *g);
+
+/* A domain with mem_pages pages of memory (sparse memfd). Domain 0 exists
+ * from gsim_create() on (backend-shared pages live there). */
+struct gsim_domain *gsim_domain_create(struct gsim *g, uint32_t domid,
+				       uint32_t mem_pages);
+struct gsim_domain *gsim_domain_get(struct gsim *g, uint32_t domid);
+/* The domain dies: its grants are revoked for new maps, its ports close
+ * (peers see no more notifications), its memory stays alive until every
+ * mapping of it is gone (as Xen keeps a zombie domain). */
+void gsim_domain_destroy(struct gsim_domain *d);
+uint32_t gsim_domain_id(const struct gsim_domain *d);
+
+/* Page allocator inside a domain's memory (contiguous runs). pfn or -errno. */
+int64_t gsim_alloc_pages(struct gsim_domain *d, uint32_t count);
+void gsim_free_pages(struct gsim_domain *d, uint32_t pfn, uint32_t count);
+/* Pointer to a page of the domain's memory, as seen inside xensim. */
+void *gsim_page(struct gsim_domain *d, uint32_t pfn);
+
+/* Grant table of d (the granting domain). Returns gref (> 0) or -errno. */
+int64_t gsim_grant(struct gsim_domain *d, uint32_t to_domid, uint32_t pfn,
+		   bool readonly);
+/* -EBUSY while mapped (as gnttab_end_foreign_access would fail). */
+int gsim_ungrant(struct gsim_domain *d, uint32_t gref);
+/* Grants some other domain made to d (e.g. vdispld's gntshr pages): the
+ * pointer to that page, or NULL + errno (ENOENT, EACCES). */
+void *gsim_map_foreign(struct gsim_domain *d, uint32_t from_domid,
+		       uint32_t gref, bool writable);
+
+/* Event channels of d. cb runs from the loop when the peer notifies. */
+typedef void (*gsim_evtchn_cb)(void *data);
+/* An unbound port that remote_domid may bind to. port or -errno. */
+int64_t gsim_evtchn_alloc_unbound(struct gsim_domain *d, uint32_t remote_domid,
+				  gsim_evtchn_cb cb, void *data);
+int gsim_evtchn_notify(struct gsim_domain *d, uint32_t port);
+int gsim_evtchn_close(struct gsim_domain *d, uint32_t port);
+/* True once a peer has bound the port. */
+bool gsim_evtchn_is_bound(struct gsim_domain *d, uint32_t port);
+
+struct gsim_stats {
+	unsigned clients;	  /* drop-in library handles connected */
+	unsigned mapped_pages;	  /* guest pages mapped by any client */
+	unsigned shared_pages;	  /* client pages granted to guests */
+	unsigned bound_ports;	  /* interdomain bindings held by clients */
+	unsigned dmabufs;	  /* exported/imported dma-bufs alive */
+	unsigned notifications_in;  /* client -> guest, cumulative */
+	unsigned notifications_out; /* guest -> client, cumulative */
+};
+/* Totals across all clients for pages/ports involving domid (all domains
+ * when domid == UINT32_MAX). */
+void gsim_get_stats(struct gsim *g, uint32_t domid, struct gsim_stats *out);
+
+#endif

@@ -1,0 +1,54 @@
+/* The Wayland presenter: shows each guest connector as its own Wayland
+ * surface (an xdg_toplevel, or an ivi_surface under Weston's ivi-shell),
+ * copying guest pixels into wl_shm buffers, and answers every show() with
+ * one flip_done when the compositor says the frame was shown (or from a
+ * 60 Hz timer when it never will: hidden surface, compositor gone). */
+#ifndef VDISPLD_WL_PRESENTER_H
+#define VDISPLD_WL_PRESENTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "presenter.h"
+
+struct loop;
+
+/* What a connector's surface looks like to the compositor. Any field left
+ * NULL / 0 takes the default. */
+struct wl_presenter_conn_opts {
+	const char *app_id;	     /* default "vdispl-<domid>-<devid>-<index>" */
+	const char *title;	     /* default "<dom_name> <unique_id>" */
+	const char *fullscreen_output; /* output name (xdg-output), or NULL */
+	uint32_t ivi_id;	     /* !=0: ivi_surface with this id, when the
+				      * compositor offers ivi_application */
+};
+
+/* Fills *opts for one connector; strings must stay valid until
+ * conn_create returns (they are copied). */
+typedef void (*wl_presenter_lookup_fn)(void *data,
+				       const struct pres_conn_info *info,
+				       struct wl_presenter_conn_opts *opts);
+
+struct wl_presenter_config {
+	const char *display; /* NULL: $WAYLAND_DISPLAY */
+	wl_presenter_lookup_fn lookup; /* NULL: defaults for everyone */
+	void *lookup_data;
+	/* Flip fallback: complete a show this long after its commit when no
+	 * frame callback came (hidden surface). 0: 33 ms (two 60 Hz frames).*/
+	uint32_t fallback_ms;
+};
+
+/* Connects to the compositor and hooks the display fd into loop. Returns
+ * NULL (errno set, reason logged) when no compositor can be reached. */
+struct presenter *wl_presenter_create(struct loop *loop,
+				      const struct wl_presenter_config *cfg);
+
+/* True while the Wayland connection is alive. */
+bool wl_presenter_connected(struct presenter *p);
+
+/* Whether the compositor offered wp_presentation / zwp_linux_dmabuf_v1, and
+ * how many dma-buf (format, modifier) pairs it listed. For logs and tests. */
+bool wl_presenter_has_presentation(struct presenter *p);
+size_t wl_presenter_dmabuf_format_count(struct presenter *p);
+
+#endif

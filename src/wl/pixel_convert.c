@@ -1,0 +1,187 @@
+/* Pixel conversion for the wl_shm copy path. Every source format is read
+ * byte by byte as the little-endian layout DRM defines, so unaligned guest
+ * strides and big-endian hosts need no special case. */
+#include "pixel_convert.h"
+
+#include <drm_fourcc.h>
+#include <string.h>
+#include <wayland-client-protocol.h>
+
+static inline uint32_t xrgb(uint32_t r, uint32_t g, uint32_t b)
+{
+	return 0xff000000u | r << 16 | g << 8 | b;
+}
+
+static inline uint32_t le16(const uint8_t *p) { return p[0] | (uint32_t)p[1] << 8; }
+
+static inline uint32_t le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* Widens an n-bit channel to 8 bits by repeating its top bits, so full
+ * scale stays full scale (0x1f -> 0xff). */
+static inline uint32_t widen5(uint32_t v) { return v << 3 | v >> 2; }
+static inline uint32_t widen6(uint32_t v) { return v << 2 | v >> 4; }
+static inline uint32_t widen4(uint32_t v) { return v << 4 | v; }
+
+static void row_xrgb8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+			 uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 4;
+	for (uint32_t i = 0; i < w; i++, p += 4)
+		dst[i] = 0xff000000u | (le32(p) & 0xffffffu);
+}
+
+static void row_xbgr8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+			 uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 4;
+	for (uint32_t i = 0; i < w; i++, p += 4)
+		dst[i] = xrgb(p[0], p[1], p[2]); /* bytes R, G, B, x */
+}
+
+static void row_rgb565(uint32_t *dst, const uint8_t *line, uint32_t x0,
+		       uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 2;
+	for (uint32_t i = 0; i < w; i++, p += 2) {
+		uint32_t v = le16(p);
+		dst[i] = xrgb(widen5(v >> 11), widen6((v >> 5) & 0x3f),
+			      widen5(v & 0x1f));
+	}
+}
+
+static void row_xrgb1555(uint32_t *dst, const uint8_t *line, uint32_t x0,
+			 uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 2;
+	for (uint32_t i = 0; i < w; i++, p += 2) {
+		uint32_t v = le16(p);
+		dst[i] = xrgb(widen5((v >> 10) & 0x1f), widen5((v >> 5) & 0x1f),
+			      widen5(v & 0x1f));
+	}
+}
+
+static void row_xrgb4444(uint32_t *dst, const uint8_t *line, uint32_t x0,
+			 uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 2;
+	for (uint32_t i = 0; i < w; i++, p += 2) {
+		uint32_t v = le16(p);
+		dst[i] = xrgb(widen4((v >> 8) & 0xf), widen4((v >> 4) & 0xf),
+			      widen4(v & 0xf));
+	}
+}
+
+static void row_rgb888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+		       uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 3;
+	for (uint32_t i = 0; i < w; i++, p += 3)
+		dst[i] = xrgb(p[2], p[1], p[0]); /* bytes B, G, R */
+}
+
+static void row_bgr888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+		       uint32_t w)
+{
+	const uint8_t *p = line + (size_t)x0 * 3;
+	for (uint32_t i = 0; i < w; i++, p += 3)
+		dst[i] = xrgb(p[0], p[1], p[2]); /* bytes R, G, B */
+}
+
+static inline uint32_t clamp8(int v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v;
+}
+
+/* BT.601 limited range, what video sources and DRM default to. */
+static uint32_t yuv_to_xrgb(int y, int u, int v)
+{
+	int c = 298 * (y - 16) + 128, d = u - 128, e = v - 128;
+	return xrgb(clamp8((c + 409 * e) >> 8),
+		    clamp8((c - 100 * d - 208 * e) >> 8),
+		    clamp8((c + 516 * d) >> 8));
+}
+
+static void row_yuyv(uint32_t *dst, const uint8_t *line, uint32_t x0,
+		     uint32_t w)
+{
+	for (uint32_t i = 0; i < w; i++) {
+		uint32_t x = x0 + i;
+		const uint8_t *m = line + (size_t)(x & ~1u) * 2; /* Y0 U Y1 V */
+		dst[i] = yuv_to_xrgb(m[(x & 1) ? 2 : 0], m[1], m[3]);
+	}
+}
+
+static const struct pixconv_format formats[] = {
+	{DRM_FORMAT_XRGB8888, 4, true, row_xrgb8888},
+	{DRM_FORMAT_ARGB8888, 4, true, row_xrgb8888},
+	{DRM_FORMAT_XBGR8888, 4, true, row_xbgr8888},
+	{DRM_FORMAT_ABGR8888, 4, true, row_xbgr8888},
+	{DRM_FORMAT_RGB565, 2, true, row_rgb565},
+	{DRM_FORMAT_XRGB1555, 2, true, row_xrgb1555},
+	{DRM_FORMAT_ARGB1555, 2, true, row_xrgb1555},
+	{DRM_FORMAT_XRGB4444, 2, true, row_xrgb4444},
+	{DRM_FORMAT_ARGB4444, 2, true, row_xrgb4444},
+	{DRM_FORMAT_RGB888, 3, true, row_rgb888},
+	{DRM_FORMAT_BGR888, 3, true, row_bgr888},
+	/* Chroma is shared by pixel pairs: never handed over as is, so an odd
+	 * region offset can't split a macro-pixel for the compositor. */
+	{DRM_FORMAT_YUYV, 2, false, row_yuyv},
+};
+
+const struct pixconv_format *pixconv_lookup(uint32_t fourcc)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].fourcc == fourcc)
+			return &formats[i];
+	return NULL;
+}
+
+uint32_t pixconv_drm_to_wl_shm(uint32_t fourcc)
+{
+	if (fourcc == DRM_FORMAT_ARGB8888)
+		return WL_SHM_FORMAT_ARGB8888;
+	if (fourcc == DRM_FORMAT_XRGB8888)
+		return WL_SHM_FORMAT_XRGB8888;
+	return fourcc;
+}
+
+uint32_t pixconv_wl_shm_to_drm(uint32_t shm_format)
+{
+	if (shm_format == WL_SHM_FORMAT_ARGB8888)
+		return DRM_FORMAT_ARGB8888;
+	if (shm_format == WL_SHM_FORMAT_XRGB8888)
+		return DRM_FORMAT_XRGB8888;
+	return shm_format;
+}
+
+size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
+			  uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	if (w == 0 || h == 0)
+		return 0;
+	uint64_t end_x = (uint64_t)x + w;
+	if (f->fourcc == DRM_FORMAT_YUYV)
+		end_x = (end_x + 1) & ~(uint64_t)1; /* whole macro-pixel */
+	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bpp);
+}
+
+size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
+			   const uint8_t *src, uint32_t src_stride, uint32_t x,
+			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
+			   uint32_t dst_stride)
+{
+	size_t out_bpp = native ? f->bpp : 4;
+	for (uint32_t row = 0; row < h; row++) {
+		const uint8_t *line = src + (size_t)(y + row) * src_stride;
+		uint8_t *out = dst + (size_t)row * dst_stride;
+		if (native)
+			memcpy(out, line + (size_t)x * f->bpp, (size_t)w * f->bpp);
+		else
+			f->to_xrgb((uint32_t *)(void *)out, line, x, w);
+	}
+	return (size_t)w * h * out_bpp;
+}

@@ -1,0 +1,150 @@
+/* Private to src/wl/: the Wayland presenter's objects. */
+#ifndef VDISPLD_WL_INTERNAL_H
+#define VDISPLD_WL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wayland-client.h>
+
+#include "presenter.h"
+#include "wl_presenter.h"
+
+struct loop_source;
+struct pixconv_format;
+
+#define WL_PRES_MAX_OUTPUTS 16
+#define WL_PRES_MAX_SHM_FORMATS 128
+#define WL_PRES_POOL_BUFFERS 3
+/* One 60 Hz refresh, for flips when there is no compositor to pace us. */
+#define WL_PRES_REFRESH_NS 16666667ull
+
+struct pres_fb {
+	struct pres_fb_desc desc;
+	const struct pixconv_format *fmt;
+};
+
+struct wl_pres_output {
+	uint32_t global_name; /* 0: slot free */
+	struct wl_output *output;
+	struct zxdg_output_v1 *xdg_output;
+	char name[64];
+};
+
+struct wl_pres_dmabuf_format {
+	uint32_t format;
+	uint64_t modifier;
+};
+
+struct wl_pres {
+	struct presenter base;
+	struct loop *loop;
+	struct wl_presenter_config cfg;
+	uint64_t fallback_ns;
+
+	struct wl_display *display;
+	struct loop_source *fd_src, *prepare_src;
+	bool reading;	 /* holds a wl_display_prepare_read intent */
+	bool want_write; /* flush hit EAGAIN: waiting for EPOLLOUT */
+	bool dead;
+
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	struct wp_presentation *presentation;
+	struct wp_viewporter *viewporter;
+	struct zwp_linux_dmabuf_v1 *dmabuf;
+	struct ivi_application *ivi;
+	struct zxdg_output_manager_v1 *xdg_output_mgr;
+
+	struct wl_pres_output outputs[WL_PRES_MAX_OUTPUTS];
+	uint32_t shm_formats[WL_PRES_MAX_SHM_FORMATS]; /* DRM fourccs */
+	size_t n_shm_formats;
+	struct wl_pres_dmabuf_format *dmabuf_formats;
+	size_t n_dmabuf_formats, cap_dmabuf_formats;
+
+	struct wl_list conns; /* wl_pres_conn.link */
+};
+
+struct shm_buf {
+	struct wl_buffer *buffer;
+	uint8_t *data;
+	bool busy; /* attached; until wl_buffer.release */
+};
+
+/* A few same-sized wl_shm buffers in one memfd. */
+struct shm_pool {
+	int fd;
+	uint8_t *map;
+	size_t size;
+	uint32_t width, height, stride, drm_format;
+	struct shm_buf bufs[WL_PRES_POOL_BUFFERS];
+};
+
+struct wl_pres_conn {
+	struct wl_pres *pres;
+	struct wl_list link;
+	struct pres_conn_info info;
+	char *dom_name, *unique_id, *app_id, *title, *fs_output;
+	uint32_t ivi_id;
+	const struct pres_conn_listener *listener;
+	void *data;
+
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct ivi_surface *ivi_surface;
+	bool configured; /* buffers may be attached */
+	bool mapped;	 /* a buffer is attached */
+	struct shm_buf *staged; /* copied before the first configure */
+
+	struct pres_fb *cfg_fb; /* NULL: connector disabled */
+	uint32_t cfg_x, cfg_y;
+	struct shm_pool pool;
+
+	/* Pacing: at most one show in flight. */
+	bool has_pending;
+	struct pres_fb *pending;
+	struct wl_callback *frame_cb;
+	struct wp_presentation_feedback *feedback;
+	struct loop_source *timer;
+	struct pres_conn_stats stats;
+};
+
+/* wl_connection.c */
+int wl_pres_connect(struct wl_pres *p, const char *name);
+void wl_pres_disconnect(struct wl_pres *p);
+bool wl_pres_shm_has(struct wl_pres *p, uint32_t drm_format);
+struct wl_output *wl_pres_find_output(struct wl_pres *p, const char *name);
+/* Marks the connection dead (logged once) and stops watching its fd. */
+void wl_pres_mark_dead(struct wl_pres *p, const char *why);
+
+/* wl_conn.c */
+struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
+					 const struct pres_conn_info *info,
+					 const struct pres_conn_listener *l,
+					 void *data);
+void wl_pres_conn_destroy(struct wl_pres_conn *c);
+int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
+			    uint32_t x, uint32_t y);
+int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
+void wl_pres_conn_lost(struct wl_pres_conn *c);
+
+/* wl_pacing.c */
+int pacing_init(struct wl_pres_conn *c);
+void pacing_finish(struct wl_pres_conn *c);
+/* Makes fb the one show in flight (complete the older one first). When
+ * committing: call right before wl_surface.commit; it asks for the frame
+ * callback and presentation feedback that complete it. Otherwise it
+ * completes on the next 60 Hz tick. */
+void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb, bool committing);
+/* Completes the show in flight now, if any. */
+void pacing_complete(struct wl_pres_conn *c);
+
+/* wl_shm_pool.c */
+int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
+		  uint32_t height, uint32_t drm_format, uint32_t bpp);
+void shm_pool_finish(struct shm_pool *pool);
+struct shm_buf *shm_pool_acquire(struct shm_pool *pool);
+
+#endif

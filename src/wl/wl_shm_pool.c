@@ -1,0 +1,92 @@
+/* A small ring of wl_shm buffers for one connector, all in one memfd,
+ * allocated when the connector's size or format changes, never per frame. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pixel_convert.h"
+#include "wl_internal.h"
+
+static void buffer_release(void *data, struct wl_buffer *buffer)
+{
+	struct shm_buf *buf = data;
+	(void)buffer;
+	buf->busy = false;
+}
+
+static const struct wl_buffer_listener buffer_listener = {
+	.release = buffer_release,
+};
+
+int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
+		  uint32_t height, uint32_t drm_format, uint32_t bpp)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->fd = -1;
+	/* wl_shm wants 4-byte aligned strides in practice (pixman). */
+	uint32_t stride = (width * bpp + 3) & ~3u;
+	size_t one = (size_t)stride * height;
+	size_t size = one * WL_PRES_POOL_BUFFERS;
+	if (one == 0 || size > INT32_MAX)
+		return -EINVAL;
+
+	int fd = memfd_create("vdispld-shm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0) {
+		int err = errno;
+		log_error("wl: shm pool of %zu bytes: %s", size, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		return -err;
+	}
+	uint8_t *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		int err = errno;
+		log_error("wl: mmap shm pool: %s", strerror(err));
+		close(fd);
+		return -err;
+	}
+	struct wl_shm_pool *wl_pool = wl_shm_create_pool(shm, fd, (int32_t)size);
+	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++) {
+		struct shm_buf *buf = &pool->bufs[i];
+		buf->data = map + one * (size_t)i;
+		buf->buffer = wl_shm_pool_create_buffer(
+			wl_pool, (int32_t)(one * (size_t)i), (int32_t)width,
+			(int32_t)height, (int32_t)stride,
+			pixconv_drm_to_wl_shm(drm_format));
+		wl_buffer_add_listener(buf->buffer, &buffer_listener, buf);
+	}
+	/* The buffers keep the pool's memory alive on the server side. */
+	wl_shm_pool_destroy(wl_pool);
+
+	pool->fd = fd;
+	pool->map = map;
+	pool->size = size;
+	pool->width = width;
+	pool->height = height;
+	pool->stride = stride;
+	pool->drm_format = drm_format;
+	return 0;
+}
+
+void shm_pool_finish(struct shm_pool *pool)
+{
+	if (!pool->map)
+		return;
+	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++)
+		if (pool->bufs[i].buffer)
+			wl_buffer_destroy(pool->bufs[i].buffer);
+	munmap(pool->map, pool->size);
+	close(pool->fd);
+	memset(pool, 0, sizeof(*pool));
+	pool->fd = -1;
+}
+
+struct shm_buf *shm_pool_acquire(struct shm_pool *pool)
+{
+	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++)
+		if (!pool->bufs[i].busy)
+			return &pool->bufs[i];
+	return NULL;
+}

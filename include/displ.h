@@ -1,0 +1,61 @@
+/* vdispl: the para-virtual display protocol engine (xen/io/displif.h,
+ * protocol versions 1 and 2). Plugs into the generic XenBus backend as an
+ * xb_impl and talks to a presenter; knows nothing of Wayland.
+ *
+ * Usage:
+ *   struct displ_ctx ctx;
+ *   displ_ctx_init(&ctx, presenter, xgrant, xevtchn);
+ *   ctx.trace = true;                      (optional)
+ *   xb_backend_create(loop, xs, &displ_xb_impl, &ctx, NULL, 0);
+ * The ctx must outlive the backend. */
+#ifndef VDISPLD_DISPL_H
+#define VDISPLD_DISPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xenbus.h"
+
+struct presenter;
+struct xgrant;
+struct xevtchn;
+
+/* Hard ceilings: what we accept from XenStore whatever the config says. */
+#define DISPL_MAX_CONNECTORS 16u
+#define DISPL_MAX_DIMENSION 16384u
+#define DISPL_MAX_UNIQUE_ID 64u
+
+/* What one guest device may cost us. A guest over a limit gets an error
+ * status for that request; nothing else changes. */
+struct displ_limits {
+	uint32_t max_connectors;   /* per device, <= DISPL_MAX_CONNECTORS */
+	uint32_t max_dbufs;	   /* display buffers per device */
+	uint32_t max_fbs;	   /* framebuffers per device */
+	uint64_t max_mapped_bytes; /* sum of all dbuf sizes per device */
+	uint32_t max_reqs_per_turn; /* per connector and wake-up */
+	uint32_t max_flips_in_flight; /* per connector */
+};
+
+struct displ_ctx {
+	struct presenter *presenter;
+	struct xgrant *xg;
+	struct xevtchn *xe;
+	struct displ_limits limits;
+	/* Log every request and reply at info level. */
+	bool trace;
+	/* Try xgrant_dmabuf_export on DBUF_CREATE (zero copy). */
+	bool try_dmabuf;
+};
+
+/* Sane defaults: 16 connectors, 128 dbufs, 128 fbs, 512 MiB mapped,
+ * 64 requests per turn, 8 flips in flight. */
+void displ_limits_default(struct displ_limits *limits);
+/* Fills ctx with the given handles, default limits, trace off, dma-buf
+ * export on. */
+void displ_ctx_init(struct displ_ctx *ctx, struct presenter *presenter,
+		    struct xgrant *xg, struct xevtchn *xe);
+
+/* type "vdispl"; backend_ctx must be a struct displ_ctx *. */
+extern const struct xb_impl displ_xb_impl;
+
+#endif

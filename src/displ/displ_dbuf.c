@@ -1,0 +1,397 @@
+/* The device's display buffers and framebuffers (one table per device:
+ * Linux sends DBUF/FB requests on connector 0 and shows them on any), and
+ * the page-directory walk that turns a gref_directory into data refs.
+ *
+ * A dbuf is mapped once, at DBUF_CREATE, and stays mapped until it is
+ * destroyed: no per-frame grant work. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "displ_priv.h"
+#include "presenter.h"
+#include "xen_grant.h"
+
+#define PAGE_SZ XGRANT_PAGE_SIZE
+
+struct displ_dbuf *displ_dbuf_find(struct displ_device *d, uint64_t cookie)
+{
+	for (struct displ_dbuf *b = d->dbufs; b; b = b->next) {
+		if (b->cookie == cookie)
+			return b;
+	}
+	return NULL;
+}
+
+struct displ_fb *displ_fb_find(struct displ_device *d, uint64_t cookie)
+{
+	for (struct displ_fb *f = d->fbs; f; f = f->next) {
+		if (f->cookie == cookie)
+			return f;
+	}
+	return NULL;
+}
+
+static int xen_status_from_errno(int err)
+{
+	return err == ENOMEM ? -XEN_ENOMEM : -XEN_EINVAL;
+}
+
+/* Visits the directory pages one at a time (each mapped, read or filled,
+ * unmapped). Bounded by the page count npages implies; a ref seen twice
+ * is a loop and an early 0 a short directory: both are the guest's error. */
+int displ_dir_walk(struct displ_device *d, uint32_t first_ref,
+		   uint32_t npages, uint32_t *refs, bool fill)
+{
+	uint32_t ndir = (npages + DISPL_GREFS_PER_DIR_PAGE - 1) /
+			DISPL_GREFS_PER_DIR_PAGE;
+	uint32_t *seen = calloc(ndir ? ndir : 1, sizeof(*seen));
+	uint32_t ref = first_ref, done = 0;
+	int ret = 0;
+
+	if (!seen)
+		return -XEN_ENOMEM;
+	for (uint32_t i = 0; i < ndir && ret == 0; i++) {
+		struct xendispl_page_directory *page;
+		uint32_t n = npages - done;
+
+		if (n > DISPL_GREFS_PER_DIR_PAGE)
+			n = DISPL_GREFS_PER_DIR_PAGE;
+		if (ref == 0) {
+			ret = -XEN_EINVAL; /* directory shorter than size */
+			break;
+		}
+		for (uint32_t j = 0; j < i; j++) {
+			if (seen[j] == ref)
+				ret = -XEN_EINVAL; /* loop */
+		}
+		if (ret)
+			break;
+		seen[i] = ref;
+		page = xgrant_map(d->ctx->xg, d->base.domid, 1, &ref, fill);
+		if (!page) {
+			ret = xen_status_from_errno(errno);
+			break;
+		}
+		if (fill) {
+			memcpy(page->gref, &refs[done], n * sizeof(*refs));
+			ref = *(volatile grant_ref_t *)&page->gref_dir_next_page;
+		} else {
+			ref = *(volatile grant_ref_t *)&page->gref_dir_next_page;
+			memcpy(&refs[done], (const void *)page->gref,
+			       n * sizeof(*refs));
+		}
+		xgrant_unmap(d->ctx->xg, page, 1);
+		done += n;
+	}
+	free(seen);
+	return ret;
+}
+
+/* Geometry of a dumb buffer, as Linux lays it out: pitch =
+ * DIV_ROUND_UP(width * bpp, 8). All zero is a PRIME import. */
+static int check_geometry(const struct xendispl_dbuf_create_req *r)
+{
+	uint64_t pitch, bytes, end;
+
+	if (r->width == 0 && r->height == 0 && r->bpp == 0)
+		return 0;
+	if (r->width == 0 || r->height == 0 || r->bpp == 0 || r->bpp > 128 ||
+	    r->width > DISPL_MAX_DIMENSION || r->height > DISPL_MAX_DIMENSION)
+		return -XEN_EINVAL;
+	pitch = ((uint64_t)r->width * r->bpp + 7) / 8;
+	if (__builtin_mul_overflow(pitch, (uint64_t)r->height, &bytes) ||
+	    __builtin_add_overflow(bytes, (uint64_t)r->data_ofs, &end) ||
+	    end > r->buffer_sz)
+		return -XEN_EINVAL;
+	return 0;
+}
+
+static int check_create(struct displ_device *d,
+			const struct xendispl_dbuf_create_req *r)
+{
+	const struct displ_limits *l = &d->ctx->limits;
+	uint64_t bytes;
+
+	if (r->dbuf_cookie == 0)
+		return -XEN_EINVAL;
+	if (displ_dbuf_find(d, r->dbuf_cookie))
+		return -XEN_EEXIST;
+	if (r->flags & ~(uint32_t)XENDISPL_DBUF_FLG_REQ_ALLOC)
+		return -XEN_EINVAL;
+	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && !d->be_alloc)
+		return -XEN_EINVAL;
+	if (r->buffer_sz == 0 || r->data_ofs >= r->buffer_sz)
+		return -XEN_EINVAL;
+	if (check_geometry(r) < 0)
+		return -XEN_EINVAL;
+	if (d->n_dbufs >= l->max_dbufs)
+		return -XEN_ENOSPC;
+	bytes = ((uint64_t)r->buffer_sz + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ;
+	if (d->mapped_bytes + bytes > l->max_mapped_bytes)
+		return -XEN_ENOMEM;
+	return 0;
+}
+
+static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
+			    uint32_t gref_dir)
+{
+	int ret = displ_dir_walk(d, gref_dir, b->npages, b->refs, false);
+
+	if (ret < 0)
+		return ret;
+	b->map = xgrant_map(d->ctx->xg, d->base.domid, b->npages, b->refs,
+			    false);
+	if (!b->map)
+		return xen_status_from_errno(errno);
+	if (d->ctx->try_dmabuf) {
+		int fd = xgrant_dmabuf_export(d->ctx->xg, d->base.domid,
+					      b->npages, b->refs,
+					      &b->dmabuf_wait);
+		/* No dma-buf just means the copy path. */
+		b->dmabuf_fd = fd >= 0 ? fd : -1;
+	}
+	return 0;
+}
+
+static int share_own_buffer(struct displ_device *d, struct displ_dbuf *b,
+			    uint32_t gref_dir)
+{
+	int ret;
+
+	b->map = xgrant_share(d->ctx->xg, d->base.domid, b->npages, b->refs,
+			      true);
+	if (!b->map)
+		return xen_status_from_errno(errno);
+	b->be_alloc = true;
+	ret = displ_dir_walk(d, gref_dir, b->npages, b->refs, true);
+	return ret;
+}
+
+static void dbuf_free(struct displ_device *d, struct displ_dbuf *b)
+{
+	if (b->dmabuf_fd >= 0)
+		close(b->dmabuf_fd);
+	if (b->map && b->be_alloc)
+		xgrant_unshare(d->ctx->xg, b->map, b->npages);
+	else if (b->map)
+		xgrant_unmap(d->ctx->xg, b->map, b->npages);
+	free(b->refs);
+	free(b);
+}
+
+int displ_dbuf_create(struct displ_device *d,
+		      const struct xendispl_dbuf_create_req *r)
+{
+	struct displ_dbuf *b;
+	int ret = check_create(d, r);
+
+	if (ret < 0)
+		return ret;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -XEN_ENOMEM;
+	b->cookie = r->dbuf_cookie;
+	b->width = r->width;
+	b->height = r->height;
+	b->bpp = r->bpp;
+	b->size = r->buffer_sz;
+	b->data_ofs = r->data_ofs;
+	b->npages = (uint32_t)(((uint64_t)r->buffer_sz + PAGE_SZ - 1) /
+			       PAGE_SZ);
+	b->dmabuf_fd = -1;
+	b->refs = calloc(b->npages, sizeof(*b->refs));
+	if (!b->refs) {
+		free(b);
+		return -XEN_ENOMEM;
+	}
+	if (r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC)
+		ret = share_own_buffer(d, b, r->gref_directory);
+	else
+		ret = map_guest_buffer(d, b, r->gref_directory);
+	if (ret < 0) {
+		dbuf_free(d, b);
+		return ret;
+	}
+	b->next = d->dbufs;
+	d->dbufs = b;
+	d->n_dbufs++;
+	d->mapped_bytes += (uint64_t)b->npages * PAGE_SZ;
+	return 0;
+}
+
+/* Stops every connector that shows fb before the presenter loses it. */
+static void fb_unuse(struct displ_device *d, struct displ_fb *f)
+{
+	for (uint32_t i = 0; i < d->n_conns; i++) {
+		struct displ_conn *c = &d->conns[i];
+
+		if (c->cur_fb != f)
+			continue;
+		if (c->pres)
+			presenter_conn_set_config(d->ctx->presenter, c->pres,
+						  NULL, 0, 0);
+		c->cur_fb = NULL;
+	}
+}
+
+static void fb_free(struct displ_device *d, struct displ_fb *f)
+{
+	fb_unuse(d, f);
+	if (f->pres)
+		presenter_fb_destroy(d->ctx->presenter, f->pres);
+	f->dbuf->n_fbs--;
+	d->n_fbs--;
+	free(f);
+}
+
+static void fb_unlink(struct displ_device *d, struct displ_fb *f)
+{
+	for (struct displ_fb **p = &d->fbs; *p; p = &(*p)->next) {
+		if (*p == f) {
+			*p = f->next;
+			return;
+		}
+	}
+}
+
+int displ_fb_detach(struct displ_device *d, uint64_t cookie)
+{
+	struct displ_fb *f = cookie ? displ_fb_find(d, cookie) : NULL;
+
+	if (!f)
+		return -XEN_ENOENT;
+	fb_unlink(d, f);
+	fb_free(d, f);
+	return 0;
+}
+
+/* Linux sends FB_DETACH before DBUF_DESTROY. A guest that does not still
+ * gets a consistent table: fbs on the dbuf go with it (connectors showing
+ * them are disabled first), and the destroy succeeds. */
+int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie)
+{
+	struct displ_dbuf *b = cookie ? displ_dbuf_find(d, cookie) : NULL;
+	struct displ_fb **p = &d->fbs;
+
+	if (!b)
+		return -XEN_ENOENT;
+	while (*p) {
+		struct displ_fb *f = *p;
+
+		if (f->dbuf == b) {
+			*p = f->next;
+			fb_free(d, f);
+		} else {
+			p = &f->next;
+		}
+	}
+	for (struct displ_dbuf **q = &d->dbufs; *q; q = &(*q)->next) {
+		if (*q == b) {
+			*q = b->next;
+			break;
+		}
+	}
+	d->n_dbufs--;
+	d->mapped_bytes -= (uint64_t)b->npages * PAGE_SZ;
+	dbuf_free(d, b);
+	return 0;
+}
+
+/* Lines of the fb: the dumb buffer's pitch when the dbuf has geometry,
+ * else (PRIME) the fb's own width in its format. */
+static int fb_layout(const struct displ_dbuf *b, const struct displ_format *fmt,
+		     uint32_t width, uint32_t height, uint32_t *stride_out)
+{
+	uint32_t row = displ_format_stride(fmt, width);
+	uint64_t stride = row, bytes, end;
+
+	if (row == 0)
+		return -XEN_EINVAL;
+	if (b->width != 0) {
+		stride = ((uint64_t)b->width * b->bpp + 7) / 8;
+		if (stride < row)
+			return -XEN_EINVAL;
+	}
+	if (stride > UINT32_MAX ||
+	    __builtin_mul_overflow(stride, (uint64_t)height, &bytes) ||
+	    __builtin_add_overflow(bytes, (uint64_t)b->data_ofs, &end) ||
+	    end > b->size)
+		return -XEN_EINVAL;
+	*stride_out = (uint32_t)stride;
+	return 0;
+}
+
+int displ_fb_attach(struct displ_device *d,
+		    const struct xendispl_fb_attach_req *r)
+{
+	struct displ_dbuf *b;
+	struct displ_fb *f;
+	struct pres_fb_desc desc;
+	const struct displ_format *fmt = displ_format_find(r->pixel_format);
+	uint32_t stride;
+
+	if (r->fb_cookie == 0 || r->dbuf_cookie == 0 || !fmt)
+		return -XEN_EINVAL;
+	if (displ_fb_find(d, r->fb_cookie))
+		return -XEN_EEXIST;
+	b = displ_dbuf_find(d, r->dbuf_cookie);
+	if (!b)
+		return -XEN_ENOENT;
+	if (r->width == 0 || r->height == 0 ||
+	    r->width > DISPL_MAX_DIMENSION || r->height > DISPL_MAX_DIMENSION ||
+	    fb_layout(b, fmt, r->width, r->height, &stride) < 0)
+		return -XEN_EINVAL;
+	if (d->n_fbs >= d->ctx->limits.max_fbs)
+		return -XEN_ENOSPC;
+
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -XEN_ENOMEM;
+	desc = (struct pres_fb_desc){
+		.width = r->width,
+		.height = r->height,
+		.stride = stride,
+		.fourcc = fmt->fourcc,
+		.pixels = (const uint8_t *)b->map + b->data_ofs,
+		.size = b->size - b->data_ofs,
+		.dmabuf_fd = b->dmabuf_fd,
+		.dmabuf_offset = b->data_ofs,
+		.cookie = r->fb_cookie,
+	};
+	f->pres = presenter_fb_create(d->ctx->presenter, &desc);
+	if (!f->pres) {
+		free(f);
+		return -XEN_EIO;
+	}
+	f->cookie = r->fb_cookie;
+	f->dbuf = b;
+	f->fmt = fmt;
+	f->width = r->width;
+	f->height = r->height;
+	f->stride = stride;
+	b->n_fbs++;
+	f->next = d->fbs;
+	d->fbs = f;
+	d->n_fbs++;
+	return 0;
+}
+
+/* Disconnect: connectors are gone already; drop every fb and dbuf. */
+void displ_tables_clear(struct displ_device *d)
+{
+	while (d->fbs) {
+		struct displ_fb *f = d->fbs;
+
+		d->fbs = f->next;
+		fb_free(d, f);
+	}
+	while (d->dbufs) {
+		struct displ_dbuf *b = d->dbufs;
+
+		d->dbufs = b->next;
+		d->n_dbufs--;
+		dbuf_free(d, b);
+	}
+	d->mapped_bytes = 0;
+}

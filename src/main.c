@@ -1,0 +1,301 @@
+/* vdispld: flags, settings, wiring, signals and service notification.
+ *
+ * Exit codes: 0 clean shutdown (SIGINT/SIGTERM, --help, --version);
+ * 1 runtime failure (XenStore, grant or event-channel device, Wayland
+ * compositor unreachable or lost); 2 bad command line or settings file
+ * (the unit does not restart on 2: retrying can't fix a typo).
+ *
+ * Shutdown: every device is disconnected and its backend state set to
+ * Closed. Linux xen-drm-front then unplugs its DRM device and waits in
+ * Initialising, xen-kbdfront goes Closed; when vdispld starts again it
+ * writes InitWait and both connect anew. Leaving them Connected would
+ * instead leave the guests flipping into rings nobody serves. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "displ.h"
+#include "log.h"
+#include "loop.h"
+#include "wl_presenter.h"
+#include "xen_evtchn.h"
+#include "xen_grant.h"
+#include "xen_store.h"
+#include "xenbus.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,
+	EXIT_USAGE = 2,
+};
+
+struct daemon {
+	struct config cfg;
+	struct config_cli cli;
+	struct loop *loop;
+	struct xstore *xs;
+	struct xgrant *xg;
+	struct xevtchn *xe;
+	struct presenter *presenter;
+	struct displ_ctx displ;
+	struct xb_backend *vdispl;
+	int signal_fd;
+	struct loop_source *signal_src;
+	struct loop_source *status_src;
+	unsigned last_devices, last_connected;
+	bool status_sent;
+};
+
+/* The presenter asks per connector how its surface should look. */
+static void connector_lookup(void *data, const struct pres_conn_info *info,
+			     struct wl_presenter_conn_opts *opts)
+{
+	struct daemon *d = data;
+	const struct config_connector *c = config_find_connector(
+		&d->cfg, info->dom_name, info->domid, info->devid, info->index,
+		info->unique_id);
+	if (!c)
+		return;
+	opts->app_id = c->app_id;
+	opts->title = c->title;
+	if (c->fullscreen)
+		opts->fullscreen_output = c->output;
+	if (c->has_ivi_id)
+		opts->ivi_id = c->ivi_id;
+}
+
+static void apply_limits(struct daemon *d)
+{
+	struct displ_limits *l = &d->displ.limits;
+	l->max_dbufs = d->cfg.max_dbufs;
+	l->max_fbs = d->cfg.max_fbs;
+	l->max_mapped_bytes = (uint64_t)d->cfg.max_mapped_mb << 20;
+	l->max_reqs_per_turn = d->cfg.requests_per_turn;
+	d->displ.trace = d->cfg.trace;
+}
+
+/* SIGHUP: the file is read again; log level, trace and connector
+ * settings (for surfaces created from now on) take effect, the limits
+ * apply to new connections; a changed domain list needs a restart. */
+static void reload_config(struct daemon *d)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config fresh;
+	log_info("SIGHUP: re-reading %s",
+		 d->cli.config_path ? d->cli.config_path
+				    : d->cfg.path ? d->cfg.path
+						  : "(no settings file)");
+	if (config_build(&fresh, &d->cli, err, sizeof(err)) < 0) {
+		log_error("reload failed, keeping the current settings: %s",
+			  err);
+		return;
+	}
+	if (fresh.n_domains != d->cfg.n_domains ||
+	    memcmp(fresh.domains, d->cfg.domains,
+		   fresh.n_domains * sizeof(fresh.domains[0])) != 0)
+		log_warn("reload: the domain list changed; restart vdispld "
+			 "to apply it");
+	config_finish(&d->cfg);
+	d->cfg = fresh;
+	log_set_level(d->cfg.log_level);
+	apply_limits(d);
+	log_info("reload: settings applied");
+}
+
+static void signal_readable(void *data, int fd, uint32_t events)
+{
+	struct daemon *d = data;
+	(void)events;
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload_config(d);
+			continue;
+		}
+		log_info("%s: shutting down", strsignal((int)si.ssi_signo));
+		sd_notify(0, "STOPPING=1");
+		loop_quit(d->loop, EXIT_OK);
+	}
+}
+
+static int signals_setup(struct daemon *d)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	d->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0)
+		return -errno;
+	d->signal_src =
+		loop_add_fd(d->loop, d->signal_fd, EPOLLIN, signal_readable, d);
+	return d->signal_src ? 0 : -errno;
+}
+
+static void count_connected(struct xb_device *dev, void *data)
+{
+	unsigned *n = data;
+	if (dev->connected)
+		(*n)++;
+}
+
+/* Before each sleep: tell systemd when the device counts changed, and give
+ * up (for a restart) once the compositor is gone. */
+static void before_sleep(void *data)
+{
+	struct daemon *d = data;
+	if (!wl_presenter_connected(d->presenter)) {
+		log_error("lost the Wayland compositor, exiting");
+		loop_quit(d->loop, EXIT_RUNTIME);
+		return;
+	}
+	unsigned devices = xb_backend_device_count(d->vdispl);
+	unsigned connected = 0;
+	xb_backend_for_each(d->vdispl, count_connected, &connected);
+	if (d->status_sent && devices == d->last_devices &&
+	    connected == d->last_connected)
+		return;
+	d->status_sent = true;
+	d->last_devices = devices;
+	d->last_connected = connected;
+	sd_notifyf(0, "STATUS=%u display device(s), %u connected", devices,
+		   connected);
+}
+
+static int open_xen(struct daemon *d)
+{
+	d->xs = xstore_open(d->loop);
+	if (!d->xs) {
+		log_error("cannot reach XenStore: is this Dom0 (or a driver "
+			  "domain) with xenstored running?");
+		return -1;
+	}
+	d->xg = xgrant_open();
+	d->xe = d->xg ? xevtchn_open(d->loop) : NULL;
+	if (!d->xg || !d->xe) {
+		log_error("cannot open the Xen grant/event-channel devices "
+			  "(/dev/xen/gntdev, /dev/xen/evtchn)");
+		return -1;
+	}
+	return 0;
+}
+
+static int open_wayland(struct daemon *d)
+{
+	struct wl_presenter_config wcfg = {
+		.display = d->cfg.wayland_display,
+		.lookup = connector_lookup,
+		.lookup_data = d,
+	};
+	d->presenter = wl_presenter_create(d->loop, &wcfg);
+	if (!d->presenter) {
+		const char *name = d->cfg.wayland_display
+					   ? d->cfg.wayland_display
+					   : getenv("WAYLAND_DISPLAY");
+		const char *dir = getenv("XDG_RUNTIME_DIR");
+		log_error("cannot connect to the Wayland compositor (display "
+			  "%s, XDG_RUNTIME_DIR %s): %s",
+			  name ? name : "wayland-0", dir ? dir : "unset",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int daemon_start(struct daemon *d)
+{
+	d->loop = loop_create();
+	if (!d->loop) {
+		log_error("cannot create the event loop: %s", strerror(errno));
+		return -1;
+	}
+	int r = signals_setup(d);
+	if (r < 0) {
+		log_error("cannot set up signal handling: %s", strerror(-r));
+		return -1;
+	}
+	if (open_xen(d) < 0 || open_wayland(d) < 0)
+		return -1;
+	displ_ctx_init(&d->displ, d->presenter, d->xg, d->xe);
+	apply_limits(d);
+	d->vdispl = xb_backend_create(d->loop, d->xs, &displ_xb_impl, &d->displ,
+				      d->cfg.domains, d->cfg.n_domains);
+	if (!d->vdispl) {
+		log_error("cannot start the vdispl backend: %s",
+			  strerror(errno));
+		return -1;
+	}
+	d->status_src = loop_add_prepare(d->loop, before_sleep, d);
+	if (!d->status_src)
+		return -1;
+	return 0;
+}
+
+static void daemon_stop(struct daemon *d)
+{
+	xb_backend_destroy(d->vdispl);
+	presenter_destroy(d->presenter);
+	xevtchn_close(d->xe);
+	xgrant_close(d->xg);
+	xstore_close(d->xs);
+	if (d->loop)
+		loop_destroy(d->loop);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
+	config_finish(&d->cfg);
+}
+
+static int parse_settings(struct daemon *d, int argc, char *argv[])
+{
+	char err[CONFIG_ERR_MAX];
+	if (config_cli_parse(&d->cli, argc, argv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vdispld: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (d->cli.help) {
+		config_usage(stdout, argv[0]);
+		return EXIT_OK;
+	}
+	if (d->cli.version) {
+		printf("vdispld %s\n", VDISPLD_VERSION);
+		return EXIT_OK;
+	}
+	if (config_build(&d->cfg, &d->cli, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vdispld: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return -1; /* go on */
+}
+
+int main(int argc, char *argv[])
+{
+	struct daemon d = {.signal_fd = -1};
+	config_init(&d.cfg);
+	int code = parse_settings(&d, argc, argv);
+	if (code >= 0) {
+		config_finish(&d.cfg);
+		return code;
+	}
+	log_init(d.cfg.log_level, "vdispld");
+	log_info("vdispld %s starting (settings: %s)", VDISPLD_VERSION,
+		 d.cfg.path ? d.cfg.path : "built-in defaults");
+
+	code = EXIT_RUNTIME;
+	if (daemon_start(&d) == 0) {
+		sd_notify(0, "READY=1");
+		log_info("ready");
+		code = loop_run(d.loop) == EXIT_OK ? EXIT_OK : EXIT_RUNTIME;
+	}
+	daemon_stop(&d);
+	log_info("stopped (exit %d)", code);
+	return code;
+}

@@ -1,0 +1,167 @@
+/* Event channels through one libxenevtchn handle whose fd sits on the loop.
+ * The fd is made non-blocking so draining pending ports never sleeps. */
+#include "xen_evtchn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenevtchn.h>
+
+#include "log.h"
+#include "loop.h"
+
+struct xevtchn_port {
+	struct xevtchn *xe;
+	evtchn_port_t local;
+	uint32_t domid;
+	uint32_t remote;
+	xevtchn_cb cb;
+	void *data;
+	struct xevtchn_port *next;
+};
+
+struct xevtchn {
+	xenevtchn_handle *h;
+	struct loop_source *src;
+	struct xevtchn_port *ports;
+};
+
+static struct xevtchn_port *port_find(struct xevtchn *xe, evtchn_port_t local)
+{
+	for (struct xevtchn_port *p = xe->ports; p; p = p->next)
+		if (p->local == local)
+			return p;
+	return NULL;
+}
+
+/* Callbacks may unbind any port, their own included: look the port up
+ * again after the callback before unmasking it. */
+static void evtchn_readable(void *data, int fd, uint32_t events)
+{
+	struct xevtchn *xe = data;
+	(void)fd;
+	(void)events;
+	for (;;) {
+		xenevtchn_port_or_error_t port = xenevtchn_pending(xe->h);
+		if (port < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_error("evtchn: reading pending port: %s",
+					  strerror(errno));
+			return;
+		}
+		struct xevtchn_port *p = port_find(xe, (evtchn_port_t)port);
+		if (!p) {
+			log_debug("evtchn: event on unbound port %d", port);
+			continue;
+		}
+		p->cb(p->data);
+		if (port_find(xe, (evtchn_port_t)port) &&
+		    xenevtchn_unmask(xe->h, (evtchn_port_t)port) < 0)
+			log_error("evtchn: unmask port %d: %s", port,
+				  strerror(errno));
+	}
+}
+
+struct xevtchn *xevtchn_open(struct loop *loop)
+{
+	struct xevtchn *xe = calloc(1, sizeof(*xe));
+	if (!xe)
+		return NULL;
+	xe->h = xenevtchn_open(NULL, 0);
+	if (!xe->h) {
+		int err = errno;
+		log_error("evtchn: cannot open the event channel device: %s",
+			  strerror(err));
+		free(xe);
+		errno = err;
+		return NULL;
+	}
+	int fd = xenevtchn_fd(xe->h);
+	int flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		goto fail;
+	xe->src = loop_add_fd(loop, fd, EPOLLIN, evtchn_readable, xe);
+	if (!xe->src)
+		goto fail;
+	return xe;
+fail:;
+	int err = errno;
+	log_error("evtchn: cannot put the event channel fd on the loop: %s",
+		  strerror(err));
+	xenevtchn_close(xe->h);
+	free(xe);
+	errno = err;
+	return NULL;
+}
+
+void xevtchn_close(struct xevtchn *xe)
+{
+	if (!xe)
+		return;
+	while (xe->ports) {
+		log_warn("evtchn: port %u still bound at close",
+			 xe->ports->local);
+		xevtchn_unbind(xe->ports);
+	}
+	loop_remove(xe->src);
+	xenevtchn_close(xe->h);
+	free(xe);
+}
+
+struct xevtchn_port *xevtchn_bind(struct xevtchn *xe, uint32_t domid,
+				  uint32_t remote_port, xevtchn_cb cb,
+				  void *data)
+{
+	struct xevtchn_port *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	xenevtchn_port_or_error_t local =
+		xenevtchn_bind_interdomain(xe->h, domid, remote_port);
+	if (local < 0) {
+		int err = errno;
+		log_error("evtchn: cannot bind dom%u port %u: %s", domid,
+			  remote_port, strerror(err));
+		free(p);
+		errno = err;
+		return NULL;
+	}
+	p->xe = xe;
+	p->local = (evtchn_port_t)local;
+	p->domid = domid;
+	p->remote = remote_port;
+	p->cb = cb;
+	p->data = data;
+	p->next = xe->ports;
+	xe->ports = p;
+	return p;
+}
+
+int xevtchn_notify(struct xevtchn_port *port)
+{
+	if (xenevtchn_notify(port->xe->h, port->local) < 0)
+		return -errno;
+	return 0;
+}
+
+void xevtchn_unbind(struct xevtchn_port *port)
+{
+	if (!port)
+		return;
+	struct xevtchn *xe = port->xe;
+	for (struct xevtchn_port **p = &xe->ports; *p; p = &(*p)->next) {
+		if (*p == port) {
+			*p = port->next;
+			break;
+		}
+	}
+	if (xenevtchn_unbind(xe->h, port->local) < 0)
+		log_warn("evtchn: unbind port %u (dom%u:%u): %s", port->local,
+			 port->domid, port->remote, strerror(errno));
+	free(port);
+}
+
+uint32_t xevtchn_local_port(const struct xevtchn_port *port)
+{
+	return port->local;
+}

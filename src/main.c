@@ -66,7 +66,9 @@ static void connector_lookup(void *data, const struct pres_conn_info *info,
 	opts->title = c->title;
 	if (c->fullscreen)
 		opts->fullscreen_output = c->output;
-	if (c->has_ivi_id)
+	/* The presenter picks ivi_application for a non-zero ivi_id when the
+	 * compositor has it: shell = xdg forces xdg_toplevel by not asking. */
+	if (c->has_ivi_id && d->cfg.shell != CONFIG_SHELL_XDG)
 		opts->ivi_id = c->ivi_id;
 }
 

@@ -24,6 +24,10 @@ struct gsim_domain;
 
 struct gsim *gsim_create(struct loop *loop, const char *socket_path);
 void gsim_destroy(struct gsim *g);
+/* Whether the simulated kernel has CONFIG_XEN_GNTDEV_DMABUF (default yes;
+ * env XENSIM_NO_DMABUF=1 at gsim_create says no). Without it the dma-buf
+ * calls fail with ENOTTY, as the real ioctl does. */
+void gsim_set_dmabuf(struct gsim *g, bool supported);
 
 /* A domain with mem_pages pages of memory (sparse memfd). Domain 0 exists
  * from gsim_create() on (backend-shared pages live there). */

@@ -122,6 +122,10 @@ void displ_conn_process(struct displ_conn *c)
 		return;
 	if (budget == 0)
 		budget = 1;
+	/* Any sign of life from the guest is a chance to deliver events
+	 * it had no room for. */
+	if (c->held_len > 0)
+		displ_conn_flush_held(c);
 	do {
 		more = consume(c, &budget);
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ring, notify);

@@ -161,7 +161,7 @@ static int do_directory_part(struct request *rq)
 	const char *argv[2];
 	const struct xs_node *n;
 	char buf[XENSTORE_PAYLOAD_MAX];
-	uint32_t off;
+	uint32_t off = 0;
 	bool complete;
 	int r = exact_args(rq, argv, 2);
 	if (r == 0)
@@ -317,7 +317,7 @@ static int do_tx_end(struct request *rq)
 static int do_get_domain_path(struct request *rq)
 {
 	const char *argv[1];
-	uint32_t domid;
+	uint32_t domid = 0;
 	char buf[40];
 	int r = exact_args(rq, argv, 1);
 	if (r == 0)
@@ -332,7 +332,7 @@ static int do_get_domain_path(struct request *rq)
 static int do_introduce(struct request *rq)
 {
 	const char *argv[3];
-	uint32_t domid;
+	uint32_t domid = 0;
 	int r = exact_args(rq, argv, 3);
 	if (r == 0)
 		r = parse_domid(argv[0], &domid);
@@ -348,7 +348,7 @@ static int do_introduce(struct request *rq)
 static int do_release(struct request *rq)
 {
 	const char *argv[1];
-	uint32_t domid;
+	uint32_t domid = 0;
 	int r = exact_args(rq, argv, 1);
 	if (r == 0)
 		r = parse_domid(argv[0], &domid);
@@ -366,7 +366,7 @@ static int do_release(struct request *rq)
 static int do_is_introduced(struct request *rq)
 {
 	const char *argv[1];
-	uint32_t domid;
+	uint32_t domid = 0;
 	int r = exact_args(rq, argv, 1);
 	if (r == 0)
 		r = parse_domid(argv[0], &domid);

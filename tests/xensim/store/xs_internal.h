@@ -104,7 +104,7 @@ void xs_watch_fire(struct xs_server *srv, const char *path,
 		   bool recursive);
 /* Fires one watch with path (the registration firing). */
 void xs_watch_fire_one(struct xs_srv_watch *w, const char *path);
-void xs_watch_drop_conn(struct xs_server *srv, struct xs_conn *conn);
+void xs_watch_drop_conn(struct xs_server *srv, const struct xs_conn *conn);
 void xs_watch_drop_domain(struct xs_server *srv, uint32_t domid);
 void xs_watch_cleanup(struct xs_server *srv);
 unsigned xs_watch_conn_count(const struct xs_server *srv,

@@ -197,7 +197,8 @@ static int tx_commit(struct xs_transaction *tx)
 	if (tx_conflicts(tx))
 		return -EAGAIN;
 	/* A parent's path sorts before its children's. */
-	qsort(tx->mod, tx->nmod, sizeof(*tx->mod), path_cmp);
+	if (tx->nmod)
+		qsort(tx->mod, tx->nmod, sizeof(*tx->mod), path_cmp);
 	for (unsigned i = 0; i < tx->nmod; i++) {
 		int r = apply_one(tx, tx->mod[i]);
 		if (r < 0) {

@@ -114,6 +114,13 @@ static void deliver(struct xs_srv_watch *w, const char *path)
 		return;
 	}
 	size_t plen = strlen(shown) + 1, tlen = strlen(w->token) + 1;
+	if (plen + tlen > XENSTORE_PAYLOAD_MAX) {
+		/* libxenstore would reject it; a long token is the client's
+		 * own doing. */
+		log_warn("xs_server: watch event for %s too big, dropped",
+			 shown);
+		return;
+	}
 	char *msg = malloc(plen + tlen);
 	if (!msg)
 		return;
@@ -157,7 +164,8 @@ void xs_watch_fire(struct xs_server *srv, const char *path,
 	}
 }
 
-static void purge_pending(struct xs_server *srv, struct xs_srv_watch *w)
+static void purge_pending(struct xs_server *srv,
+			  const struct xs_srv_watch *w)
 {
 	struct xs_pending **p = &srv->pending;
 	srv->pending_tail = &srv->pending;
@@ -188,7 +196,7 @@ static void watch_retire(struct xs_server *srv, struct xs_srv_watch *w)
 	}
 }
 
-void xs_watch_drop_conn(struct xs_server *srv, struct xs_conn *conn)
+void xs_watch_drop_conn(struct xs_server *srv, const struct xs_conn *conn)
 {
 	struct xs_srv_watch *w = srv->watches;
 	while (w) {

@@ -24,7 +24,6 @@
 /* Client-side checks can't use cmocka (it longjmps); they record the
  * first failing line and the main thread asserts on it. */
 struct client {
-	struct xs_fixture *fx;
 	int (*body)(struct client *c);
 	atomic_bool done;
 	int fail_line;
@@ -50,7 +49,7 @@ static void *client_main(void *data)
 
 static void run_client(struct xs_fixture *fx, int (*body)(struct client *c))
 {
-	struct client c = {.fx = fx, .body = body};
+	struct client c = {.body = body};
 	pthread_t th;
 	setenv("XENSTORED_PATH", fx->sock, 1);
 	assert_int_equal(pthread_create(&th, NULL, client_main, &c), 0);

@@ -221,7 +221,7 @@ int displ_dbuf_create(struct displ_device *d,
 }
 
 /* Stops every connector that shows fb before the presenter loses it. */
-static void fb_unuse(struct displ_device *d, struct displ_fb *f)
+static void fb_unuse(struct displ_device *d, const struct displ_fb *f)
 {
 	for (uint32_t i = 0; i < d->n_conns; i++) {
 		struct displ_conn *c = &d->conns[i];

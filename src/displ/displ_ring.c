@@ -126,7 +126,7 @@ void displ_conn_process(struct displ_conn *c)
 	 * it had no room for. */
 	if (c->held_len > 0)
 		displ_conn_flush_held(c);
-	do {
+	for (;;) {
 		more = consume(c, &budget);
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ring, notify);
 		if (notify)
@@ -134,9 +134,11 @@ void displ_conn_process(struct displ_conn *c)
 		if (c->broken)
 			return;
 		if (more)
-			break;
+			break; /* budget spent, requests left */
 		RING_FINAL_CHECK_FOR_REQUESTS(&c->ring, more);
-	} while (more && budget > 0);
+		if (!more || budget == 0)
+			break;
+	}
 
 	/* Out of budget with work left: let other guests run first. */
 	if (more && !c->more) {

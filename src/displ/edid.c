@@ -76,6 +76,20 @@ static uint32_t pixel_clock_10khz(uint32_t htotal, uint32_t vtotal,
 	return 0;
 }
 
+/* Upper nibbles of two 12-bit values, as the DTD packs them. */
+static uint8_t hi_nibbles(uint32_t a, uint32_t b)
+{
+	return (uint8_t)((((a >> 8) & 0x0f) << 4) | ((b >> 8) & 0x0f));
+}
+
+/* Bits 9:8 of the horizontal porch/sync and 5:4 of the vertical ones. */
+static uint8_t sync_hi_bits(uint32_t hfront, uint32_t hsync, uint32_t vfront,
+			    uint32_t vsync)
+{
+	return (uint8_t)((((hfront >> 8) & 3) << 6) | (((hsync >> 8) & 3) << 4) |
+			 (((vfront >> 4) & 3) << 2) | ((vsync >> 4) & 3));
+}
+
 static int put_dtd(uint8_t *d, uint32_t w, uint32_t h, uint32_t w_mm,
 		   uint32_t h_mm)
 {
@@ -90,18 +104,17 @@ static int put_dtd(uint8_t *d, uint32_t w, uint32_t h, uint32_t w_mm,
 	d[1] = clk >> 8;
 	d[2] = w & 0xff;
 	d[3] = hblank & 0xff;
-	d[4] = ((w >> 8) & 0x0f) << 4 | ((hblank >> 8) & 0x0f);
+	d[4] = hi_nibbles(w, hblank);
 	d[5] = h & 0xff;
 	d[6] = vblank & 0xff;
-	d[7] = ((h >> 8) & 0x0f) << 4 | ((vblank >> 8) & 0x0f);
+	d[7] = hi_nibbles(h, vblank);
 	d[8] = H_FRONT & 0xff;
 	d[9] = H_SYNC & 0xff;
 	d[10] = (V_FRONT & 0x0f) << 4 | (V_SYNC & 0x0f);
-	d[11] = ((H_FRONT >> 8) & 3) << 6 | ((H_SYNC >> 8) & 3) << 4 |
-		((V_FRONT >> 4) & 3) << 2 | ((V_SYNC >> 4) & 3);
+	d[11] = sync_hi_bits(H_FRONT, H_SYNC, V_FRONT, V_SYNC);
 	d[12] = w_mm & 0xff;
 	d[13] = h_mm & 0xff;
-	d[14] = ((w_mm >> 8) & 0x0f) << 4 | ((h_mm >> 8) & 0x0f);
+	d[14] = hi_nibbles(w_mm, h_mm);
 	d[15] = 0;
 	d[16] = 0;
 	d[17] = 0x1e; /* digital separate sync, +hsync +vsync */

@@ -460,8 +460,8 @@ int xstore_write_at(struct xstore *xs, const char *dir, const char *node,
 char **xstore_directory(struct xstore *xs, const char *path, unsigned *num)
 {
 	size_t plen = strlen(path), total = 0;
-	const char *names[MAX_KEYS];
-	size_t lens[MAX_KEYS];
+	const char *names[MAX_KEYS] = { 0 };
+	size_t lens[MAX_KEYS] = { 0 };
 	unsigned n = 0;
 	char **out, *str;
 

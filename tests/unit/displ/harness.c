@@ -165,7 +165,7 @@ static uint32_t build_dir(uint32_t npages, const uint32_t *data_refs,
 {
 	uint32_t ndir = (npages + DISPL_GREFS_PER_DIR_PAGE - 1) /
 			DISPL_GREFS_PER_DIR_PAGE;
-	uint32_t refs[64], done = 0;
+	uint32_t refs[64] = { 0 }, done = 0;
 
 	assert_true(ndir >= 1 && ndir <= 64);
 	for (uint32_t i = 0; i < ndir; i++)

@@ -585,7 +585,7 @@ static void bad_config(const char *node, const char *value, unsigned n)
 	struct harness h;
 
 	h_init(&h, n, NULL, false);
-	if (node)
+	if (node && value)
 		fake_xs_write(node, value);
 	if (h_connect(&h) == 0)
 		fail_msg("connected with %s = \"%s\"", node, value);

@@ -172,7 +172,7 @@ int64_t gsim_port_unbound_client(struct gsim_domain *cd, struct gsim_client *c,
 }
 
 static struct gsim_port *client_port(struct gsim_domain *cd,
-				     struct gsim_client *c, uint32_t port)
+				     const struct gsim_client *c, uint32_t port)
 {
 	struct gsim_port *p = port_get(cd, port);
 	return p && p->client == c ? p : NULL;

@@ -51,10 +51,14 @@ void gsim_mem_fini(struct gsim_domain *d)
 {
 	for (uint32_t pfn = 0; d->ext && pfn < d->mem_pages; pfn++) {
 		struct gsim_extent *e = d->ext[pfn];
-		if (e && e->first_pfn == pfn) {
-			close(e->fd);
-			free(e);
-		}
+		if (!e)
+			continue;
+		/* Pages of a partly freed run point at it from anywhere in it. */
+		for (uint32_t i = 0; i < e->npages; i++)
+			if (d->ext[e->first_pfn + i] == e)
+				d->ext[e->first_pfn + i] = NULL;
+		close(e->fd);
+		free(e);
 	}
 	if (d->mem)
 		munmap(d->mem, pages_bytes(d->mem_pages));

@@ -203,7 +203,7 @@ static int child_map(xengnttab_handle *xgt)
 
 static int child_copy(xengnttab_handle *xgt)
 {
-	uint8_t out[16];
+	uint8_t out[16] = {0};
 	xengnttab_grant_copy_segment_t seg = {
 		.source.foreign = {.ref = t.buf_refs[1], .offset = 8, .domid = GUEST},
 		.dest.virt = out, .len = sizeof(out), .flags = GNTCOPY_source_gref};

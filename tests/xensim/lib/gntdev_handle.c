@@ -49,7 +49,7 @@ int gntdev_obj_add(struct xengntdev_handle *h, int tag, void *addr, int fd,
 }
 
 struct gntdev_obj *gntdev_obj_take(struct xengntdev_handle *h, int tag,
-				   void *addr, int fd)
+				   const void *addr, int fd)
 {
 	pthread_mutex_lock(&h->lock);
 	struct gntdev_obj *found = NULL;

@@ -33,7 +33,7 @@ int gntdev_obj_add(struct xengntdev_handle *h, int tag, void *addr, int fd,
 /* Unlinks and returns the object of that tag with that address (maps,
  * shares) or fd (dma-bufs); NULL if none. */
 struct gntdev_obj *gntdev_obj_take(struct xengntdev_handle *h, int tag,
-				   void *addr, int fd);
+				   const void *addr, int fd);
 void gntdev_obj_put_back(struct xengntdev_handle *h, struct gntdev_obj *o);
 
 #endif

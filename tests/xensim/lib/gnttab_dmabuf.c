@@ -32,7 +32,7 @@ int xengnttab_dmabuf_exp_from_refs(xengnttab_handle *xgt, uint32_t domid,
 	struct gsim_wire_gref *gr = (void *)(req + 1);
 	for (uint32_t i = 0; i < count; i++)
 		gr[i] = (struct gsim_wire_gref){domid, refs[i]};
-	struct gsim_wire_id rep;
+	struct gsim_wire_id rep = {0};
 	int out = -1;
 	struct gsim_call call = {.op = GSIM_OP_DMABUF_EXP, .req = req,
 				 .req_len = len, .send_fd = -1, .rep = &rep,

@@ -116,7 +116,7 @@ static void collect_fds(struct msghdr *msg, struct gsim_call *call)
 
 static int recv_reply(struct gsim_conn *c, struct gsim_call *call)
 {
-	struct gsim_wire_rep h;
+	struct gsim_wire_rep h = {0};
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * GSIM_WIRE_MAX_FDS)];
 		struct cmsghdr align;

@@ -131,6 +131,8 @@ int loop_fd_update(struct loop_source *src, uint32_t events)
 		       : 0;
 }
 
+/* Timers get their own source (not the user's data) so they can drain the
+ * timerfd before calling the user's callback. */
 static void timer_fired(void *data, int fd, uint32_t events)
 {
 	struct loop_source *src = data;
@@ -263,8 +265,10 @@ int loop_dispatch(struct loop *loop, int timeout_ms)
 	}
 	for (int i = 0; i < n; i++) {
 		struct loop_source *src = events[i].data.ptr;
-		if (!src->removed)
-			src->fd_cb(src->data, src->fd, events[i].events);
+		if (src->removed)
+			continue;
+		void *arg = src->kind == SRC_TIMER ? (void *)src : src->data;
+		src->fd_cb(arg, src->fd, events[i].events);
 	}
 	reap(loop);
 	return n;

@@ -287,10 +287,16 @@ static int read_frontend(struct xb_backend *be, const char *be_path,
 		free(fe);
 		return -EAGAIN;
 	}
-	if (r < 0 || fe_id != domid || !frontend_path_ok(fe, domid)) {
-		log_error("%s: refusing device: frontend \"%s\" (frontend-id "
-			  "%s) is not a device directory of dom%" PRIu32,
-			  be_path, fe, r < 0 ? "invalid" : "mismatch", domid);
+	if (r < 0 || fe_id != domid) {
+		log_error("%s: refusing device: frontend-id is not %" PRIu32,
+			  be_path, domid);
+		free(fe);
+		return -EPERM;
+	}
+	if (!frontend_path_ok(fe, domid)) {
+		log_error("%s: refusing device: frontend \"%s\" is not a "
+			  "device directory of dom%" PRIu32,
+			  be_path, fe, domid);
 		free(fe);
 		return -EPERM;
 	}

@@ -339,6 +339,54 @@ static void test_connector_lookup(void **state)
 	config_finish(&cfg);
 }
 
+/* The shipped file: loads as is, and with every commented-out setting
+ * switched on it still loads and shows the built-in defaults. */
+static void test_shipped_file(void **state)
+{
+	(void)state;
+	struct config cfg;
+	config_init(&cfg);
+	assert_int_equal(config_load(&cfg, VD_SHIPPED_CONF, err, sizeof(err)),
+			 0);
+	assert_null(cfg.connectors);
+	config_finish(&cfg);
+
+	FILE *f = fopen(VD_SHIPPED_CONF, "r");
+	assert_non_null(f);
+	char *text = calloc(1, 65536);
+	assert_non_null(text);
+	size_t len = 0;
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		/* "#key = v" and "#[section]" are settings; "# text" is not. */
+		const char *from = line;
+		if (line[0] == '#' && (line[1] == '[' ||
+				       (line[1] >= 'a' && line[1] <= 'z')))
+			from = line + 1;
+		size_t n = strlen(from);
+		assert_true(len + n < 65536);
+		memcpy(text + len, from, n);
+		len += n;
+	}
+	fclose(f);
+	assert_int_equal(load(&cfg, text), 0);
+	free(text);
+	struct config defaults;
+	config_init(&defaults);
+	assert_string_equal(cfg.wayland_display, "wayland-0");
+	assert_int_equal(cfg.shell, defaults.shell);
+	assert_int_equal(cfg.log_level, defaults.log_level);
+	assert_int_equal(cfg.trace, defaults.trace);
+	assert_int_equal(cfg.n_domains, 0);
+	assert_int_equal(cfg.max_dbufs, defaults.max_dbufs);
+	assert_int_equal(cfg.max_fbs, defaults.max_fbs);
+	assert_int_equal(cfg.max_mapped_mb, defaults.max_mapped_mb);
+	assert_int_equal(cfg.requests_per_turn, defaults.requests_per_turn);
+	assert_non_null(cfg.connectors);
+	assert_non_null(cfg.connectors->next);
+	config_finish(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_connector_lookup),
+		cmocka_unit_test(test_shipped_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,10 +35,9 @@ static void set_state(struct drm_front *f, int state)
 }
 
 /* A node of our own device directory, or NULL. */
-static char *front_read(struct drm_front *f, const char *fmt, unsigned idx)
+static char *front_read(struct drm_front *f, const char *name)
 {
-	char name[64], path[DRM_FRONT_PATH_LEN + 64];
-	snprintf(name, sizeof(name), fmt, idx);
+	char path[DRM_FRONT_PATH_LEN + 64];
 	snprintf(path, sizeof(path), "%s/%s", f->path, name);
 	return xs_srv_read(f->xs, f->domid, path);
 }
@@ -269,13 +268,15 @@ static void channels_destroy(struct drm_front *f, bool domain_dead)
 /* xen_drm_front_cfg_card: be-alloc and every <idx>/resolution. */
 static int read_config(struct drm_front *f)
 {
-	char *v = front_read(f, "be-alloc", 0);
+	char *v = front_read(f, "be-alloc");
 	f->be_alloc = v && strcmp(v, "1") == 0;
 	free(v);
 	unsigned n = 0;
 	uint32_t w[XENSIM_MAX_CONNS_FRONT], h[XENSIM_MAX_CONNS_FRONT];
 	while (n < XENSIM_MAX_CONNS_FRONT) {
-		v = front_read(f, "%u/resolution", n);
+		char name[32];
+		snprintf(name, sizeof(name), "%u/resolution", n);
+		v = front_read(f, name);
 		if (!v)
 			break;
 		int ok = sscanf(v, "%ux%u", &w[n], &h[n]) == 2 && w[n] && h[n];
@@ -442,8 +443,8 @@ int drm_front_reload(struct drm_front *f)
 
 static int read_backend_path(struct drm_front *f)
 {
-	char *be = front_read(f, "backend", 0);
-	char *id = front_read(f, "backend-id", 0);
+	char *be = front_read(f, "backend");
+	char *id = front_read(f, "backend-id");
 	int ret = 0;
 	if (!be || !id || strlen(be) >= sizeof(f->be_path))
 		ret = -ENOENT;

@@ -422,6 +422,39 @@ static int test_handshake_flips(void)
 	return failures ? 1 : 0;
 }
 
+/* xl reboot: same guest, new domid, old nodes gone, frontends probe anew. */
+static int test_reboot(void)
+{
+	struct fixture fx;
+	if (fixture_init(&fx, false) < 0) {
+		fixture_fini(&fx);
+		return 1;
+	}
+	struct xs_server *xs = xensim_store(fx.sim);
+	CHECK(xensim_guest_reboot(fx.guest, 0) == -EEXIST);
+	CHECK(xensim_guest_reboot(fx.guest, 2) == 0);
+	CHECK(xensim_guest_domid(fx.guest) == 2);
+	char *v = xs_srv_read(xs, 0, "/local/domain/1/name");
+	CHECK(v == NULL);
+	free(v);
+	v = xs_srv_read(xs, 0, BE "vdispl/1/0/frontend");
+	CHECK(v == NULL);
+	free(v);
+	v = xs_srv_read(xs, 0, "/local/domain/2/name");
+	CHECK(v && strcmp(v, "domu") == 0);
+	free(v);
+	v = xs_srv_read(xs, 0, BE "vdispl/2/0/frontend");
+	CHECK(v && strcmp(v, "/local/domain/2/device/vdispl/0") == 0);
+	free(v);
+	struct drm_front *f = xensim_guest_drm(fx.guest);
+	CHECK(f && drm_front_state(f) == XenbusStateInitialising);
+	struct kbd_front *k = xensim_guest_kbd(fx.guest, 0);
+	CHECK(k && kbd_front_state(k) == XenbusStateInitialised);
+	CHECK(xensim_find_guest(fx.sim, "domu") == fx.guest);
+	fixture_fini(&fx);
+	return failures ? 1 : 0;
+}
+
 /* The test binary must load the drop-in libraries: re-run itself with
  * LD_LIBRARY_PATH pointing at them when started by hand. */
 static int ensure_dropins(char **argv)
@@ -444,7 +477,7 @@ static int ensure_dropins(char **argv)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s toolstack_nodes|handshake_flips\n",
+		fprintf(stderr, "usage: %s toolstack_nodes|handshake_flips|reboot\n",
 			argv[0]);
 		return 2;
 	}
@@ -453,6 +486,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (strcmp(argv[1], "toolstack_nodes") == 0)
 		return test_toolstack_nodes();
+	if (strcmp(argv[1], "reboot") == 0)
+		return test_reboot();
 	if (strcmp(argv[1], "handshake_flips") == 0) {
 		int ret = ensure_dropins(argv);
 		return ret ? ret : test_handshake_flips();

@@ -1,0 +1,59 @@
+/* Frame callbacks on a fixed 60 Hz grid, like a virtual output's vblank:
+ * callbacks committed between two ticks are all done at the next tick. The
+ * timer runs only while callbacks wait, so an idle compositor sleeps. */
+#include <errno.h>
+#include <string.h>
+#include <wayland-server-protocol.h>
+
+#include "log.h"
+#include "loop.h"
+#include "tc.h"
+
+#define TC_FRAME_PERIOD_NS 16666667ull
+
+static void arm_next_tick(struct tc_server *server)
+{
+	uint64_t now = loop_now_ns();
+	uint64_t since = now - server->epoch_ns;
+	uint64_t next = (since / TC_FRAME_PERIOD_NS + 1) * TC_FRAME_PERIOD_NS;
+	int ret = loop_timer_arm(server->tick, next - since, 0);
+	if (ret < 0)
+		log_error("cannot arm the frame timer: %s", strerror(-ret));
+	server->tick_armed = ret == 0;
+}
+
+static void tick(void *data)
+{
+	struct tc_server *server = data;
+	uint32_t ms = (uint32_t)(loop_now_ns() / 1000000ull);
+	struct wl_resource *cb, *tmp;
+	server->tick_armed = false;
+	wl_resource_for_each_safe (cb, tmp, &server->frame_callbacks) {
+		wl_callback_send_done(cb, ms);
+		wl_resource_destroy(cb);	/* unlinks itself */
+	}
+}
+
+int tc_frame_create(struct tc_server *server)
+{
+	wl_list_init(&server->frame_callbacks);
+	server->epoch_ns = loop_now_ns();
+	server->tick = loop_add_timer(server->loop, tick, server);
+	return server->tick ? 0 : -errno;
+}
+
+void tc_frame_destroy(struct tc_server *server)
+{
+	loop_remove(server->tick);
+	server->tick = NULL;
+}
+
+void tc_frame_queue(struct tc_server *server, struct wl_list *callbacks)
+{
+	if (wl_list_empty(callbacks))
+		return;
+	wl_list_insert_list(server->frame_callbacks.prev, callbacks);
+	wl_list_init(callbacks);
+	if (!server->tick_armed)
+		arm_next_tick(server);
+}

@@ -276,14 +276,12 @@ static int pointer_put(struct kbd_device *d, int32_t x, int32_t y,
 		e.motion.rel_x = d->st.have_ptr ? x - d->st.ptr_x : 0;
 		e.motion.rel_y = d->st.have_ptr ? y - d->st.ptr_y : 0;
 		e.motion.rel_z = wheel;
-		if (!e.motion.rel_x && !e.motion.rel_y && !wheel) {
-			d->st.have_ptr = true;
-			return 0;
-		}
 	}
 	d->st.have_ptr = true;
 	d->st.ptr_x = x;
 	d->st.ptr_y = y;
+	if (!d->abs && !e.motion.rel_x && !e.motion.rel_y && !wheel)
+		return 0; /* an anchor, or no move at all */
 	return put(d, &e) < 0 ? -ENOSPC : 0;
 }
 

@@ -116,20 +116,20 @@ static void row_yuyv(uint32_t *dst, const uint8_t *line, uint32_t x0,
 }
 
 static const struct pixconv_format formats[] = {
-	{DRM_FORMAT_XRGB8888, 4, true, row_xrgb8888},
-	{DRM_FORMAT_ARGB8888, 4, true, row_xrgb8888},
-	{DRM_FORMAT_XBGR8888, 4, true, row_xbgr8888},
-	{DRM_FORMAT_ABGR8888, 4, true, row_xbgr8888},
-	{DRM_FORMAT_RGB565, 2, true, row_rgb565},
-	{DRM_FORMAT_XRGB1555, 2, true, row_xrgb1555},
-	{DRM_FORMAT_ARGB1555, 2, true, row_xrgb1555},
-	{DRM_FORMAT_XRGB4444, 2, true, row_xrgb4444},
-	{DRM_FORMAT_ARGB4444, 2, true, row_xrgb4444},
-	{DRM_FORMAT_RGB888, 3, true, row_rgb888},
-	{DRM_FORMAT_BGR888, 3, true, row_bgr888},
+	{DRM_FORMAT_XRGB8888, 4, true, 0xff000000u, row_xrgb8888},
+	{DRM_FORMAT_ARGB8888, 4, true, 0, row_xrgb8888},
+	{DRM_FORMAT_XBGR8888, 4, true, 0xff000000u, row_xbgr8888},
+	{DRM_FORMAT_ABGR8888, 4, true, 0, row_xbgr8888},
+	{DRM_FORMAT_RGB565, 2, true, 0, row_rgb565},
+	{DRM_FORMAT_XRGB1555, 2, true, 0x8000, row_xrgb1555},
+	{DRM_FORMAT_ARGB1555, 2, true, 0, row_xrgb1555},
+	{DRM_FORMAT_XRGB4444, 2, true, 0xf000, row_xrgb4444},
+	{DRM_FORMAT_ARGB4444, 2, true, 0, row_xrgb4444},
+	{DRM_FORMAT_RGB888, 3, true, 0, row_rgb888},
+	{DRM_FORMAT_BGR888, 3, true, 0, row_bgr888},
 	/* Chroma is shared by pixel pairs: never handed over as is, so an odd
 	 * region offset can't split a macro-pixel for the compositor. */
-	{DRM_FORMAT_YUYV, 2, false, row_yuyv},
+	{DRM_FORMAT_YUYV, 2, false, 0, row_yuyv},
 };
 
 const struct pixconv_format *pixconv_lookup(uint32_t fourcc)
@@ -169,6 +169,23 @@ size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
 	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bpp);
 }
 
+/* A native copy that sets the padding bits (x_fill) on the way. */
+static void copy_filled(const struct pixconv_format *f, uint8_t *out,
+			const uint8_t *in, uint32_t w)
+{
+	if (f->bpp == 4) {
+		for (uint32_t i = 0; i < w; i++, in += 4, out += 4) {
+			uint32_t v = le32(in) | f->x_fill;
+			memcpy(out, &v, 4); /* wl_shm is host order */
+		}
+	} else {
+		for (uint32_t i = 0; i < w; i++, in += 2, out += 2) {
+			uint16_t v = (uint16_t)(le16(in) | f->x_fill);
+			memcpy(out, &v, 2);
+		}
+	}
+}
+
 size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
 			   const uint8_t *src, uint32_t src_stride, uint32_t x,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
@@ -178,8 +195,11 @@ size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
 	for (uint32_t row = 0; row < h; row++) {
 		const uint8_t *line = src + (size_t)(y + row) * src_stride;
 		uint8_t *out = dst + (size_t)row * dst_stride;
-		if (native)
-			memcpy(out, line + (size_t)x * f->bpp, (size_t)w * f->bpp);
+		const uint8_t *in = line + (size_t)x * f->bpp;
+		if (native && f->x_fill)
+			copy_filled(f, out, in, w);
+		else if (native)
+			memcpy(out, in, (size_t)w * f->bpp);
 		else
 			f->to_xrgb((uint32_t *)(void *)out, line, x, w);
 	}

@@ -19,6 +19,11 @@ struct pixconv_format {
 	/* May be handed to wl_shm as is when the compositor lists it: a
 	 * packed RGB format whose bytes mean the same to everyone. */
 	bool shm_passthrough;
+	/* Bits a native copy sets to one: the padding of 32-bit X formats.
+	 * Weston 10's pixman renderer paints an XR24 buffer whose padding
+	 * bytes are 0 (what guests write) as black, so the copy we make
+	 * anyway fills them. */
+	uint32_t x_fill;
 	pixconv_row_fn to_xrgb;
 };
 

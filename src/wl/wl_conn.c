@@ -173,6 +173,26 @@ static int apply_opts(struct wl_pres_conn *c, const struct pres_conn_info *info)
 	return oom ? -ENOMEM : 0;
 }
 
+static struct shm_buf *copy_frame(struct wl_pres_conn *c, struct pres_fb *fb);
+
+/* A buffer came back: show the frame that found them all busy. */
+static void buffer_released(void *data)
+{
+	struct wl_pres_conn *c = data;
+	struct pres_fb *fb = c->deferred;
+	if (!fb || !c->cfg_fb || !c->configured || c->pres->dead)
+		return;
+	c->deferred = NULL;
+	struct shm_buf *buf = copy_frame(c, fb);
+	if (!buf)
+		return;
+	commit_buffer(c, buf);
+	if (c->has_pending && c->pending == fb)
+		pacing_watch_commit(c);
+	wl_surface_commit(c->surface);
+	c->stats.frames++;
+}
+
 struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 					 const struct pres_conn_info *info,
 					 const struct pres_conn_listener *l,
@@ -189,6 +209,9 @@ struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 	c->listener = l;
 	c->data = data;
 	c->pool.fd = -1;
+	c->pool.released = buffer_released;
+	c->pool.data = c;
+	c->timer_fd = -1;
 	wl_list_insert(p->conns.prev, &c->link);
 	if (apply_opts(c, info) < 0 || pacing_init(c) < 0) {
 		log_error("wl: connector %u/%u/%u: out of memory", info->domid,
@@ -264,6 +287,7 @@ static int ensure_pool(struct wl_pres_conn *c, struct pres_fb *fb)
 
 static void unmap(struct wl_pres_conn *c)
 {
+	c->deferred = NULL;
 	if (c->staged) {
 		c->staged->busy = false;
 		c->staged = NULL;
@@ -274,10 +298,11 @@ static void unmap(struct wl_pres_conn *c)
 	wl_surface_attach(c->surface, NULL, 0, 0);
 	wl_surface_commit(c->surface);
 	if (c->xdg_surface) {
-		/* An unmapped toplevel starts over: an empty commit, then a
-		 * new configure before the next buffer. */
-		c->configured = false;
-		wl_surface_commit(c->surface);
+		/* An unmapped toplevel must wait for a new configure before its
+		 * next buffer, which Weston 10 never sends after a NULL
+		 * attach: a fresh xdg role gets one on every compositor. */
+		role_destroy(c);
+		role_create(c);
 	}
 }
 
@@ -322,25 +347,31 @@ int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 	if (!fb)
 		return -EINVAL;
 	if (!c->cfg_fb || c->pres->dead || !c->surface) {
-		pacing_start(c, fb, false); /* nothing to show: answer in time */
+		pacing_start(c, fb); /* nothing to show: answer in time */
 		return 0;
 	}
 	int r = check_region(c, fb, c->cfg_x, c->cfg_y);
 	if (r < 0 || (r = ensure_pool(c, fb)) < 0)
 		return r;
+	pacing_start(c, fb);
+	c->deferred = NULL;
 	struct shm_buf *buf = copy_frame(c, fb);
-	if (!buf || !c->configured) {
-		if (buf) {
-			if (c->staged)
-				c->staged->busy = false;
-			buf->busy = true;
-			c->staged = buf;
-		}
-		pacing_start(c, fb, false);
+	if (!buf) {
+		/* The compositor holds every buffer: copy when it gives one
+		 * back, so the newest frame is never the one lost. */
+		c->deferred = fb;
+		pacing_arm(c, c->pres->fallback_ns);
+		return 0;
+	}
+	if (!c->configured) {
+		if (c->staged)
+			c->staged->busy = false;
+		buf->busy = true;
+		c->staged = buf;
 		return 0;
 	}
 	commit_buffer(c, buf);
-	pacing_start(c, fb, true);
+	pacing_watch_commit(c);
 	wl_surface_commit(c->surface);
 	c->stats.frames++;
 	return 0;
@@ -350,5 +381,5 @@ int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 void wl_pres_conn_lost(struct wl_pres_conn *c)
 {
 	if (c->has_pending)
-		loop_timer_arm(c->timer, WL_PRES_REFRESH_NS, 0);
+		pacing_arm(c, WL_PRES_REFRESH_NS);
 }

@@ -66,7 +66,10 @@ struct wl_pres {
 	struct wl_list conns; /* wl_pres_conn.link */
 };
 
+struct shm_pool;
+
 struct shm_buf {
+	struct shm_pool *pool;
 	struct wl_buffer *buffer;
 	uint8_t *data;
 	bool busy; /* attached; until wl_buffer.release */
@@ -79,6 +82,9 @@ struct shm_pool {
 	size_t size;
 	uint32_t width, height, stride, drm_format;
 	struct shm_buf bufs[WL_PRES_POOL_BUFFERS];
+	/* Called when the compositor gives a buffer back. */
+	void (*released)(void *data);
+	void *data;
 };
 
 struct wl_pres_conn {
@@ -97,6 +103,7 @@ struct wl_pres_conn {
 	bool configured; /* buffers may be attached */
 	bool mapped;	 /* a buffer is attached */
 	struct shm_buf *staged; /* copied before the first configure */
+	struct pres_fb *deferred; /* shown while every buffer was busy */
 
 	struct pres_fb *cfg_fb; /* NULL: connector disabled */
 	uint32_t cfg_x, cfg_y;
@@ -107,6 +114,7 @@ struct wl_pres_conn {
 	struct pres_fb *pending;
 	struct wl_callback *frame_cb;
 	struct wp_presentation_feedback *feedback;
+	int timer_fd; /* fallback timer */
 	struct loop_source *timer;
 	struct pres_conn_stats stats;
 };
@@ -133,11 +141,15 @@ void wl_pres_conn_lost(struct wl_pres_conn *c);
 /* wl_pacing.c */
 int pacing_init(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
-/* Makes fb the one show in flight (complete the older one first). When
- * committing: call right before wl_surface.commit; it asks for the frame
- * callback and presentation feedback that complete it. Otherwise it
- * completes on the next 60 Hz tick. */
-void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb, bool committing);
+/* Makes fb the one show in flight (completing the older one first); it
+ * completes on the next 60 Hz tick unless pacing_watch_commit follows. */
+void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb);
+/* Call right before the wl_surface.commit that shows the show in flight:
+ * asks for the frame callback and presentation feedback that complete
+ * it, with the fallback timer behind them. */
+void pacing_watch_commit(struct wl_pres_conn *c);
+/* (Re)arms the fallback timer; 0 disarms. */
+void pacing_arm(struct wl_pres_conn *c, uint64_t ns);
 /* Completes the show in flight now, if any. */
 void pacing_complete(struct wl_pres_conn *c);
 

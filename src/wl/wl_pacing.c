@@ -4,6 +4,9 @@
  * so a guest is answered once per flip, in order, and never waits for its
  * own time-out. */
 #include <errno.h>
+#include <stdint.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "loop.h"
 #include "log.h"
@@ -25,7 +28,7 @@ static void drop_feedback(struct wl_pres_conn *c)
 void pacing_complete(struct wl_pres_conn *c)
 {
 	drop_feedback(c);
-	loop_timer_arm(c->timer, 0, 0);
+	pacing_arm(c, 0);
 	if (!c->has_pending)
 		return;
 	struct pres_fb *fb = c->pending;
@@ -35,9 +38,25 @@ void pacing_complete(struct wl_pres_conn *c)
 	c->listener->flip_done(c->data, fb);
 }
 
-static void fallback_fired(void *data)
+/* The fallback timer is our own timerfd on the loop (loop_add_fd), which
+ * keeps a disarmed timer's stale expiry from ever reaching us: re-arming
+ * resets the count the read below drains. */
+void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
+{
+	struct itimerspec its = {
+		.it_value = {.tv_sec = (time_t)(ns / 1000000000ull),
+			     .tv_nsec = (long)(ns % 1000000000ull)}};
+	if (c->timer_fd >= 0)
+		timerfd_settime(c->timer_fd, 0, &its, NULL);
+}
+
+static void fallback_fired(void *data, int fd, uint32_t events)
 {
 	struct wl_pres_conn *c = data;
+	uint64_t expirations;
+	(void)events;
+	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+		return; /* disarmed meanwhile */
 	if (c->has_pending)
 		c->stats.fallbacks++;
 	pacing_complete(c);
@@ -85,29 +104,37 @@ static const struct wp_presentation_feedback_listener feedback_listener = {
 	.discarded = fb_discarded,
 };
 
-void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb, bool committing)
+void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb)
 {
 	pacing_complete(c); /* the older show first: order is the contract */
 	c->has_pending = true;
 	c->pending = fb;
-	uint64_t wait = WL_PRES_REFRESH_NS;
-	if (committing && !c->pres->dead) {
-		c->frame_cb = wl_surface_frame(c->surface);
-		wl_callback_add_listener(c->frame_cb, &frame_listener, c);
-		if (c->pres->presentation) {
-			c->feedback = wp_presentation_feedback(
-				c->pres->presentation, c->surface);
-			wp_presentation_feedback_add_listener(
-				c->feedback, &feedback_listener, c);
-		}
-		wait = c->pres->fallback_ns;
+	pacing_arm(c, WL_PRES_REFRESH_NS);
+}
+
+void pacing_watch_commit(struct wl_pres_conn *c)
+{
+	if (!c->has_pending || c->pres->dead)
+		return;
+	drop_feedback(c);
+	c->frame_cb = wl_surface_frame(c->surface);
+	wl_callback_add_listener(c->frame_cb, &frame_listener, c);
+	if (c->pres->presentation) {
+		c->feedback = wp_presentation_feedback(c->pres->presentation,
+						       c->surface);
+		wp_presentation_feedback_add_listener(c->feedback,
+						      &feedback_listener, c);
 	}
-	loop_timer_arm(c->timer, wait, 0);
+	pacing_arm(c, c->pres->fallback_ns);
 }
 
 int pacing_init(struct wl_pres_conn *c)
 {
-	c->timer = loop_add_timer(c->pres->loop, fallback_fired, c);
+	c->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (c->timer_fd < 0)
+		return -errno;
+	c->timer = loop_add_fd(c->pres->loop, c->timer_fd, EPOLLIN,
+			       fallback_fired, c);
 	return c->timer ? 0 : -ENOMEM;
 }
 
@@ -116,6 +143,9 @@ void pacing_finish(struct wl_pres_conn *c)
 	drop_feedback(c);
 	loop_remove(c->timer);
 	c->timer = NULL;
+	if (c->timer_fd >= 0)
+		close(c->timer_fd);
+	c->timer_fd = -1;
 	/* A connector going away answers nothing more: its listener is gone. */
 	c->has_pending = false;
 }

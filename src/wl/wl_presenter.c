@@ -45,9 +45,12 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 	/* A connector still configured with it keeps its last frame on
 	 * screen but can't read the freed pixels again. */
 	struct wl_pres_conn *c;
-	wl_list_for_each(c, &p->conns, link)
+	wl_list_for_each(c, &p->conns, link) {
 		if (c->cfg_fb == fb)
 			c->cfg_fb = NULL;
+		if (c->deferred == fb)
+			c->deferred = NULL;
+	}
 	free(fb);
 }
 

@@ -14,6 +14,8 @@ static void buffer_release(void *data, struct wl_buffer *buffer)
 	struct shm_buf *buf = data;
 	(void)buffer;
 	buf->busy = false;
+	if (buf->pool->released)
+		buf->pool->released(buf->pool->data);
 }
 
 static const struct wl_buffer_listener buffer_listener = {
@@ -23,8 +25,12 @@ static const struct wl_buffer_listener buffer_listener = {
 int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 		  uint32_t height, uint32_t drm_format, uint32_t bpp)
 {
+	void (*released)(void *) = pool->released;
+	void *owner = pool->data;
 	memset(pool, 0, sizeof(*pool));
 	pool->fd = -1;
+	pool->released = released;
+	pool->data = owner;
 	/* wl_shm wants 4-byte aligned strides in practice (pixman). */
 	uint32_t stride = (width * bpp + 3) & ~3u;
 	size_t one = (size_t)stride * height;
@@ -50,6 +56,7 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 	struct wl_shm_pool *wl_pool = wl_shm_create_pool(shm, fd, (int32_t)size);
 	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++) {
 		struct shm_buf *buf = &pool->bufs[i];
+		buf->pool = pool;
 		buf->data = map + one * (size_t)i;
 		buf->buffer = wl_shm_pool_create_buffer(
 			wl_pool, (int32_t)(one * (size_t)i), (int32_t)width,
@@ -79,8 +86,12 @@ void shm_pool_finish(struct shm_pool *pool)
 			wl_buffer_destroy(pool->bufs[i].buffer);
 	munmap(pool->map, pool->size);
 	close(pool->fd);
+	void (*released)(void *) = pool->released;
+	void *data = pool->data;
 	memset(pool, 0, sizeof(*pool));
 	pool->fd = -1;
+	pool->released = released;
+	pool->data = data;
 }
 
 struct shm_buf *shm_pool_acquire(struct shm_pool *pool)

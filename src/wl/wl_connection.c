@@ -35,6 +35,7 @@ void wl_pres_mark_dead(struct wl_pres *p, const char *why)
 	loop_remove(p->fd_src);
 	p->fd_src = NULL;
 	struct wl_pres_conn *c;
+	// cppcheck-suppress unknownMacro
 	wl_list_for_each(c, &p->conns, link)
 		wl_pres_conn_lost(c);
 }

@@ -62,6 +62,7 @@ static void fallback_fired(void *data, int fd, uint32_t events)
 	pacing_complete(c);
 }
 
+// cppcheck-suppress constParameter
 static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 {
 	struct wl_pres_conn *c = data;
@@ -78,6 +79,7 @@ static void fb_sync_output(void *data, struct wp_presentation_feedback *f,
 	(void)data, (void)f, (void)output;
 }
 
+// cppcheck-suppress constParameter
 static void fb_presented(void *data, struct wp_presentation_feedback *f,
 			 uint32_t tv_sec_hi, uint32_t tv_sec_lo, uint32_t tv_nsec,
 			 uint32_t refresh, uint32_t seq_hi, uint32_t seq_lo,
@@ -91,6 +93,7 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 }
 
 /* Discarded: superseded or never shown; the flip is over either way. */
+// cppcheck-suppress constParameter
 static void fb_discarded(void *data, struct wp_presentation_feedback *f)
 {
 	struct wl_pres_conn *c = data;

@@ -45,6 +45,7 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 	/* A connector still configured with it keeps its last frame on
 	 * screen but can't read the freed pixels again. */
 	struct wl_pres_conn *c;
+	// cppcheck-suppress unknownMacro
 	wl_list_for_each(c, &p->conns, link) {
 		if (c->cfg_fb == fb)
 			c->cfg_fb = NULL;
@@ -94,6 +95,7 @@ static void destroy(struct presenter *base)
 {
 	struct wl_pres *p = wl_pres_from(base);
 	struct wl_pres_conn *c, *tmp;
+	// cppcheck-suppress unknownMacro
 	wl_list_for_each_safe(c, tmp, &p->conns, link)
 		wl_pres_conn_destroy(c);
 	wl_pres_disconnect(p);

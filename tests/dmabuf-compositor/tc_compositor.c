@@ -225,6 +225,7 @@ static void surface_resource_destroyed(struct wl_resource *resource)
 {
 	struct tc_surface *surface = wl_resource_get_user_data(resource);
 	struct wl_resource *cb, *tmp;
+	// cppcheck-suppress unknownMacro
 	wl_resource_for_each_safe (cb, tmp, &surface->pending.frames)
 		wl_resource_destroy(cb);
 	if (surface->xdg)

@@ -25,7 +25,7 @@ static const uint32_t tc_dmabuf_formats[] = {
 /* The v4 format table layout (see the protocol's format_table event). */
 struct format_table_entry {
 	uint32_t format;
-	uint32_t pad;
+	uint32_t pad; // cppcheck-suppress unusedStructMember
 	uint64_t modifier;
 };
 

@@ -28,6 +28,7 @@ static void tick(void *data)
 	uint32_t ms = (uint32_t)(loop_now_ns() / 1000000ull);
 	struct wl_resource *cb, *tmp;
 	server->tick_armed = false;
+	// cppcheck-suppress unknownMacro
 	wl_resource_for_each_safe (cb, tmp, &server->frame_callbacks) {
 		wl_callback_send_done(cb, ms);
 		wl_resource_destroy(cb);	/* unlinks itself */

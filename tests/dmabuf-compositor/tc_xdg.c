@@ -35,9 +35,9 @@ static void destroy_req(struct wl_client *client, struct wl_resource *resource)
 static void send_configure(struct tc_xdg_surface *xdg)
 {
 	struct wl_array states;
-	int32_t w = 0, h = 0;
 	wl_array_init(&states);
 	if (xdg->toplevel) {
+		int32_t w = 0, h = 0;
 		uint32_t *s;
 		if (xdg->fullscreen && (s = wl_array_add(&states, sizeof(*s))))
 			*s = XDG_TOPLEVEL_STATE_FULLSCREEN;

@@ -1,0 +1,411 @@
+/* e2e tests of vdispld-test-compositor: a real Wayland client wraps memfd
+ * pictures as dma-buf (and wl_shm) buffers, shows them on a toplevel, and
+ * the compositor's report must carry the CRC the client computed.
+ * usage: test_dmabuf_compositor <compositor binary> <case> */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+
+#include "tc_client.h"
+#include "tc_harness.h"
+#include "linux-dmabuf-unstable-v1-client-protocol.h"
+#include "xdg-shell-client-protocol.h"
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__,          \
+				__LINE__, #cond);                              \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			return -1;                                             \
+		}                                                              \
+	} while (0)
+
+static unsigned long field_ul(const char *line, const char *key, int base)
+{
+	char value[64];
+	if (tc_line_field(line, key, value, sizeof(value)) < 0)
+		return ~0ul;
+	return strtoul(value, NULL, base);
+}
+
+/* The nth commit line of app_id must show picture p, read as kind. */
+static int check_commit(const struct tc_harness *h, const char *app_id,
+			int nth, const struct tc_picture *p, const char *kind,
+			uint32_t offset)
+{
+	char prefix[128], line[1024], value[64];
+	snprintf(prefix, sizeof(prefix), "commit surface=%s ", app_id);
+	CHECK(tc_harness_wait_line(h, prefix, nth, line, sizeof(line), 2000) == 0,
+	      "no commit line #%d for %s", nth, app_id);
+	CHECK(tc_line_field(line, "buffer", value, sizeof(value)) == 0 &&
+		      !strcmp(value, kind),
+	      "%s: want buffer=%s", line, kind);
+	CHECK(field_ul(line, "w", 10) == (unsigned long)p->width &&
+		      field_ul(line, "h", 10) == (unsigned long)p->height,
+	      "%s: want %dx%d", line, p->width, p->height);
+	CHECK(field_ul(line, "stride", 10) == p->stride &&
+		      field_ul(line, "offset", 10) == offset,
+	      "%s: want stride=%u offset=%u", line, p->stride, offset);
+	CHECK(field_ul(line, "crc", 16) == p->expected_crc,
+	      "%s: want crc=%08x", line, p->expected_crc);
+	CHECK(field_ul(line, "px0", 16) == p->expected_px0,
+	      "%s: want px0=%08x", line, p->expected_px0);
+	return 0;
+}
+
+static int start(struct tc_harness *h, struct tc_client *c,
+		 const char *binary, const char *const args[],
+		 uint32_t want_dmabuf)
+{
+	int ret = tc_harness_start(h, binary, args);
+	CHECK(ret == 0, "compositor did not start: %s", strerror(-ret));
+	tc_harness_setenv(h);
+	ret = tc_client_connect(c, want_dmabuf);
+	CHECK(ret == 0, "client could not connect: %s", strerror(-ret));
+	CHECK(c->compositor && c->shm && c->wm_base, "core globals missing");
+	return 0;
+}
+
+/* Shows p as a dma-buf made with create or create_immed. */
+static int show_dmabuf(struct tc_client *c, struct tc_window *w,
+		       const struct tc_picture *p, bool immed,
+		       struct tc_buffer_state *b)
+{
+	CHECK(tc_dmabuf_import(c, p, DRM_FORMAT_MOD_LINEAR, immed, b) == 0,
+	      "import: connection lost");
+	CHECK(b->created && !b->failed, "import of a good buffer failed");
+	CHECK(tc_window_show(w, b->buffer) == 0, "no frame callback");
+	return 0;
+}
+
+static int case_dmabuf_create(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p1, p2;
+	struct tc_buffer_state b1, b2;
+	if (start(h, &c, binary, NULL, 4) < 0)
+		return -1;
+	CHECK(c.dmabuf && c.dmabuf_version == 4, "want linux-dmabuf v4");
+	CHECK(tc_client_fetch_feedback(&c) == 0, "no feedback done");
+	CHECK(c.linear_formats == 2 && c.other_formats == 0,
+	      "format table: %d LINEAR XR24/AR24, %d others", c.linear_formats,
+	      c.other_formats);
+	CHECK(c.main_device_seen, "no main_device");
+	CHECK(tc_window_create(&w, &c, "tc-create") == 0, "no configure");
+	/* A padded stride, then a plane at a page offset. */
+	CHECK(tc_picture_create(&p1, 64, 48, 64 * 4 + 64, 0,
+				DRM_FORMAT_XRGB8888, 0, 1) == 0, "memfd");
+	CHECK(tc_picture_create(&p2, 100, 30, 100 * 4, 8192,
+				DRM_FORMAT_XRGB8888, 0, 0x020304) == 0, "memfd");
+	if (show_dmabuf(&c, &w, &p1, false, &b1) < 0 ||
+	    check_commit(h, "tc-create", 1, &p1, "dmabuf", 0) < 0 ||
+	    show_dmabuf(&c, &w, &p2, false, &b2) < 0 ||
+	    check_commit(h, "tc-create", 2, &p2, "dmabuf", 8192) < 0)
+		return -1;
+	CHECK(tc_harness_count_lines(h, "dmabuf created ") == 2,
+	      "want 2 'dmabuf created' lines");
+	/* The dump holds the last frame: the words the CRC covers. */
+	char path[256];
+	snprintf(path, sizeof(path), "%s/tc-create.raw", h->dump_dir);
+	FILE *f = fopen(path, "rb");
+	CHECK(f, "no dump %s", path);
+	static uint8_t raw[100 * 30 * 4 + 1];
+	size_t n = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	CHECK(n == 100 * 30 * 4 && tc_test_crc32(0, raw, n) == p2.expected_crc,
+	      "dump: %zu bytes, crc differs", n);
+	tc_buffer_state_finish(&b1);
+	tc_buffer_state_finish(&b2);
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p1);
+	tc_picture_destroy(&p2);
+	return 0;
+}
+
+static int case_dmabuf_immed_v3(struct tc_harness *h, const char *binary)
+{
+	const char *const args[] = {"--dmabuf-version", "3", NULL};
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p;
+	struct tc_buffer_state b;
+	if (start(h, &c, binary, args, 4) < 0)
+		return -1;
+	CHECK(c.dmabuf && c.dmabuf_version == 3, "want linux-dmabuf v3");
+	CHECK(c.linear_formats == 2 && c.other_formats == 0,
+	      "modifier events: %d LINEAR XR24/AR24, %d others",
+	      c.linear_formats, c.other_formats);
+	CHECK(tc_window_create(&w, &c, "tc-immed") == 0, "no configure");
+	/* X = 0xff must not reach the CRC: XR24's padding is no colour. */
+	CHECK(tc_picture_create(&p, 33, 17, 33 * 4 + 12, 0,
+				DRM_FORMAT_XRGB8888, 0xff, 7) == 0, "memfd");
+	if (show_dmabuf(&c, &w, &p, true, &b) < 0 ||
+	    check_commit(h, "tc-immed", 1, &p, "dmabuf", 0) < 0)
+		return -1;
+	char line[1024];
+	CHECK(tc_harness_wait_line(h, "dmabuf created ", 1, line, sizeof(line),
+				   1000) == 0 && strstr(line, " immed=1"),
+	      "no 'dmabuf created ... immed=1' line");
+	tc_buffer_state_finish(&b);
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
+/* create: refusals come back as `failed`, the client lives on. */
+static int case_dmabuf_failed(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_picture p, bad;
+	struct tc_buffer_state b;
+	char line[1024];
+	if (start(h, &c, binary, NULL, 3) < 0)
+		return -1;
+	CHECK(tc_picture_create(&p, 64, 48, 64 * 4, 0, DRM_FORMAT_XRGB8888, 0,
+				3) == 0, "memfd");
+	bad = p;
+	bad.stride = 64 * 4 - 4;	/* shorter than a row */
+	CHECK(tc_dmabuf_import(&c, &bad, DRM_FORMAT_MOD_LINEAR, false, &b) == 0,
+	      "connection lost on a bad stride");
+	CHECK(b.failed && !b.created, "bad stride: want failed");
+	CHECK(tc_harness_wait_line(h, "dmabuf failed reason=stride ", 1, line,
+				   sizeof(line), 1000) == 0 &&
+		      strstr(line, " fatal=0"),
+	      "no 'dmabuf failed reason=stride ... fatal=0' line");
+	bad = p;
+	bad.height = 49;	/* one row past the memfd */
+	CHECK(tc_dmabuf_import(&c, &bad, DRM_FORMAT_MOD_LINEAR, false, &b) == 0 &&
+		      b.failed,
+	      "out of bounds: want failed");
+	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=bounds ") == 1,
+	      "no reason=bounds line");
+	/* v3 binding: an unadvertised modifier is a plain failure too. */
+	CHECK(tc_dmabuf_import(&c, &p, 1, false, &b) == 0 && b.failed,
+	      "tiled modifier: want failed");
+	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=modifier ") == 1,
+	      "no reason=modifier line");
+	CHECK(tc_dmabuf_import(&c, &p, DRM_FORMAT_MOD_LINEAR, false, &b) == 0 &&
+		      b.created,
+	      "a good import after refusals failed");
+	tc_buffer_state_finish(&b);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
+/* Expects the connection to die with error code on interface iface. */
+static int expect_protocol_error(struct tc_client *c, const char *iface,
+				 uint32_t code)
+{
+	const struct wl_interface *got = NULL;
+	CHECK(tc_client_roundtrip(c) == -EPROTO, "connection survived");
+	uint32_t err = wl_display_get_protocol_error(c->display, &got, NULL);
+	CHECK(got && !strcmp(got->name, iface) && err == code,
+	      "want %s error %u, got %s error %u", iface, code,
+	      got ? got->name : "none", err);
+	return 0;
+}
+
+/* create_immed (and v4 create with an unadvertised modifier): refusals
+ * are protocol errors. */
+static int case_dmabuf_fatal(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_picture p, bad;
+	struct tc_buffer_state b;
+	if (start(h, &c, binary, NULL, 4) < 0)
+		return -1;
+	CHECK(tc_picture_create(&p, 64, 48, 64 * 4, 0, DRM_FORMAT_XRGB8888, 0,
+				3) == 0, "memfd");
+	bad = p;
+	bad.stride = 16;
+	tc_dmabuf_import(&c, &bad, DRM_FORMAT_MOD_LINEAR, true, &b);
+	if (expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
+		    ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_OUT_OF_BOUNDS) < 0)
+		return -1;
+	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=stride ") == 1,
+	      "no reason=stride line");
+	tc_buffer_state_finish(&b);	/* a dead proxy, freed locally */
+	tc_client_disconnect(&c);
+
+	CHECK(tc_client_connect(&c, 4) == 0, "reconnect");
+	tc_dmabuf_import(&c, &p, 1, false, &b);
+	if (expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
+		    ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_FORMAT) < 0)
+		return -1;
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
+static int case_no_dmabuf(struct tc_harness *h, const char *binary)
+{
+	const char *const args[] = {"--no-dmabuf", NULL};
+	struct tc_client c;
+	if (start(h, &c, binary, args, 4) < 0)
+		return -1;
+	CHECK(!c.dmabuf, "zwp_linux_dmabuf_v1 advertised with --no-dmabuf");
+	tc_client_disconnect(&c);
+	return 0;
+}
+
+static int case_shm(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p[3];
+	struct tc_buffer_state b[3];
+	if (start(h, &c, binary, NULL, 4) < 0)
+		return -1;
+	CHECK(tc_window_create(&w, &c, "tc-shm") == 0, "no configure");
+	CHECK(tc_picture_create(&p[0], 40, 20, 40 * 4 + 16, 4096,
+				DRM_FORMAT_XRGB8888, 0x55, 9) == 0 &&
+		      tc_picture_create(&p[1], 40, 20, 40 * 4, 0,
+					DRM_FORMAT_ARGB8888, 0x80, 10) == 0 &&
+		      tc_picture_create(&p[2], 41, 21, 41 * 2 + 2, 0,
+					DRM_FORMAT_RGB565, 0, 11) == 0,
+	      "memfd");
+	for (int i = 0; i < 3; i++) {
+		CHECK(tc_shm_import(&c, &p[i], &b[i]) == 0, "shm buffer");
+		CHECK(tc_window_show(&w, b[i].buffer) == 0, "no frame callback");
+		/* libwayland hides a shm buffer's pool offset: reported 0. */
+		if (check_commit(h, "tc-shm", i + 1, &p[i], "shm", 0) < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		tc_buffer_state_finish(&b[i]);
+		tc_picture_destroy(&p[i]);
+	}
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	return 0;
+}
+
+/* A dma-buf goes back to the client only once the next one is latched. */
+static int case_release(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture pa, pb;
+	struct tc_buffer_state a, b;
+	if (start(h, &c, binary, NULL, 4) < 0)
+		return -1;
+	CHECK(tc_window_create(&w, &c, "tc-release") == 0, "no configure");
+	CHECK(tc_picture_create(&pa, 16, 16, 64, 0, DRM_FORMAT_XRGB8888, 0, 1) == 0 &&
+		      tc_picture_create(&pb, 16, 16, 64, 0, DRM_FORMAT_XRGB8888,
+					0, 2) == 0,
+	      "memfd");
+	if (show_dmabuf(&c, &w, &pa, false, &a) < 0)
+		return -1;
+	CHECK(tc_client_roundtrip(&c) == 0 && !a.released,
+	      "A released while on screen");
+	/* A commit without a new buffer (damage only) keeps A. */
+	wl_surface_damage_buffer(w.surface, 0, 0, 1, 1);
+	wl_surface_commit(w.surface);
+	CHECK(tc_client_roundtrip(&c) == 0 && !a.released,
+	      "A released by a damage-only commit");
+	if (show_dmabuf(&c, &w, &pb, false, &b) < 0)
+		return -1;
+	CHECK(tc_client_roundtrip(&c) == 0 && a.released && !b.released,
+	      "after B is latched: want A released (%d), B held (%d)",
+	      a.released, b.released);
+	a.released = false;
+	CHECK(tc_window_show(&w, a.buffer) == 0, "no frame callback");
+	CHECK(tc_client_roundtrip(&c) == 0 && b.released && !a.released,
+	      "after A again: want B released, A held");
+	CHECK(check_commit(h, "tc-release", 4, &pa, "dmabuf", 0) == 0,
+	      "re-shown A");
+	tc_buffer_state_finish(&a);
+	tc_buffer_state_finish(&b);
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&pa);
+	tc_picture_destroy(&pb);
+	return 0;
+}
+
+/* --refuse-dmabuf: every import fails without killing the client, so a
+ * client can fall back to wl_shm. */
+static int case_refuse(struct tc_harness *h, const char *binary)
+{
+	const char *const args[] = {"--refuse-dmabuf", NULL};
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p;
+	struct tc_buffer_state b;
+	if (start(h, &c, binary, args, 4) < 0)
+		return -1;
+	CHECK(tc_picture_create(&p, 32, 32, 128, 0, DRM_FORMAT_XRGB8888, 0,
+				5) == 0, "memfd");
+	CHECK(tc_dmabuf_import(&c, &p, DRM_FORMAT_MOD_LINEAR, false, &b) == 0 &&
+		      b.failed && !b.buffer,
+	      "create: want failed");
+	CHECK(tc_dmabuf_import(&c, &p, DRM_FORMAT_MOD_LINEAR, true, &b) == 0 &&
+		      b.failed,
+	      "create_immed: want failed, connection alive");
+	tc_buffer_state_finish(&b);
+	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=refused ") == 2,
+	      "want 2 reason=refused lines");
+	CHECK(tc_window_create(&w, &c, "tc-fallback") == 0, "no configure");
+	CHECK(tc_shm_import(&c, &p, &b) == 0 && tc_window_show(&w, b.buffer) == 0,
+	      "shm fallback");
+	if (check_commit(h, "tc-fallback", 1, &p, "shm", 0) < 0)
+		return -1;
+	tc_buffer_state_finish(&b);
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct tc_harness *h, const char *binary);
+} cases[] = {
+	{"dmabuf_create", case_dmabuf_create},
+	{"dmabuf_immed_v3", case_dmabuf_immed_v3},
+	{"dmabuf_failed", case_dmabuf_failed},
+	{"dmabuf_fatal", case_dmabuf_fatal},
+	{"no_dmabuf", case_no_dmabuf},
+	{"shm", case_shm},
+	{"release", case_release},
+	{"refuse", case_refuse},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s <compositor> <case>\n", argv[0]);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(cases[i].name, argv[2]) != 0)
+			continue;
+		struct tc_harness h;
+		int ret = cases[i].run(&h, argv[1]);
+		/* A clean SIGTERM exit is part of every case (ASan: no leak). */
+		int status = tc_harness_stop(&h);
+		if (ret == 0 && !(status >= 0 && WIFEXITED(status) &&
+				  WEXITSTATUS(status) == 0)) {
+			fprintf(stderr, "FAIL: compositor exit status %d\n",
+				status);
+			ret = -1;
+		}
+		if (ret != 0)
+			tc_harness_dump_log(&h);
+		tc_harness_destroy(&h);
+		printf("%s: %s\n", argv[2], ret == 0 ? "PASS" : "FAIL");
+		return ret == 0 ? 0 : 1;
+	}
+	fprintf(stderr, "unknown case %s\n", argv[2]);
+	return 2;
+}

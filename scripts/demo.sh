@@ -20,9 +20,12 @@ work=$(mktemp -d /tmp/vdispld-demo.XXXXXX)
 chmod 700 "$work"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
+  # Newest first: vdispld, then the guests, then the compositor.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+  [ -n "${KEEP:-}" ] && echo "demo: kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 

@@ -367,6 +367,37 @@ static int case_refuse(struct tc_harness *h, const char *binary)
 	return 0;
 }
 
+/* Like a real compositor: a buffer before the first ack_configure kills
+ * the client (vdispld must wait for the configure). */
+static int case_unconfigured(struct tc_harness *h, const char *binary)
+{
+	struct tc_client c;
+	struct tc_picture p;
+	struct tc_buffer_state b;
+	if (start(h, &c, binary, NULL, 4) < 0)
+		return -1;
+	CHECK(tc_picture_create(&p, 8, 8, 32, 0, DRM_FORMAT_XRGB8888, 0, 1) == 0,
+	      "memfd");
+	CHECK(tc_shm_import(&c, &p, &b) == 0, "shm buffer");
+	struct wl_surface *surface = wl_compositor_create_surface(c.compositor);
+	struct xdg_surface *xs = xdg_wm_base_get_xdg_surface(c.wm_base, surface);
+	struct xdg_toplevel *top = xdg_surface_get_toplevel(xs);
+	wl_surface_attach(surface, b.buffer, 0, 0);
+	wl_surface_commit(surface);
+	if (expect_protocol_error(&c, "xdg_surface",
+				  XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER) < 0)
+		return -1;
+	CHECK(tc_harness_count_lines(h, "commit ") == 0,
+	      "an unconfigured buffer was shown");
+	xdg_toplevel_destroy(top);
+	xdg_surface_destroy(xs);
+	wl_surface_destroy(surface);
+	tc_buffer_state_finish(&b);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct tc_harness *h, const char *binary);
@@ -379,6 +410,7 @@ static const struct {
 	{"shm", case_shm},
 	{"release", case_release},
 	{"refuse", case_refuse},
+	{"unconfigured", case_unconfigured},
 };
 
 int main(int argc, char **argv)

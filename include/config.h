@@ -62,6 +62,7 @@ struct config_cli {
 	bool trace;
 	bool help;
 	bool version;
+	bool list; /* --list: print the running daemon's status and exit */
 };
 
 /* Built-in defaults; nothing allocated. */

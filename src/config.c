@@ -427,6 +427,9 @@ void config_usage(FILE *out, const char *argv0)
 		"  -v                         verbose: log level debug\n"
 		"  -l, --log-level LEVEL      error, warn, info or debug\n"
 		"  -t, --trace                log every display request\n"
+		"  -L, --list                 print every guest, device and\n"
+		"                             connector (from the running\n"
+		"                             daemon, else XenStore) and exit\n"
 		"  -h, --help                 this text\n"
 		"  -V, --version              print the version\n",
 		argv0, CONFIG_DEFAULT_PATH);
@@ -482,6 +485,9 @@ static int cli_option(struct config_cli *cli, int opt, const char *arg,
 	case 'h':
 		cli->help = true;
 		return 0;
+	case 'L':
+		cli->list = true;
+		return 0;
 	case 'V':
 		cli->version = true;
 		return 0;
@@ -500,6 +506,7 @@ int config_cli_parse(struct config_cli *cli, int argc, char *const argv[],
 		{"log-level", required_argument, NULL, 'l'},
 		{"trace", no_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
+		{"list", no_argument, NULL, 'L'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
@@ -507,7 +514,7 @@ int config_cli_parse(struct config_cli *cli, int argc, char *const argv[],
 	optind = 0; /* glibc: full re-initialisation, so tests can re-parse */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "c:W:d:vl:thV", opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "c:W:d:vl:thVL", opts, NULL)) !=
 	       -1) {
 		if (opt == '?' || opt == ':')
 			return cli_error(err, err_len,

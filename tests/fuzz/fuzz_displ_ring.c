@@ -305,9 +305,11 @@ static void act_revoke(struct run *r)
 		break;
 	case 2:
 		fuzz_guest_revoke(c->req_ref);
+		c->hostile_req = c->hostile_evt = true; /* it sees nothing */
 		break;
 	default:
 		fuzz_guest_revoke(c->evt_ref);
+		c->hostile_req = c->hostile_evt = true;
 		break;
 	}
 }
@@ -377,8 +379,7 @@ static void act_store_poke(struct run *r)
 					       "4294967296", "c0" };
 	uint8_t sel = fin_u8(&r->in), vsel = fin_u8(&r->in);
 	unsigned ci = sel % (FG_MAX_CONNS + 1), name = (sel >> 3) % 8;
-	char path[160], raw[32];
-	size_t len = 0;
+	char path[160];
 
 	if (name >= 6)
 		snprintf(path, sizeof(path), FG_FE "/%s", names[name] + 3);
@@ -387,7 +388,9 @@ static void act_store_poke(struct run *r)
 	if (vsel < 0xc0) {
 		fuzz_xs_set_str(path, values[vsel % 8]);
 	} else {
-		len = vsel % sizeof(raw);
+		char raw[32];
+		size_t len = vsel % sizeof(raw);
+
 		fin_bytes(&r->in, raw, len);
 		fuzz_xs_set(path, raw, len);
 	}
@@ -409,6 +412,8 @@ static void act_one(struct run *r, enum action a)
 {
 	unsigned ci = fin_u8(&r->in) % r->g.n_conns;
 
+	if (fg_trace)
+		fprintf(stderr, "action %d on c%u\n", (int)a, ci);
 	switch (a) {
 	case A_REQ:
 		act_request(r, ci);
@@ -482,6 +487,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
 	fuzz_log_from_env();
+	fg_trace = getenv("FUZZ_TRACE") != NULL;
 	fuzz_xen_reset(); /* the memfd lives for the whole process */
 	return 0;
 }

@@ -115,7 +115,6 @@ static void check_config(uint32_t max_connectors)
 {
 	static struct displ_ctx ctx;
 	static struct displ_device dev;
-	const char *v;
 	int ret;
 
 	memset(&dev, 0, sizeof(dev));
@@ -135,7 +134,8 @@ static void check_config(uint32_t max_connectors)
 			max = DISPL_MAX_CONNECTORS;
 		FG_CHECK(dev.n_conns >= 1 && dev.n_conns <= max);
 		FG_CHECK(dev.protocol == 1 || dev.protocol == 2);
-		v = fuzz_xs_get(FG_FE "/be-alloc");
+		const char *v = fuzz_xs_get(FG_FE "/be-alloc");
+
 		FG_CHECK(dev.be_alloc == (v && strcmp(v, "1") == 0));
 		for (uint32_t i = 0; i < dev.n_conns; i++)
 			check_conn(&dev.conns[i]);
@@ -153,13 +153,14 @@ static void load_nodes(const struct fin *in, bool first_to_parsers)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *line_end = nl ? nl : end;
 		const char *eq = memchr(p, '=', (size_t)(line_end - p));
-		char path[256], value[256];
-		size_t klen, vlen;
-
 		if (eq) {
-			klen = (size_t)(eq - p);
-			vlen = (size_t)(line_end - eq - 1);
+			char value[256];
+			size_t klen = (size_t)(eq - p);
+			size_t vlen = (size_t)(line_end - eq - 1);
+
 			if (klen < 128 && vlen < sizeof(value)) {
+				char path[256];
+
 				snprintf(path, sizeof(path), FG_FE "/%.*s",
 					 (int)klen, p);
 				memcpy(value, eq + 1, vlen);

@@ -20,6 +20,8 @@ static const char *const resolutions[FG_MAX_CONNS] = {
 };
 static const char *const unique_ids[FG_MAX_CONNS] = { "c0", "c1", "c2", "c3" };
 
+bool fg_trace;
+
 void fg_check(bool ok, const char *what, const char *file, int line)
 {
 	if (ok)
@@ -262,6 +264,10 @@ void fg_drain(struct fg *g, unsigned ci)
 		RING_IDX i = c->front.rsp_cons++;
 		const struct xendispl_resp *r = RING_GET_RESPONSE(&c->front, i);
 
+		if (fg_trace)
+			fprintf(stderr, "  c%u resp id=%u op=0x%02x status=%d\n",
+				ci, (unsigned)r->id, (unsigned)r->operation,
+				(int)r->status);
 		FG_CHECK(fg_is_xen_status(r->status));
 		if (!c->hostile_req) {
 			FG_CHECK(r->id == c->ids[i % FG_RING_SIZE]);
@@ -289,6 +295,10 @@ void fg_consume_events(struct fg *g, unsigned ci)
 	     n++) {
 		struct xendispl_evt e = XENDISPL_IN_RING_REF(p, p->in_cons);
 
+		if (fg_trace)
+			fprintf(stderr, "  c%u event type=%u ck=%016llx\n", ci,
+				(unsigned)e.type,
+				(unsigned long long)e.op.pg_flip.fb_cookie);
 		FG_CHECK(e.type == XENDISPL_EVT_PG_FLIP);
 		p->in_cons++;
 		c->events++;
@@ -327,6 +337,11 @@ void fg_settle_flips(struct fg *g)
 
 		if (c->hostile_evt || c->detached || bc->broken)
 			continue;
+		if (fg_trace)
+			fprintf(stderr, "c%u: %llu flips, %llu events, %llu "
+				"dropped\n", ci, (unsigned long long)c->flips_ok,
+				(unsigned long long)c->events,
+				(unsigned long long)bc->evt_dropped);
 		FG_CHECK(bc->held_len == 0 && bc->flip_len == 0);
 		FG_CHECK(c->flips_ok == c->events + bc->evt_dropped);
 	}

@@ -83,4 +83,7 @@ void fg_settle_flips(struct fg *g);
 
 bool fg_is_xen_status(int32_t status);
 
+/* FUZZ_TRACE=1: print actions, responses and events (to debug a crash). */
+extern bool fg_trace;
+
 #endif

@@ -10,7 +10,6 @@
 
 struct pres_fb {
 	struct pres_fb_desc desc;
-	unsigned shown_on; /* connectors whose config/show is this fb */
 };
 
 struct pres_conn {

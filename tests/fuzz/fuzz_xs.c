@@ -160,8 +160,8 @@ char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
 		    unsigned int *num)
 {
 	size_t plen = strlen(path), total = 0;
-	const char *names[MAX_NODES];
-	size_t lens[MAX_NODES];
+	const char *names[MAX_NODES] = { 0 };
+	size_t lens[MAX_NODES] = { 0 };
 	unsigned n = 0;
 	char **out, *str;
 

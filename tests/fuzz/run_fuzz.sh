@@ -24,6 +24,7 @@ for f in "$corpus"/*; do
 	fi
 done
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-error_exitcode=1 \
 	-print_final_stats=1 \
 	-artifact_prefix="${FUZZ_ARTIFACTS:-$PWD}/$(basename "$fuzzer")-" "$@" \
 	"$work/new" "$corpus"

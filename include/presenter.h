@@ -27,6 +27,10 @@ struct pres_fb_desc {
 	size_t size;	   /* bytes readable at pixels */
 	int dmabuf_fd;	   /* -1 if the buffer has no dma-buf (copy path) */
 	uint32_t dmabuf_offset;
+	/* Why dmabuf_fd is -1: -errno of the grant device's export (kernel
+	 * without dma-buf support), -ECANCELED when zero copy is switched
+	 * off (--no-dmabuf), 0 if unknown. */
+	int dmabuf_error;
 	uint64_t cookie;   /* the guest's fb cookie, for logs */
 };
 
@@ -44,12 +48,34 @@ struct pres_conn_listener {
 	void (*flip_done)(void *data, struct pres_fb *fb);
 };
 
+/* Why a frame took the copy path rather than zero copy (dma-buf). */
+enum pres_copy_reason {
+	PRES_COPY_DISABLED,   /* zero copy switched off (--no-dmabuf) */
+	PRES_COPY_KERNEL,     /* no dma-buf of the guest's pages (gntdev) */
+	PRES_COPY_COMPOSITOR, /* the compositor has no linux-dmabuf */
+	PRES_COPY_FORMAT,     /* format/modifier not offered by it */
+	PRES_COPY_REFUSED,    /* it refused the import ("failed") */
+	PRES_COPY_REGION,     /* a connector shows part of the fb only */
+	PRES_COPY_REASONS
+};
+
+static inline const char *pres_copy_reason_name(enum pres_copy_reason r)
+{
+	static const char *const names[PRES_COPY_REASONS] = {
+		"disabled", "kernel", "compositor", "format", "refused",
+		"region",
+	};
+	return (unsigned)r < PRES_COPY_REASONS ? names[r] : "?";
+}
+
 /* Per-connector counters (zero copy vs copy), read by status lines. */
 struct pres_conn_stats {
 	uint64_t frames;
 	uint64_t bytes_copied;
 	uint64_t zero_copy_frames;
-	uint64_t fallbacks;
+	uint64_t fallbacks; /* flips completed by the timer, not the compositor */
+	/* Frames that took the copy path, by enum pres_copy_reason. */
+	uint64_t fallback_frames[PRES_COPY_REASONS];
 };
 
 struct presenter_impl {
@@ -110,6 +136,14 @@ static inline int presenter_conn_show(struct presenter *p, struct pres_conn *c,
 				      struct pres_fb *fb)
 {
 	return p->impl->conn_show(p, c, fb);
+}
+static inline void presenter_conn_stats(struct presenter *p,
+					struct pres_conn *c,
+					struct pres_conn_stats *out)
+{
+	*out = (struct pres_conn_stats){0};
+	if (p->impl->conn_stats)
+		p->impl->conn_stats(p, c, out);
 }
 static inline void presenter_destroy(struct presenter *p)
 {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "input.h"
 #include "presenter.h"
 
 struct loop;
@@ -36,6 +37,9 @@ struct wl_presenter_config {
 	/* Flip fallback: complete a show this long after its commit when no
 	 * frame callback came (hidden surface). 0: 33 ms (two 60 Hz frames).*/
 	uint32_t fallback_ms;
+	/* Where pointer, keyboard and touch input on a connector's surface
+	 * goes (positions in the connector's pixels). event NULL: ignored. */
+	struct vinput_sink input;
 };
 
 /* Connects to the compositor and hooks the display fd into loop. Returns

@@ -234,6 +234,7 @@ void wl_pres_conn_destroy(struct wl_pres_conn *c)
 {
 	if (!c)
 		return;
+	wl_pres_seats_forget_conn(c->pres, c);
 	pacing_finish(c);
 	role_destroy(c);
 	if (c->surface)
@@ -246,6 +247,22 @@ void wl_pres_conn_destroy(struct wl_pres_conn *c)
 	free(c->unique_id);
 	free(c->fs_output);
 	free(c);
+}
+
+struct wl_pres_conn *wl_pres_conn_from_surface(struct wl_pres *p,
+					       const struct wl_surface *surface)
+{
+	/* A search, not wl_surface user data: events may name a surface
+	 * we destroyed a moment ago (libwayland then gives NULL). */
+	if (!surface)
+		return NULL;
+	for (struct wl_list *l = p->conns.next; l != &p->conns; l = l->next) {
+		struct wl_pres_conn *c = wl_container_of(l, c, link);
+
+		if (c->surface == surface)
+			return c;
+	}
+	return NULL;
 }
 
 /* The region at (x, y) of the connector's size must lie in fb's pixels. */

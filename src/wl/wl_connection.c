@@ -34,6 +34,8 @@ void wl_pres_mark_dead(struct wl_pres *p, const char *why)
 	}
 	loop_remove(p->fd_src);
 	p->fd_src = NULL;
+	/* Nobody will send the releases now: the guests get them from us. */
+	wl_pres_seats_destroy(p);
 	struct wl_pres_conn *c;
 	// cppcheck-suppress unknownMacro
 	wl_list_for_each(c, &p->conns, link)
@@ -87,8 +89,11 @@ static void display_ready(void *data, int fd, uint32_t events)
 			return;
 		}
 	}
-	if (wl_display_dispatch_pending(p->display) < 0)
+	if (wl_display_dispatch_pending(p->display) < 0) {
 		wl_pres_mark_dead(p, "dispatch");
+		return;
+	}
+	wl_pres_seats_flush(p);
 }
 
 static void wm_base_ping(void *data, struct xdg_wm_base *wm, uint32_t serial)
@@ -253,6 +258,8 @@ static void registry_global(void *data, struct wl_registry *reg,
 			output_watch(p, &p->outputs[i]);
 	} else if (!strcmp(iface, wl_output_interface.name)) {
 		output_add(p, name, version);
+	} else if (!strcmp(iface, wl_seat_interface.name)) {
+		wl_pres_seat_add(p, name, version);
 	}
 }
 
@@ -264,6 +271,7 @@ static void registry_global_remove(void *data, struct wl_registry *reg,
 	for (int i = 0; i < WL_PRES_MAX_OUTPUTS; i++)
 		if (p->outputs[i].global_name == name)
 			output_remove(&p->outputs[i]);
+	wl_pres_seat_remove(p, name);
 }
 
 static const struct wl_registry_listener registry_listener = {
@@ -332,6 +340,7 @@ void wl_pres_disconnect(struct wl_pres *p)
 	if (p->reading)
 		wl_display_cancel_read(p->display);
 	p->reading = false;
+	wl_pres_seats_destroy(p);
 	for (int i = 0; i < WL_PRES_MAX_OUTPUTS; i++)
 		if (p->outputs[i].global_name)
 			output_remove(&p->outputs[i]);

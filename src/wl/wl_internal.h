@@ -64,6 +64,8 @@ struct wl_pres {
 	size_t n_dmabuf_formats, cap_dmabuf_formats;
 
 	struct wl_list conns; /* wl_pres_conn.link */
+	struct wl_list seats; /* wl_pres_seat.link (wl_seat.c) */
+	uint32_t next_seat_ordinal;
 };
 
 struct shm_pool;
@@ -137,6 +139,21 @@ int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 			    uint32_t x, uint32_t y);
 int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
 void wl_pres_conn_lost(struct wl_pres_conn *c);
+
+/* The connector whose wl_surface this is; NULL for none (or NULL). */
+struct wl_pres_conn *wl_pres_conn_from_surface(struct wl_pres *p,
+					       const struct wl_surface *surface);
+
+/* wl_seat.c: input from every wl_seat, sent to cfg.input per connector. */
+void wl_pres_seat_add(struct wl_pres *p, uint32_t global_name,
+		      uint32_t version);
+void wl_pres_seat_remove(struct wl_pres *p, uint32_t global_name);
+/* Destroys every seat (releasing what the guests were told is held). */
+void wl_pres_seats_destroy(struct wl_pres *p);
+/* After a dispatch: touch points still waiting for their frame go out. */
+void wl_pres_seats_flush(struct wl_pres *p);
+/* c is going away: release what it holds, forget it everywhere. */
+void wl_pres_seats_forget_conn(struct wl_pres *p, struct wl_pres_conn *c);
 
 /* wl_pacing.c */
 int pacing_init(struct wl_pres_conn *c);

@@ -127,6 +127,7 @@ struct presenter *wl_presenter_create(struct loop *loop,
 	/* Two 60 Hz frames: a visible surface answers well within that. */
 	p->fallback_ns = (p->cfg.fallback_ms ? p->cfg.fallback_ms : 33) * 1000000ull;
 	wl_list_init(&p->conns);
+	wl_list_init(&p->seats);
 	int r = wl_pres_connect(p, p->cfg.display);
 	if (r < 0) {
 		wl_pres_disconnect(p);

@@ -1,0 +1,737 @@
+/* Input: every wl_seat the compositor offers (they come and go), its
+ * pointer, keyboard and touch, turned into struct vinput_event for the
+ * connector whose surface the input landed on, in that connector's own
+ * pixels, and handed to cfg.input.
+ *
+ * What is held is tracked here too, so that when the compositor takes it
+ * away without telling us the releases (pointer leave with a button down,
+ * a capability or a whole seat gone, a connector destroyed, the compositor
+ * lost) the guest still hears them.
+ *
+ * Touch: a touch point belongs to the surface it went down on; its motion
+ * and up go to that connector even outside the surface. A down or motion
+ * waits for its frame so that the shape and orientation the compositor
+ * sends after it ride on the same event; it goes out at the frame, before
+ * any up, or at the end of the dispatch at the latest (a compositor that
+ * never frames). Weston sends no frame after the last up: the up itself
+ * reaches the guest at once, and kbd/ ends the guest's frame there. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "wl_internal.h"
+
+#define SEAT_MAX_TOUCHES 32
+#define SEAT_MAX_BUTTONS 16
+#define SEAT_MAX_KEYS 64
+/* wl_pointer.axis without axis_discrete: Weston and libinput give one
+ * wheel click as 10 surface units. */
+#define AXIS_UNITS_PER_STEP 10.0
+/* v7: keymap fds mapped private; v8+ adds axis_value120 we don't need. */
+#define SEAT_VERSION 7u
+
+struct seat_touch {
+	bool active;
+	int32_t id; /* the compositor's */
+	struct wl_pres_conn *conn;
+	uint64_t pending_seq; /* 0: nothing waiting for the frame */
+	struct vinput_event ev;
+};
+
+struct seat_axis {
+	bool has, has_discrete;
+	double value;
+	int32_t discrete;
+};
+
+struct wl_pres_seat {
+	struct wl_pres *pres;
+	struct wl_list link;
+	uint32_t global_name, version, ordinal;
+	struct wl_seat *seat;
+	struct wl_pointer *pointer;
+	struct wl_keyboard *keyboard;
+	struct wl_touch *touch;
+
+	struct wl_pres_conn *ptr_focus;
+	uint32_t buttons[SEAT_MAX_BUTTONS];
+	unsigned n_buttons;
+	struct seat_axis axis[2];
+
+	struct wl_pres_conn *kbd_focus;
+	uint32_t keys[SEAT_MAX_KEYS];
+	unsigned n_keys;
+
+	struct seat_touch touches[SEAT_MAX_TOUCHES];
+	uint64_t touch_seq;
+	/* Connectors that got touch events since the last frame. */
+	struct wl_pres_conn *frame_conns[SEAT_MAX_TOUCHES];
+	unsigned n_frame_conns;
+};
+
+static void emit(struct wl_pres_conn *c, const struct vinput_event *ev)
+{
+	const struct vinput_sink *s = &c->pres->cfg.input;
+
+	if (s->event)
+		s->event(s->data, c->info.domid, c->info.unique_id,
+			 c->info.width, c->info.height, ev);
+}
+
+static void emit_type(struct wl_pres_conn *c, enum vinput_type type)
+{
+	struct vinput_event ev = {.type = type};
+
+	emit(c, &ev);
+}
+
+/* The surface's size in surface coordinates: its buffer's (the
+ * connector's resolution at buffer scale 1) while no wp_viewport
+ * destination is set. A viewport or buffer scale must change only this. */
+static void surface_size(const struct wl_pres_conn *c, double *w, double *h)
+{
+	*w = c->info.width;
+	*h = c->info.height;
+}
+
+/* Surface-local coordinates to the connector's pixels. */
+static void to_conn(const struct wl_pres_conn *c, wl_fixed_t sx,
+		    wl_fixed_t sy, double *x, double *y)
+{
+	double sw, sh;
+
+	surface_size(c, &sw, &sh);
+	*x = wl_fixed_to_double(sx) * c->info.width / sw;
+	*y = wl_fixed_to_double(sy) * c->info.height / sh;
+}
+
+static bool u32_remove(uint32_t *set, unsigned *n, uint32_t v)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		if (set[i] == v) {
+			set[i] = set[--*n];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void u32_add(uint32_t *set, unsigned *n, unsigned cap, uint32_t v)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (set[i] == v)
+			return;
+	if (*n < cap)
+		set[(*n)++] = v;
+}
+
+/* ---- pointer ---- */
+
+/* The compositor will not send the releases of what is held now. */
+static void pointer_release_buttons(struct wl_pres_seat *s)
+{
+	struct wl_pres_conn *c = s->ptr_focus;
+
+	for (unsigned i = 0; c && i < s->n_buttons; i++) {
+		struct vinput_event ev = {.type = VINPUT_POINTER_BUTTON,
+					  .code = s->buttons[i]};
+		emit(c, &ev);
+	}
+	s->n_buttons = 0;
+	memset(s->axis, 0, sizeof(s->axis));
+}
+
+static void pointer_motion_to(struct wl_pres_seat *s, wl_fixed_t sx,
+			      wl_fixed_t sy)
+{
+	struct vinput_event ev = {.type = VINPUT_POINTER_MOTION};
+
+	if (!s->ptr_focus)
+		return;
+	to_conn(s->ptr_focus, sx, sy, &ev.x, &ev.y);
+	emit(s->ptr_focus, &ev);
+}
+
+static void pointer_enter(void *data, struct wl_pointer *ptr, uint32_t serial,
+			  struct wl_surface *surface, wl_fixed_t sx,
+			  wl_fixed_t sy)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)ptr, (void)serial;
+	pointer_release_buttons(s);
+	s->ptr_focus = wl_pres_conn_from_surface(s->pres, surface);
+	pointer_motion_to(s, sx, sy);
+}
+
+static void pointer_leave(void *data, struct wl_pointer *ptr, uint32_t serial,
+			  struct wl_surface *surface)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)ptr, (void)serial, (void)surface;
+	pointer_release_buttons(s);
+	s->ptr_focus = NULL;
+}
+
+static void pointer_motion(void *data, struct wl_pointer *ptr, uint32_t time,
+			   wl_fixed_t sx, wl_fixed_t sy)
+{
+	(void)ptr, (void)time;
+	pointer_motion_to(data, sx, sy);
+}
+
+static void pointer_button(void *data, struct wl_pointer *ptr,
+			   uint32_t serial, uint32_t time, uint32_t button,
+			   uint32_t state)
+{
+	struct wl_pres_seat *s = data;
+	bool pressed = state == WL_POINTER_BUTTON_STATE_PRESSED;
+	struct vinput_event ev = {.type = VINPUT_POINTER_BUTTON,
+				  .code = button, .pressed = pressed};
+
+	(void)ptr, (void)serial, (void)time;
+	if (!s->ptr_focus)
+		return;
+	if (pressed)
+		u32_add(s->buttons, &s->n_buttons, SEAT_MAX_BUTTONS, button);
+	else
+		u32_remove(s->buttons, &s->n_buttons, button);
+	emit(s->ptr_focus, &ev);
+}
+
+static void axis_send(struct wl_pres_seat *s, uint32_t axis)
+{
+	struct seat_axis *a = &s->axis[axis];
+	struct vinput_event ev = {.type = VINPUT_POINTER_AXIS, .axis = axis};
+
+	if (!a->has && !a->has_discrete)
+		return;
+	ev.value = a->has_discrete ? a->discrete
+				   : a->value / AXIS_UNITS_PER_STEP;
+	*a = (struct seat_axis){0};
+	if (s->ptr_focus && ev.value != 0)
+		emit(s->ptr_focus, &ev);
+}
+
+static void pointer_axis(void *data, struct wl_pointer *ptr, uint32_t time,
+			 uint32_t axis, wl_fixed_t value)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)ptr, (void)time;
+	if (axis > 1)
+		return;
+	s->axis[axis].has = true;
+	s->axis[axis].value += wl_fixed_to_double(value);
+	/* Before v5 there is no frame to wait for. */
+	if (s->version < 5)
+		axis_send(s, axis);
+}
+
+static void pointer_frame(void *data, struct wl_pointer *ptr)
+{
+	(void)ptr;
+	axis_send(data, 0);
+	axis_send(data, 1);
+}
+
+static void pointer_axis_source(void *data, struct wl_pointer *ptr,
+				uint32_t source)
+{
+	(void)data, (void)ptr, (void)source;
+}
+
+static void pointer_axis_stop(void *data, struct wl_pointer *ptr,
+			      uint32_t time, uint32_t axis)
+{
+	(void)data, (void)ptr, (void)time, (void)axis;
+}
+
+static void pointer_axis_discrete(void *data, struct wl_pointer *ptr,
+				  uint32_t axis, int32_t discrete)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)ptr;
+	if (axis > 1)
+		return;
+	s->axis[axis].has_discrete = true;
+	s->axis[axis].discrete += discrete;
+}
+
+static void pointer_axis_value120(void *data, struct wl_pointer *ptr,
+				  uint32_t axis, int32_t value120)
+{
+	(void)data, (void)ptr, (void)axis, (void)value120; /* not bound */
+}
+
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = pointer_enter,
+	.leave = pointer_leave,
+	.motion = pointer_motion,
+	.button = pointer_button,
+	.axis = pointer_axis,
+	.frame = pointer_frame,
+	.axis_source = pointer_axis_source,
+	.axis_stop = pointer_axis_stop,
+	.axis_discrete = pointer_axis_discrete,
+	.axis_value120 = pointer_axis_value120,
+};
+
+/* ---- keyboard ---- */
+
+static void keyboard_focus_lost(struct wl_pres_seat *s)
+{
+	if (s->kbd_focus)
+		emit_type(s->kbd_focus, VINPUT_FOCUS_LOST);
+	s->kbd_focus = NULL;
+	s->n_keys = 0;
+}
+
+static void keyboard_keymap(void *data, struct wl_keyboard *kb,
+			    uint32_t format, int32_t fd, uint32_t size)
+{
+	(void)data, (void)kb, (void)format, (void)size;
+	/* The guest has its own keymap: evdev codes are all it needs. */
+	close(fd);
+}
+
+static void keyboard_enter(void *data, struct wl_keyboard *kb,
+			   uint32_t serial, struct wl_surface *surface,
+			   struct wl_array *keys)
+{
+	struct wl_pres_seat *s = data;
+	const uint32_t *k = keys->data;
+
+	(void)kb, (void)serial;
+	keyboard_focus_lost(s);
+	s->kbd_focus = wl_pres_conn_from_surface(s->pres, surface);
+	/* Keys already down were pressed elsewhere: the guest hears no
+	 * press for them (and kbd/ drops a release it never saw pressed). */
+	for (size_t i = 0; i < keys->size / sizeof(*k); i++)
+		u32_add(s->keys, &s->n_keys, SEAT_MAX_KEYS, k[i]);
+}
+
+static void keyboard_leave(void *data, struct wl_keyboard *kb,
+			   uint32_t serial, struct wl_surface *surface)
+{
+	(void)kb, (void)serial, (void)surface;
+	keyboard_focus_lost(data);
+}
+
+static void keyboard_key(void *data, struct wl_keyboard *kb, uint32_t serial,
+			 uint32_t time, uint32_t key, uint32_t state)
+{
+	struct wl_pres_seat *s = data;
+	bool pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED;
+	struct vinput_event ev = {.type = VINPUT_KEY, .code = key,
+				  .pressed = pressed};
+
+	(void)kb, (void)serial, (void)time;
+	if (!s->kbd_focus)
+		return;
+	if (pressed)
+		u32_add(s->keys, &s->n_keys, SEAT_MAX_KEYS, key);
+	else
+		u32_remove(s->keys, &s->n_keys, key);
+	emit(s->kbd_focus, &ev);
+}
+
+static void keyboard_modifiers(void *data, struct wl_keyboard *kb,
+			       uint32_t serial, uint32_t depressed,
+			       uint32_t latched, uint32_t locked,
+			       uint32_t group)
+{
+	/* The guest derives its modifiers from the keys themselves. */
+	(void)data, (void)kb, (void)serial, (void)depressed, (void)latched,
+		(void)locked, (void)group;
+}
+
+static void keyboard_repeat_info(void *data, struct wl_keyboard *kb,
+				 int32_t rate, int32_t delay)
+{
+	/* The guest repeats by itself. */
+	(void)data, (void)kb, (void)rate, (void)delay;
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	.keymap = keyboard_keymap,
+	.enter = keyboard_enter,
+	.leave = keyboard_leave,
+	.key = keyboard_key,
+	.modifiers = keyboard_modifiers,
+	.repeat_info = keyboard_repeat_info,
+};
+
+/* ---- touch ---- */
+
+/* Touch ids are per seat: two seats may both use id 0 on one connector. */
+static int32_t touch_vid(const struct wl_pres_seat *s, int32_t id)
+{
+	return (int32_t)((s->ordinal & 0x7fffu) << 16 | ((uint32_t)id & 0xffffu));
+}
+
+static struct seat_touch *touch_find(struct wl_pres_seat *s, int32_t id)
+{
+	for (int i = 0; i < SEAT_MAX_TOUCHES; i++)
+		if (s->touches[i].active && s->touches[i].id == id)
+			return &s->touches[i];
+	return NULL;
+}
+
+static void frame_add(struct wl_pres_seat *s, struct wl_pres_conn *c)
+{
+	for (unsigned i = 0; i < s->n_frame_conns; i++)
+		if (s->frame_conns[i] == c)
+			return;
+	if (s->n_frame_conns < SEAT_MAX_TOUCHES)
+		s->frame_conns[s->n_frame_conns++] = c;
+}
+
+/* Sends every down/motion waiting for its frame, oldest first. */
+static void touch_flush(struct wl_pres_seat *s)
+{
+	for (;;) {
+		struct seat_touch *next = NULL;
+
+		for (int i = 0; i < SEAT_MAX_TOUCHES; i++) {
+			struct seat_touch *t = &s->touches[i];
+
+			if (t->active && t->pending_seq &&
+			    (!next || t->pending_seq < next->pending_seq))
+				next = t;
+		}
+		if (!next)
+			return;
+		next->pending_seq = 0;
+		emit(next->conn, &next->ev);
+	}
+}
+
+static void touch_hold(struct wl_pres_seat *s, struct seat_touch *t,
+		       enum vinput_type type, wl_fixed_t sx, wl_fixed_t sy)
+{
+	t->ev = (struct vinput_event){.type = type,
+				      .id = touch_vid(s, t->id)};
+	to_conn(t->conn, sx, sy, &t->ev.x, &t->ev.y);
+	t->pending_seq = ++s->touch_seq;
+	frame_add(s, t->conn);
+}
+
+static void touch_down(void *data, struct wl_touch *wt, uint32_t serial,
+		       uint32_t time, struct wl_surface *surface, int32_t id,
+		       wl_fixed_t sx, wl_fixed_t sy)
+{
+	struct wl_pres_seat *s = data;
+	struct wl_pres_conn *c = wl_pres_conn_from_surface(s->pres, surface);
+	struct seat_touch *t = NULL;
+
+	(void)wt, (void)serial, (void)time;
+	if (!c || touch_find(s, id))
+		return; /* not ours, or the compositor reused a live id */
+	for (int i = 0; i < SEAT_MAX_TOUCHES && !t; i++)
+		if (!s->touches[i].active)
+			t = &s->touches[i];
+	if (!t) {
+		log_warn("wl: more than %d touch points; ignoring one",
+			 SEAT_MAX_TOUCHES);
+		return;
+	}
+	*t = (struct seat_touch){.active = true, .id = id, .conn = c};
+	touch_hold(s, t, VINPUT_TOUCH_DOWN, sx, sy);
+}
+
+static void touch_motion(void *data, struct wl_touch *wt, uint32_t time,
+			 int32_t id, wl_fixed_t sx, wl_fixed_t sy)
+{
+	struct wl_pres_seat *s = data;
+	struct seat_touch *t = touch_find(s, id);
+
+	(void)wt, (void)time;
+	if (!t)
+		return;
+	if (t->pending_seq)
+		touch_flush(s);
+	touch_hold(s, t, VINPUT_TOUCH_MOTION, sx, sy);
+}
+
+static void touch_up(void *data, struct wl_touch *wt, uint32_t serial,
+		     uint32_t time, int32_t id)
+{
+	struct wl_pres_seat *s = data;
+	struct seat_touch *t = touch_find(s, id);
+	struct vinput_event ev = {.type = VINPUT_TOUCH_UP};
+
+	(void)wt, (void)serial, (void)time;
+	if (!t)
+		return;
+	touch_flush(s);
+	ev.id = touch_vid(s, id);
+	t->active = false;
+	frame_add(s, t->conn);
+	emit(t->conn, &ev);
+}
+
+static void touch_frame(void *data, struct wl_touch *wt)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)wt;
+	touch_flush(s);
+	for (unsigned i = 0; i < s->n_frame_conns; i++)
+		emit_type(s->frame_conns[i], VINPUT_TOUCH_FRAME);
+	s->n_frame_conns = 0;
+}
+
+/* Every touch point of this seat is gone, on every connector it was on. */
+static void touch_cancel_all(struct wl_pres_seat *s)
+{
+	for (int i = 0; i < SEAT_MAX_TOUCHES; i++) {
+		struct seat_touch *t = &s->touches[i];
+
+		if (!t->active)
+			continue;
+		emit_type(t->conn, VINPUT_TOUCH_CANCEL);
+		/* One cancel per connector lifts all of its contacts. */
+		for (int j = i; j < SEAT_MAX_TOUCHES; j++)
+			if (s->touches[j].conn == t->conn)
+				s->touches[j].active = false;
+	}
+	memset(s->touches, 0, sizeof(s->touches));
+	s->n_frame_conns = 0;
+}
+
+static void touch_cancel(void *data, struct wl_touch *wt)
+{
+	(void)wt;
+	touch_cancel_all(data);
+}
+
+static void touch_shape(void *data, struct wl_touch *wt, int32_t id,
+			wl_fixed_t major, wl_fixed_t minor)
+{
+	struct wl_pres_seat *s = data;
+	struct seat_touch *t = touch_find(s, id);
+	double sw, sh;
+
+	(void)wt;
+	if (!t || !t->pending_seq)
+		return; /* only ever follows its down or motion */
+	surface_size(t->conn, &sw, &sh);
+	t->ev.has_shape = true;
+	t->ev.major = wl_fixed_to_double(major) * t->conn->info.width / sw;
+	t->ev.minor = wl_fixed_to_double(minor) * t->conn->info.width / sw;
+}
+
+static void touch_orientation(void *data, struct wl_touch *wt, int32_t id,
+			      wl_fixed_t orientation)
+{
+	struct wl_pres_seat *s = data;
+	struct seat_touch *t = touch_find(s, id);
+
+	(void)wt;
+	if (!t || !t->pending_seq)
+		return;
+	t->ev.has_orientation = true;
+	t->ev.orientation = wl_fixed_to_double(orientation);
+}
+
+static const struct wl_touch_listener touch_listener = {
+	.down = touch_down,
+	.up = touch_up,
+	.motion = touch_motion,
+	.frame = touch_frame,
+	.cancel = touch_cancel,
+	.shape = touch_shape,
+	.orientation = touch_orientation,
+};
+
+/* ---- seat ---- */
+
+static void drop_pointer(struct wl_pres_seat *s)
+{
+	pointer_release_buttons(s);
+	s->ptr_focus = NULL;
+	if (!s->pointer)
+		return;
+	if (s->version >= 3)
+		wl_pointer_release(s->pointer);
+	else
+		wl_pointer_destroy(s->pointer);
+	s->pointer = NULL;
+}
+
+static void drop_keyboard(struct wl_pres_seat *s)
+{
+	keyboard_focus_lost(s);
+	if (!s->keyboard)
+		return;
+	if (s->version >= 3)
+		wl_keyboard_release(s->keyboard);
+	else
+		wl_keyboard_destroy(s->keyboard);
+	s->keyboard = NULL;
+}
+
+static void drop_touch(struct wl_pres_seat *s)
+{
+	touch_cancel_all(s);
+	if (!s->touch)
+		return;
+	if (s->version >= 3)
+		wl_touch_release(s->touch);
+	else
+		wl_touch_destroy(s->touch);
+	s->touch = NULL;
+}
+
+static void seat_capabilities(void *data, struct wl_seat *seat, uint32_t caps)
+{
+	struct wl_pres_seat *s = data;
+
+	if ((caps & WL_SEAT_CAPABILITY_POINTER) && !s->pointer) {
+		s->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(s->pointer, &pointer_listener, s);
+	} else if (!(caps & WL_SEAT_CAPABILITY_POINTER)) {
+		drop_pointer(s);
+	}
+	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !s->keyboard) {
+		s->keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(s->keyboard, &keyboard_listener, s);
+	} else if (!(caps & WL_SEAT_CAPABILITY_KEYBOARD)) {
+		drop_keyboard(s);
+	}
+	if ((caps & WL_SEAT_CAPABILITY_TOUCH) && !s->touch) {
+		s->touch = wl_seat_get_touch(seat);
+		wl_touch_add_listener(s->touch, &touch_listener, s);
+	} else if (!(caps & WL_SEAT_CAPABILITY_TOUCH)) {
+		drop_touch(s);
+	}
+}
+
+static void seat_name(void *data, struct wl_seat *seat, const char *name)
+{
+	struct wl_pres_seat *s = data;
+
+	(void)seat;
+	log_info("wl: seat %u is \"%s\"", s->ordinal, name);
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = seat_capabilities,
+	.name = seat_name,
+};
+
+void wl_pres_seat_add(struct wl_pres *p, uint32_t global_name,
+		      uint32_t version)
+{
+	struct wl_pres_seat *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		log_error("wl: no memory for a seat: its input is ignored");
+		return;
+	}
+	s->pres = p;
+	s->global_name = global_name;
+	s->version = version < SEAT_VERSION ? version : SEAT_VERSION;
+	s->ordinal = p->next_seat_ordinal++;
+	s->seat = wl_registry_bind(p->registry, global_name,
+				   &wl_seat_interface, s->version);
+	wl_seat_add_listener(s->seat, &seat_listener, s);
+	wl_list_insert(p->seats.prev, &s->link);
+}
+
+static void seat_destroy(struct wl_pres_seat *s)
+{
+	drop_pointer(s);
+	drop_keyboard(s);
+	drop_touch(s);
+	if (s->version >= 5)
+		wl_seat_release(s->seat);
+	else
+		wl_seat_destroy(s->seat);
+	wl_list_remove(&s->link);
+	free(s);
+}
+
+void wl_pres_seat_remove(struct wl_pres *p, uint32_t global_name)
+{
+	struct wl_pres_seat *s, *tmp;
+
+	// cppcheck-suppress unknownMacro
+	wl_list_for_each_safe(s, tmp, &p->seats, link) {
+		if (s->global_name == global_name) {
+			log_info("wl: seat %u removed", s->ordinal);
+			seat_destroy(s);
+		}
+	}
+}
+
+void wl_pres_seats_destroy(struct wl_pres *p)
+{
+	struct wl_pres_seat *s, *tmp;
+
+	if (!p->seats.next)
+		return; /* never initialised */
+	// cppcheck-suppress unknownMacro
+	wl_list_for_each_safe(s, tmp, &p->seats, link)
+		seat_destroy(s);
+}
+
+void wl_pres_seats_flush(struct wl_pres *p)
+{
+	struct wl_pres_seat *s;
+
+	// cppcheck-suppress unknownMacro
+	wl_list_for_each(s, &p->seats, link)
+		touch_flush(s);
+}
+
+static bool seat_touches_conn(const struct wl_pres_seat *s,
+			      const struct wl_pres_conn *c)
+{
+	for (int i = 0; i < SEAT_MAX_TOUCHES; i++)
+		if (s->touches[i].active && s->touches[i].conn == c)
+			return true;
+	return false;
+}
+
+static void seat_forget_conn(struct wl_pres_seat *s, struct wl_pres_conn *c)
+{
+	bool held = s->ptr_focus == c || s->kbd_focus == c ||
+		    seat_touches_conn(s, c);
+
+	/* One FOCUS_LOST releases every key and button and lifts every
+	 * finger the guest was told of. */
+	if (held)
+		emit_type(c, VINPUT_FOCUS_LOST);
+	if (s->ptr_focus == c) {
+		s->ptr_focus = NULL;
+		s->n_buttons = 0;
+	}
+	if (s->kbd_focus == c) {
+		s->kbd_focus = NULL;
+		s->n_keys = 0;
+	}
+	for (int i = 0; i < SEAT_MAX_TOUCHES; i++)
+		if (s->touches[i].conn == c)
+			s->touches[i] = (struct seat_touch){0};
+	for (unsigned i = 0; i < s->n_frame_conns; i++)
+		if (s->frame_conns[i] == c)
+			s->frame_conns[i--] = s->frame_conns[--s->n_frame_conns];
+}
+
+void wl_pres_seats_forget_conn(struct wl_pres *p, struct wl_pres_conn *c)
+{
+	struct wl_pres_seat *s;
+
+	if (!p->seats.next)
+		return;
+	// cppcheck-suppress unknownMacro
+	wl_list_for_each(s, &p->seats, link)
+		seat_forget_conn(s, c);
+}

@@ -37,6 +37,20 @@ struct config_connector {
 	uint32_t ivi_id;
 };
 
+/* One [vkb ...] section: the connector whose input a guest's vkb device
+ * (keyboard, pointer, multi-touch) carries, when it is not the connector
+ * of the same guest with the vkb's own unique-id. Matched by the vkb's
+ * unique-id ("[vkb k0]") or by position ("[vkb dom=<name>/<dev>]", <name>
+ * the domain's name or numeric id, <dev> the vkb's device id). */
+struct config_vkb {
+	struct config_vkb *next;
+	char *section;	 /* the section's text, for messages */
+	char *unique_id; /* unique-id form; NULL for the dom= form */
+	char *dom;	 /* dom= form: domain name or decimal domid */
+	uint32_t devid;
+	char *connector; /* connector unique-id to follow; NULL: its own */
+};
+
 struct config {
 	char *path;		/* file loaded, NULL if none */
 	char *wayland_display;	/* NULL: $WAYLAND_DISPLAY / wayland-0 */
@@ -50,6 +64,7 @@ struct config {
 	uint32_t max_mapped_mb; /* guest memory mapped per device, MiB */
 	uint32_t requests_per_turn; /* ring requests per loop turn */
 	struct config_connector *connectors; /* in file order */
+	struct config_vkb *vkbs;	     /* in file order */
 };
 
 /* What the command line asked for; unset fields leave the file's value. */
@@ -96,6 +111,13 @@ const struct config_connector *
 config_find_connector(const struct config *cfg, const char *dom_name,
 		      uint32_t domid, uint32_t devid, uint32_t index,
 		      const char *unique_id);
+
+/* The vkb's settings: a dom= section naming this domain and device wins
+ * over a unique-id section. NULL if none matches. */
+const struct config_vkb *config_find_vkb(const struct config *cfg,
+					 const char *dom_name, uint32_t domid,
+					 uint32_t devid,
+					 const char *unique_id);
 
 const char *config_shell_name(enum config_shell shell);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define CONNECTOR_PREFIX "connector "
+#define VKB_PREFIX "vkb "
 
 void config_init(struct config *cfg)
 {
@@ -36,8 +37,22 @@ static void connector_free(struct config_connector *c)
 	free(c);
 }
 
+static void vkb_free(struct config_vkb *v)
+{
+	free(v->section);
+	free(v->unique_id);
+	free(v->dom);
+	free(v->connector);
+	free(v);
+}
+
 void config_finish(struct config *cfg)
 {
+	while (cfg->vkbs) {
+		struct config_vkb *next = cfg->vkbs->next;
+		vkb_free(cfg->vkbs);
+		cfg->vkbs = next;
+	}
 	while (cfg->connectors) {
 		struct config_connector *next = cfg->connectors->next;
 		connector_free(cfg->connectors);
@@ -315,6 +330,87 @@ static int connector_key(struct parse_ctx *ctx, const char *section,
 	return 1;
 }
 
+/* ---- [vkb ...] sections ---- */
+
+/* "dom=<name>/<dev>" */
+static int parse_vkb_dom(struct config_vkb *v, const char *spec)
+{
+	const char *slash = strrchr(spec, '/');
+	if (!slash || slash == spec ||
+	    parse_u32(slash + 1, 0, UINT32_MAX, &v->devid) < 0)
+		return -EINVAL;
+	v->dom = strndup(spec, (size_t)(slash - spec));
+	return v->dom ? 0 : -ENOMEM;
+}
+
+static struct config_vkb *vkb_new(struct parse_ctx *ctx, const char *section)
+{
+	const char *spec = section + strlen(VKB_PREFIX);
+	while (*spec == ' ')
+		spec++;
+	struct config_vkb *v = calloc(1, sizeof(*v));
+	int r = -ENOMEM;
+	if (v && (v->section = strdup(section))) {
+		if (strncmp(spec, "dom=", 4) == 0)
+			r = parse_vkb_dom(v, spec + 4);
+		else if (!spec[0] || strchr(spec, ' '))
+			r = -EINVAL;
+		else
+			r = (v->unique_id = strdup(spec)) ? 0 : -ENOMEM;
+	}
+	if (r < 0) {
+		if (r == -ENOMEM)
+			parse_error(ctx, "out of memory");
+		else
+			parse_error(ctx, "[%s]: expected one unique-id or "
+				    "dom=<name>/<dev>", section);
+		if (v)
+			vkb_free(v);
+		return NULL;
+	}
+	struct config_vkb **tail = &ctx->cfg->vkbs;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = v;
+	return v;
+}
+
+static struct config_vkb *vkb_section(struct parse_ctx *ctx,
+				      const char *section)
+{
+	bool same = ctx->last_section &&
+		    strcmp(ctx->last_section, section) == 0;
+	struct config_vkb *v = ctx->cfg->vkbs;
+	while (v && strcmp(v->section, section) != 0)
+		v = v->next;
+	if (same)
+		return v;
+	free(ctx->last_section);
+	ctx->last_section = strdup(section);
+	if (v) {
+		parse_error(ctx, "[%s] appears twice", section);
+		return NULL;
+	}
+	return vkb_new(ctx, section);
+}
+
+static int vkb_key(struct parse_ctx *ctx, const char *section,
+		   const char *key, const char *value)
+{
+	struct config_vkb *v = vkb_section(ctx, section);
+	if (!v)
+		return 0;
+	if (strcmp(key, "connector") != 0)
+		return parse_error(ctx, "unknown key \"%s\" in [%s]", key,
+				   section);
+	if (!value[0] || strchr(value, ' '))
+		return parse_error(ctx, "invalid value \"%s\" for %s in [%s]",
+				   value, key, section);
+	if (set_string(&v->connector, value) < 0)
+		return parse_error(ctx, "out of memory");
+	return 1;
+}
+
 static int handle_key(void *user, const char *section, const char *key,
 		       const char *value)
 {
@@ -326,6 +422,8 @@ static int handle_key(void *user, const char *section, const char *key,
 	}
 	if (strncmp(section, CONNECTOR_PREFIX, strlen(CONNECTOR_PREFIX)) == 0)
 		return connector_key(ctx, section, key, value);
+	if (strncmp(section, VKB_PREFIX, strlen(VKB_PREFIX)) == 0)
+		return vkb_key(ctx, section, key, value);
 	if (!section[0])
 		return parse_error(ctx, "\"%s\" outside any section", key);
 	return parse_error(ctx, "unknown section [%s]", section);
@@ -596,6 +694,22 @@ config_find_connector(const struct config *cfg, const char *dom_name,
 		if (!by_uid && c->unique_id && unique_id &&
 		    strcmp(c->unique_id, unique_id) == 0)
 			by_uid = c;
+	}
+	return by_uid;
+}
+
+const struct config_vkb *config_find_vkb(const struct config *cfg,
+					 const char *dom_name, uint32_t domid,
+					 uint32_t devid, const char *unique_id)
+{
+	const struct config_vkb *by_uid = NULL;
+	for (const struct config_vkb *v = cfg->vkbs; v; v = v->next) {
+		if (v->dom && v->devid == devid &&
+		    dom_matches(v->dom, dom_name, domid))
+			return v;
+		if (!by_uid && v->unique_id && unique_id &&
+		    strcmp(v->unique_id, unique_id) == 0)
+			by_uid = v;
 	}
 	return by_uid;
 }

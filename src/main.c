@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "displ.h"
+#include "kbd.h"
 #include "log.h"
 #include "loop.h"
 #include "wl_presenter.h"
@@ -45,6 +46,8 @@ struct daemon {
 	struct presenter *presenter;
 	struct displ_ctx displ;
 	struct xb_backend *vdispl;
+	struct kbd_ctx kbd;
+	struct xb_backend *vkbd;
 	int signal_fd;
 	struct loop_source *signal_src;
 	struct loop_source *status_src;
@@ -70,6 +73,19 @@ static void connector_lookup(void *data, const struct pres_conn_info *info,
 	 * compositor has it: shell = xdg forces xdg_toplevel by not asking. */
 	if (c->has_ivi_id && d->cfg.shell != CONFIG_SHELL_XDG)
 		opts->ivi_id = c->ivi_id;
+}
+
+/* A vkb follows the connector of its guest with its own unique-id unless
+ * a [vkb] section names another. Read at each connect: a reload applies
+ * to vkbs that connect afterwards. */
+static const char *vkb_pairing(void *data, uint32_t domid,
+			       const char *dom_name, uint32_t devid,
+			       const char *unique_id)
+{
+	struct daemon *d = data;
+	const struct config_vkb *v = config_find_vkb(&d->cfg, dom_name, domid,
+						     devid, unique_id);
+	return v ? v->connector : NULL;
 }
 
 static void apply_limits(struct daemon *d)
@@ -197,6 +213,7 @@ static int open_wayland(struct daemon *d)
 		.display = d->cfg.wayland_display,
 		.lookup = connector_lookup,
 		.lookup_data = d,
+		.input = kbd_vinput_sink(&d->kbd),
 	};
 	d->presenter = wl_presenter_create(d->loop, &wcfg);
 	if (!d->presenter) {
@@ -225,7 +242,12 @@ static int daemon_start(struct daemon *d)
 		log_error("cannot set up signal handling: %s", strerror(-r));
 		return -1;
 	}
-	if (open_xen(d) < 0 || open_wayland(d) < 0)
+	if (open_xen(d) < 0)
+		return -1;
+	kbd_ctx_init(&d->kbd, d->xg, d->xe);
+	d->kbd.pairing = vkb_pairing;
+	d->kbd.pairing_data = d;
+	if (open_wayland(d) < 0)
 		return -1;
 	displ_ctx_init(&d->displ, d->presenter, d->xg, d->xe);
 	apply_limits(d);
@@ -233,6 +255,14 @@ static int daemon_start(struct daemon *d)
 				      d->cfg.domains, d->cfg.n_domains);
 	if (!d->vdispl) {
 		log_error("cannot start the vdispl backend: %s",
+			  strerror(errno));
+		return -1;
+	}
+	/* Input: keyboard, pointer and multi-touch of the same guests. */
+	d->vkbd = xb_backend_create(d->loop, d->xs, &kbd_xb_impl, &d->kbd,
+				    d->cfg.domains, d->cfg.n_domains);
+	if (!d->vkbd) {
+		log_error("cannot start the vkbd backend: %s",
 			  strerror(errno));
 		return -1;
 	}
@@ -244,7 +274,10 @@ static int daemon_start(struct daemon *d)
 
 static void daemon_stop(struct daemon *d)
 {
+	/* Connectors first: their surfaces release what the guests were told
+	 * is held, through the vkbds still connected. */
 	xb_backend_destroy(d->vdispl);
+	xb_backend_destroy(d->vkbd);
 	presenter_destroy(d->presenter);
 	xevtchn_close(d->xe);
 	xgrant_close(d->xg);

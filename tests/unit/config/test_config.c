@@ -384,7 +384,53 @@ static void test_shipped_file(void **state)
 	assert_int_equal(cfg.requests_per_turn, defaults.requests_per_turn);
 	assert_non_null(cfg.connectors);
 	assert_non_null(cfg.connectors->next);
+	assert_non_null(cfg.vkbs);
+	assert_string_equal(cfg.vkbs->connector, "c0");
+	assert_non_null(cfg.vkbs->next);
+	assert_string_equal(cfg.vkbs->next->dom, "guest1");
 	config_finish(&cfg);
+}
+
+/* [vkb ...]: pairing a vkb with a connector, dom= beating unique-id. */
+static void test_vkb_pairing(void **state)
+{
+	(void)state;
+	struct config cfg;
+	assert_int_equal(load(&cfg, "[vkb k0]\nconnector = c0\n"
+				    "[vkb dom=guest1/1]\nconnector = c1\n"
+				    "[vkb dom=7/0]\nconnector = left\n"), 0);
+	const struct config_vkb *v =
+		config_find_vkb(&cfg, "other", 3, 0, "k0");
+	assert_non_null(v);
+	assert_string_equal(v->connector, "c0");
+	v = config_find_vkb(&cfg, "guest1", 3, 1, "k0");
+	assert_non_null(v);
+	assert_string_equal(v->connector, "c1");
+	v = config_find_vkb(&cfg, NULL, 7, 0, "k9");
+	assert_non_null(v);
+	assert_string_equal(v->connector, "left");
+	assert_null(config_find_vkb(&cfg, "guest1", 3, 0, "k9"));
+	assert_null(config_find_vkb(&cfg, NULL, 3, 0, NULL));
+	config_finish(&cfg);
+
+	expect_error("[vkb]\nconnector = c0\n",
+		     "t.conf:2: unknown section [vkb]");
+	expect_error("[vkb a b]\nconnector = c0\n",
+		     "t.conf:2: [vkb a b]: expected one unique-id or "
+		     "dom=<name>/<dev>");
+	expect_error("[vkb dom=g]\nconnector = c0\n",
+		     "t.conf:2: [vkb dom=g]: expected one unique-id or "
+		     "dom=<name>/<dev>");
+	expect_error("[vkb dom=g/x]\nconnector = c0\n",
+		     "t.conf:2: [vkb dom=g/x]: expected one unique-id or "
+		     "dom=<name>/<dev>");
+	expect_error("[vkb k0]\napp-id = x\n",
+		     "t.conf:2: unknown key \"app-id\" in [vkb k0]");
+	expect_error("[vkb k0]\nconnector =\n",
+		     "t.conf:2: invalid value \"\" for connector in [vkb k0]");
+	expect_error("[vkb k0]\nconnector = a\n[general]\ntrace = 1\n"
+		     "[vkb k0]\nconnector = b\n",
+		     "t.conf:6: [vkb k0] appears twice");
 }
 
 int main(void)
@@ -399,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_connector_lookup),
 		cmocka_unit_test(test_shipped_file),
+		cmocka_unit_test(test_vkb_pairing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

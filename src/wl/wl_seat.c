@@ -22,57 +22,9 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "wl_internal.h"
+#include "wl_seat.h"
 
-#define SEAT_MAX_TOUCHES 32
-#define SEAT_MAX_BUTTONS 16
-#define SEAT_MAX_KEYS 64
-/* wl_pointer.axis without axis_discrete: Weston and libinput give one
- * wheel click as 10 surface units. */
-#define AXIS_UNITS_PER_STEP 10.0
-/* v7: keymap fds mapped private; v8+ adds axis_value120 we don't need. */
-#define SEAT_VERSION 7u
-
-struct seat_touch {
-	bool active;
-	int32_t id; /* the compositor's */
-	struct wl_pres_conn *conn;
-	uint64_t pending_seq; /* 0: nothing waiting for the frame */
-	struct vinput_event ev;
-};
-
-struct seat_axis {
-	bool has, has_discrete;
-	double value;
-	int32_t discrete;
-};
-
-struct wl_pres_seat {
-	struct wl_pres *pres;
-	struct wl_list link;
-	uint32_t global_name, version, ordinal;
-	struct wl_seat *seat;
-	struct wl_pointer *pointer;
-	struct wl_keyboard *keyboard;
-	struct wl_touch *touch;
-
-	struct wl_pres_conn *ptr_focus;
-	uint32_t buttons[SEAT_MAX_BUTTONS];
-	unsigned n_buttons;
-	struct seat_axis axis[2];
-
-	struct wl_pres_conn *kbd_focus;
-	uint32_t keys[SEAT_MAX_KEYS];
-	unsigned n_keys;
-
-	struct seat_touch touches[SEAT_MAX_TOUCHES];
-	uint64_t touch_seq;
-	/* Connectors that got touch events since the last frame. */
-	struct wl_pres_conn *frame_conns[SEAT_MAX_TOUCHES];
-	unsigned n_frame_conns;
-};
-
-static void emit(struct wl_pres_conn *c, const struct vinput_event *ev)
+void wl_seat_emit(struct wl_pres_conn *c, const struct vinput_event *ev)
 {
 	const struct vinput_sink *s = &c->pres->cfg.input;
 
@@ -81,29 +33,29 @@ static void emit(struct wl_pres_conn *c, const struct vinput_event *ev)
 			 c->info.width, c->info.height, ev);
 }
 
-static void emit_type(struct wl_pres_conn *c, enum vinput_type type)
+void wl_seat_emit_type(struct wl_pres_conn *c, enum vinput_type type)
 {
 	struct vinput_event ev = {.type = type};
 
-	emit(c, &ev);
+	wl_seat_emit(c, &ev);
 }
 
 /* The surface's size in surface coordinates: its buffer's (the
  * connector's resolution at buffer scale 1) while no wp_viewport
  * destination is set. A viewport or buffer scale must change only this. */
-static void surface_size(const struct wl_pres_conn *c, double *w, double *h)
+void wl_seat_surface_size(const struct wl_pres_conn *c, double *w, double *h)
 {
 	*w = c->info.width;
 	*h = c->info.height;
 }
 
 /* Surface-local coordinates to the connector's pixels. */
-static void to_conn(const struct wl_pres_conn *c, wl_fixed_t sx,
+void wl_seat_to_conn(const struct wl_pres_conn *c, wl_fixed_t sx,
 		    wl_fixed_t sy, double *x, double *y)
 {
 	double sw, sh;
 
-	surface_size(c, &sw, &sh);
+	wl_seat_surface_size(c, &sw, &sh);
 	*x = wl_fixed_to_double(sx) * c->info.width / sw;
 	*y = wl_fixed_to_double(sy) * c->info.height / sh;
 }
@@ -138,9 +90,10 @@ static void pointer_release_buttons(struct wl_pres_seat *s)
 	for (unsigned i = 0; c && i < s->n_buttons; i++) {
 		struct vinput_event ev = {.type = VINPUT_POINTER_BUTTON,
 					  .code = s->buttons[i]};
-		emit(c, &ev);
+		wl_seat_emit(c, &ev);
 	}
 	s->n_buttons = 0;
+	s->ptr_sent = false;
 	memset(s->axis, 0, sizeof(s->axis));
 }
 
@@ -151,8 +104,14 @@ static void pointer_motion_to(struct wl_pres_seat *s, wl_fixed_t sx,
 
 	if (!s->ptr_focus)
 		return;
-	to_conn(s->ptr_focus, sx, sy, &ev.x, &ev.y);
-	emit(s->ptr_focus, &ev);
+	wl_seat_to_conn(s->ptr_focus, sx, sy, &ev.x, &ev.y);
+	/* Weston follows enter with a motion to the same place. */
+	if (s->ptr_sent && ev.x == s->ptr_x && ev.y == s->ptr_y)
+		return;
+	s->ptr_sent = true;
+	s->ptr_x = ev.x;
+	s->ptr_y = ev.y;
+	wl_seat_emit(s->ptr_focus, &ev);
 }
 
 static void pointer_enter(void *data, struct wl_pointer *ptr, uint32_t serial,
@@ -200,7 +159,7 @@ static void pointer_button(void *data, struct wl_pointer *ptr,
 		u32_add(s->buttons, &s->n_buttons, SEAT_MAX_BUTTONS, button);
 	else
 		u32_remove(s->buttons, &s->n_buttons, button);
-	emit(s->ptr_focus, &ev);
+	wl_seat_emit(s->ptr_focus, &ev);
 }
 
 static void axis_send(struct wl_pres_seat *s, uint32_t axis)
@@ -214,7 +173,7 @@ static void axis_send(struct wl_pres_seat *s, uint32_t axis)
 				   : a->value / AXIS_UNITS_PER_STEP;
 	*a = (struct seat_axis){0};
 	if (s->ptr_focus && ev.value != 0)
-		emit(s->ptr_focus, &ev);
+		wl_seat_emit(s->ptr_focus, &ev);
 }
 
 static void pointer_axis(void *data, struct wl_pointer *ptr, uint32_t time,
@@ -287,7 +246,7 @@ static const struct wl_pointer_listener pointer_listener = {
 static void keyboard_focus_lost(struct wl_pres_seat *s)
 {
 	if (s->kbd_focus)
-		emit_type(s->kbd_focus, VINPUT_FOCUS_LOST);
+		wl_seat_emit_type(s->kbd_focus, VINPUT_FOCUS_LOST);
 	s->kbd_focus = NULL;
 	s->n_keys = 0;
 }
@@ -338,7 +297,7 @@ static void keyboard_key(void *data, struct wl_keyboard *kb, uint32_t serial,
 		u32_add(s->keys, &s->n_keys, SEAT_MAX_KEYS, key);
 	else
 		u32_remove(s->keys, &s->n_keys, key);
-	emit(s->kbd_focus, &ev);
+	wl_seat_emit(s->kbd_focus, &ev);
 }
 
 static void keyboard_modifiers(void *data, struct wl_keyboard *kb,
@@ -365,189 +324,6 @@ static const struct wl_keyboard_listener keyboard_listener = {
 	.key = keyboard_key,
 	.modifiers = keyboard_modifiers,
 	.repeat_info = keyboard_repeat_info,
-};
-
-/* ---- touch ---- */
-
-/* Touch ids are per seat: two seats may both use id 0 on one connector. */
-static int32_t touch_vid(const struct wl_pres_seat *s, int32_t id)
-{
-	return (int32_t)((s->ordinal & 0x7fffu) << 16 | ((uint32_t)id & 0xffffu));
-}
-
-static struct seat_touch *touch_find(struct wl_pres_seat *s, int32_t id)
-{
-	for (int i = 0; i < SEAT_MAX_TOUCHES; i++)
-		if (s->touches[i].active && s->touches[i].id == id)
-			return &s->touches[i];
-	return NULL;
-}
-
-static void frame_add(struct wl_pres_seat *s, struct wl_pres_conn *c)
-{
-	for (unsigned i = 0; i < s->n_frame_conns; i++)
-		if (s->frame_conns[i] == c)
-			return;
-	if (s->n_frame_conns < SEAT_MAX_TOUCHES)
-		s->frame_conns[s->n_frame_conns++] = c;
-}
-
-/* Sends every down/motion waiting for its frame, oldest first. */
-static void touch_flush(struct wl_pres_seat *s)
-{
-	for (;;) {
-		struct seat_touch *next = NULL;
-
-		for (int i = 0; i < SEAT_MAX_TOUCHES; i++) {
-			struct seat_touch *t = &s->touches[i];
-
-			if (t->active && t->pending_seq &&
-			    (!next || t->pending_seq < next->pending_seq))
-				next = t;
-		}
-		if (!next)
-			return;
-		next->pending_seq = 0;
-		emit(next->conn, &next->ev);
-	}
-}
-
-static void touch_hold(struct wl_pres_seat *s, struct seat_touch *t,
-		       enum vinput_type type, wl_fixed_t sx, wl_fixed_t sy)
-{
-	t->ev = (struct vinput_event){.type = type,
-				      .id = touch_vid(s, t->id)};
-	to_conn(t->conn, sx, sy, &t->ev.x, &t->ev.y);
-	t->pending_seq = ++s->touch_seq;
-	frame_add(s, t->conn);
-}
-
-static void touch_down(void *data, struct wl_touch *wt, uint32_t serial,
-		       uint32_t time, struct wl_surface *surface, int32_t id,
-		       wl_fixed_t sx, wl_fixed_t sy)
-{
-	struct wl_pres_seat *s = data;
-	struct wl_pres_conn *c = wl_pres_conn_from_surface(s->pres, surface);
-	struct seat_touch *t = NULL;
-
-	(void)wt, (void)serial, (void)time;
-	if (!c || touch_find(s, id))
-		return; /* not ours, or the compositor reused a live id */
-	for (int i = 0; i < SEAT_MAX_TOUCHES && !t; i++)
-		if (!s->touches[i].active)
-			t = &s->touches[i];
-	if (!t) {
-		log_warn("wl: more than %d touch points; ignoring one",
-			 SEAT_MAX_TOUCHES);
-		return;
-	}
-	*t = (struct seat_touch){.active = true, .id = id, .conn = c};
-	touch_hold(s, t, VINPUT_TOUCH_DOWN, sx, sy);
-}
-
-static void touch_motion(void *data, struct wl_touch *wt, uint32_t time,
-			 int32_t id, wl_fixed_t sx, wl_fixed_t sy)
-{
-	struct wl_pres_seat *s = data;
-	struct seat_touch *t = touch_find(s, id);
-
-	(void)wt, (void)time;
-	if (!t)
-		return;
-	if (t->pending_seq)
-		touch_flush(s);
-	touch_hold(s, t, VINPUT_TOUCH_MOTION, sx, sy);
-}
-
-static void touch_up(void *data, struct wl_touch *wt, uint32_t serial,
-		     uint32_t time, int32_t id)
-{
-	struct wl_pres_seat *s = data;
-	struct seat_touch *t = touch_find(s, id);
-	struct vinput_event ev = {.type = VINPUT_TOUCH_UP};
-
-	(void)wt, (void)serial, (void)time;
-	if (!t)
-		return;
-	touch_flush(s);
-	ev.id = touch_vid(s, id);
-	t->active = false;
-	frame_add(s, t->conn);
-	emit(t->conn, &ev);
-}
-
-static void touch_frame(void *data, struct wl_touch *wt)
-{
-	struct wl_pres_seat *s = data;
-
-	(void)wt;
-	touch_flush(s);
-	for (unsigned i = 0; i < s->n_frame_conns; i++)
-		emit_type(s->frame_conns[i], VINPUT_TOUCH_FRAME);
-	s->n_frame_conns = 0;
-}
-
-/* Every touch point of this seat is gone, on every connector it was on. */
-static void touch_cancel_all(struct wl_pres_seat *s)
-{
-	for (int i = 0; i < SEAT_MAX_TOUCHES; i++) {
-		struct seat_touch *t = &s->touches[i];
-
-		if (!t->active)
-			continue;
-		emit_type(t->conn, VINPUT_TOUCH_CANCEL);
-		/* One cancel per connector lifts all of its contacts. */
-		for (int j = i; j < SEAT_MAX_TOUCHES; j++)
-			if (s->touches[j].conn == t->conn)
-				s->touches[j].active = false;
-	}
-	memset(s->touches, 0, sizeof(s->touches));
-	s->n_frame_conns = 0;
-}
-
-static void touch_cancel(void *data, struct wl_touch *wt)
-{
-	(void)wt;
-	touch_cancel_all(data);
-}
-
-static void touch_shape(void *data, struct wl_touch *wt, int32_t id,
-			wl_fixed_t major, wl_fixed_t minor)
-{
-	struct wl_pres_seat *s = data;
-	struct seat_touch *t = touch_find(s, id);
-	double sw, sh;
-
-	(void)wt;
-	if (!t || !t->pending_seq)
-		return; /* only ever follows its down or motion */
-	surface_size(t->conn, &sw, &sh);
-	t->ev.has_shape = true;
-	t->ev.major = wl_fixed_to_double(major) * t->conn->info.width / sw;
-	t->ev.minor = wl_fixed_to_double(minor) * t->conn->info.width / sw;
-}
-
-static void touch_orientation(void *data, struct wl_touch *wt, int32_t id,
-			      wl_fixed_t orientation)
-{
-	struct wl_pres_seat *s = data;
-	struct seat_touch *t = touch_find(s, id);
-
-	(void)wt;
-	if (!t || !t->pending_seq)
-		return;
-	t->ev.has_orientation = true;
-	t->ev.orientation = wl_fixed_to_double(orientation);
-}
-
-static const struct wl_touch_listener touch_listener = {
-	.down = touch_down,
-	.up = touch_up,
-	.motion = touch_motion,
-	.frame = touch_frame,
-	.cancel = touch_cancel,
-	.shape = touch_shape,
-	.orientation = touch_orientation,
 };
 
 /* ---- seat ---- */
@@ -579,7 +355,7 @@ static void drop_keyboard(struct wl_pres_seat *s)
 
 static void drop_touch(struct wl_pres_seat *s)
 {
-	touch_cancel_all(s);
+	wl_seat_touch_cancel_all(s);
 	if (!s->touch)
 		return;
 	if (s->version >= 3)
@@ -607,7 +383,7 @@ static void seat_capabilities(void *data, struct wl_seat *seat, uint32_t caps)
 	}
 	if ((caps & WL_SEAT_CAPABILITY_TOUCH) && !s->touch) {
 		s->touch = wl_seat_get_touch(seat);
-		wl_touch_add_listener(s->touch, &touch_listener, s);
+		wl_touch_add_listener(s->touch, &wl_seat_touch_listener, s);
 	} else if (!(caps & WL_SEAT_CAPABILITY_TOUCH)) {
 		drop_touch(s);
 	}
@@ -688,30 +464,22 @@ void wl_pres_seats_flush(struct wl_pres *p)
 
 	// cppcheck-suppress unknownMacro
 	wl_list_for_each(s, &p->seats, link)
-		touch_flush(s);
-}
-
-static bool seat_touches_conn(const struct wl_pres_seat *s,
-			      const struct wl_pres_conn *c)
-{
-	for (int i = 0; i < SEAT_MAX_TOUCHES; i++)
-		if (s->touches[i].active && s->touches[i].conn == c)
-			return true;
-	return false;
+		wl_seat_touch_flush(s);
 }
 
 static void seat_forget_conn(struct wl_pres_seat *s, struct wl_pres_conn *c)
 {
 	bool held = s->ptr_focus == c || s->kbd_focus == c ||
-		    seat_touches_conn(s, c);
+		    wl_seat_touches_conn(s, c);
 
 	/* One FOCUS_LOST releases every key and button and lifts every
 	 * finger the guest was told of. */
 	if (held)
-		emit_type(c, VINPUT_FOCUS_LOST);
+		wl_seat_emit_type(c, VINPUT_FOCUS_LOST);
 	if (s->ptr_focus == c) {
 		s->ptr_focus = NULL;
 		s->n_buttons = 0;
+		s->ptr_sent = false;
 	}
 	if (s->kbd_focus == c) {
 		s->kbd_focus = NULL;

@@ -6,6 +6,7 @@
  * destroyed: no per-frame grant work. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "displ_priv.h"
@@ -144,38 +145,97 @@ static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 			    false);
 	if (!b->map)
 		return xen_status_from_errno(errno);
-	if (d->ctx->try_dmabuf) {
-		int fd = xgrant_dmabuf_export(d->ctx->xg, d->base.domid,
-					      b->npages, b->refs,
-					      &b->dmabuf_wait);
-		/* No dma-buf just means the copy path. */
-		b->dmabuf_fd = fd >= 0 ? fd : -1;
+	if (!d->ctx->try_dmabuf) {
+		b->dmabuf_err = -ECANCELED;
+		return 0;
 	}
+	int fd = xgrant_dmabuf_export(d->ctx->xg, d->base.domid, b->npages,
+				      b->refs, &b->dmabuf_wait);
+	/* No dma-buf just means the copy path; the presenter says why. */
+	b->dmabuf_fd = fd >= 0 ? fd : -1;
+	b->dmabuf_err = fd >= 0 ? 0 : fd;
+	return 0;
+}
+
+/* Zero copy for be-alloc: our own display memory, granted to the guest
+ * from its dma-buf. -errno when the grant device can't (then gntalloc). */
+static int share_own_dmabuf(struct displ_device *d, struct displ_dbuf *b)
+{
+	size_t size = (size_t)b->npages * PAGE_SZ;
+	const char *kind = "?";
+	int fd = displ_mem_alloc(size, &kind);
+
+	if (fd < 0)
+		return fd;
+	int ret = xgrant_dmabuf_import(d->ctx->xg, fd, d->base.domid,
+				       b->npages, b->refs);
+	if (ret == 0) {
+		b->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      fd, 0);
+		if (b->map == MAP_FAILED) {
+			ret = -errno;
+			b->map = NULL;
+			xgrant_dmabuf_import_release(d->ctx->xg, fd);
+		}
+	}
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	log_debug("%s: be-alloc dbuf %#llx: %zu bytes of %s granted as a "
+		  "dma-buf", d->base.log_prefix, (unsigned long long)b->cookie,
+		  size, kind);
+	b->imported = true;
+	b->dmabuf_fd = fd;
 	return 0;
 }
 
 static int share_own_buffer(struct displ_device *d, struct displ_dbuf *b,
 			    uint32_t gref_dir)
 {
-	int ret;
+	int ret = -ECANCELED;
 
-	b->map = xgrant_share(d->ctx->xg, d->base.domid, b->npages, b->refs,
-			      true);
-	if (!b->map)
-		return xen_status_from_errno(errno);
+	if (d->ctx->try_dmabuf)
+		ret = share_own_dmabuf(d, b);
+	if (ret < 0) {
+		b->dmabuf_err = ret;
+		b->map = xgrant_share(d->ctx->xg, d->base.domid, b->npages,
+				      b->refs, true);
+		if (!b->map)
+			return xen_status_from_errno(errno);
+	}
 	b->be_alloc = true;
-	ret = displ_dir_walk(d, gref_dir, b->npages, b->refs, true);
-	return ret;
+	return displ_dir_walk(d, gref_dir, b->npages, b->refs, true);
+}
+
+/* An exported dma-buf lives on while the compositor holds it (and the
+ * guest's pages with it: Linux frees granted pages only once nobody maps
+ * them). Ours closed, the grant device says whether it is released; if
+ * not yet, the kernel reaps the export on the compositor's last close. */
+static void export_close(struct displ_device *d, struct displ_dbuf *b)
+{
+	close(b->dmabuf_fd);
+	int r = xgrant_dmabuf_wait_released(d->ctx->xg, b->dmabuf_wait, 0);
+	if (r < 0)
+		log_debug("%s: dbuf %#llx: dma-buf still held by the "
+			  "compositor (%s)", d->base.log_prefix,
+			  (unsigned long long)b->cookie, strerror(-r));
 }
 
 static void dbuf_free(struct displ_device *d, struct displ_dbuf *b)
 {
-	if (b->dmabuf_fd >= 0)
+	if (b->imported) {
+		xgrant_dmabuf_import_release(d->ctx->xg, b->dmabuf_fd);
+		munmap(b->map, (size_t)b->npages * PAGE_SZ);
 		close(b->dmabuf_fd);
-	if (b->map && b->be_alloc)
-		xgrant_unshare(d->ctx->xg, b->map, b->npages);
-	else if (b->map)
-		xgrant_unmap(d->ctx->xg, b->map, b->npages);
+	} else {
+		if (b->dmabuf_fd >= 0)
+			export_close(d, b);
+		if (b->map && b->be_alloc)
+			xgrant_unshare(d->ctx->xg, b->map, b->npages);
+		else if (b->map)
+			xgrant_unmap(d->ctx->xg, b->map, b->npages);
+	}
 	free(b->refs);
 	free(b);
 }
@@ -357,6 +417,7 @@ int displ_fb_attach(struct displ_device *d,
 		.size = b->size - b->data_ofs,
 		.dmabuf_fd = b->dmabuf_fd,
 		.dmabuf_offset = b->data_ofs,
+		.dmabuf_error = b->dmabuf_err,
 		.cookie = r->fb_cookie,
 	};
 	f->pres = presenter_fb_create(d->ctx->presenter, &desc);

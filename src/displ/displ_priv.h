@@ -50,7 +50,9 @@ struct displ_dbuf {
 	uint32_t *refs;	 /* npages data refs (ours when be_alloc) */
 	void *map;	 /* npages pages, mapped once at create */
 	bool be_alloc;	 /* pages are ours, shared to the guest */
+	bool imported;	 /* be_alloc from our own dma-buf (zero copy) */
 	int dmabuf_fd;	 /* -1 without zero copy */
+	int dmabuf_err;	 /* why dmabuf_fd is -1 (pres_fb_desc.dmabuf_error) */
 	uint32_t dmabuf_wait;
 	unsigned n_fbs; /* fbs attached to it */
 };
@@ -144,6 +146,10 @@ int displ_fb_attach(struct displ_device *d,
 		    const struct xendispl_fb_attach_req *r);
 int displ_fb_detach(struct displ_device *d, uint64_t cookie);
 void displ_tables_clear(struct displ_device *d);
+
+/* displ_mem.c: size bytes of display memory for a be-alloc buffer as a
+ * dma-buf (or memfd) fd; *kind says which. -errno on failure. */
+int displ_mem_alloc(size_t size, const char **kind);
 
 /* displ_ops.c: one call per request; fills resp->status (and payload). */
 void displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,

@@ -28,6 +28,8 @@ static void xdg_surface_configure(void *data, struct xdg_surface *xs,
 	xdg_surface_ack_configure(xs, serial);
 	bool first = !c->configured;
 	c->configured = true;
+	if (first)
+		wl_dmabuf_conn_configured(c);
 	if (first && c->staged && c->cfg_fb) {
 		/* A show came before the compositor was ready: its pixels go
 		 * up now; its flip already completes on the timer. */
@@ -305,6 +307,8 @@ static int ensure_pool(struct wl_pres_conn *c, struct pres_fb *fb)
 static void unmap(struct wl_pres_conn *c)
 {
 	c->deferred = NULL;
+	c->dmabuf_await = NULL;
+	c->dmabuf_shown = NULL; /* the NULL attach lets it go */
 	if (c->staged) {
 		c->staged->busy = false;
 		c->staged = NULL;
@@ -370,6 +374,8 @@ int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 	int r = check_region(c, fb, c->cfg_x, c->cfg_y);
 	if (r < 0 || (r = ensure_pool(c, fb)) < 0)
 		return r;
+	if (wl_dmabuf_conn_show(c, fb))
+		return 0; /* zero copy: attached, damaged, committed */
 	pacing_start(c, fb);
 	c->deferred = NULL;
 	struct shm_buf *buf = copy_frame(c, fb);

@@ -116,42 +116,6 @@ static void shm_format(void *data, struct wl_shm *shm, uint32_t format)
 
 static const struct wl_shm_listener shm_listener = {.format = shm_format};
 
-static void dmabuf_add(struct wl_pres *p, uint32_t format, uint64_t modifier)
-{
-	if (p->n_dmabuf_formats == p->cap_dmabuf_formats) {
-		size_t cap = p->cap_dmabuf_formats ? p->cap_dmabuf_formats * 2 : 32;
-		void *n = realloc(p->dmabuf_formats, cap * sizeof(*p->dmabuf_formats));
-		if (!n)
-			return;
-		p->dmabuf_formats = n;
-		p->cap_dmabuf_formats = cap;
-	}
-	p->dmabuf_formats[p->n_dmabuf_formats++] =
-		(struct wl_pres_dmabuf_format){format, modifier};
-}
-
-static void dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *d,
-			  uint32_t format)
-{
-	(void)d;
-	/* v1/v2 compositors: implicit modifier. */
-	struct wl_pres *p = data;
-	if (zwp_linux_dmabuf_v1_get_version(p->dmabuf) < 3)
-		dmabuf_add(p, format, 0x00ffffffffffffffull);
-}
-
-static void dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *d,
-			    uint32_t format, uint32_t hi, uint32_t lo)
-{
-	(void)d;
-	dmabuf_add(data, format, (uint64_t)hi << 32 | lo);
-}
-
-static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
-	.format = dmabuf_format,
-	.modifier = dmabuf_modifier,
-};
-
 static void xdg_output_name(void *data, struct zxdg_output_v1 *xo,
 			    const char *name)
 {
@@ -247,8 +211,7 @@ static void registry_global(void *data, struct wl_registry *reg,
 	} else if (!strcmp(iface, wp_viewporter_interface.name)) {
 		p->viewporter = bind_global(p, name, &wp_viewporter_interface, version, 1);
 	} else if (!strcmp(iface, zwp_linux_dmabuf_v1_interface.name)) {
-		p->dmabuf = bind_global(p, name, &zwp_linux_dmabuf_v1_interface, version, 3);
-		zwp_linux_dmabuf_v1_add_listener(p->dmabuf, &dmabuf_listener, p);
+		wl_dmabuf_bind(p, name, version); /* v4 feedback where offered */
 	} else if (!strcmp(iface, ivi_application_interface.name)) {
 		p->ivi = bind_global(p, name, &ivi_application_interface, version, 1);
 	} else if (!strcmp(iface, zxdg_output_manager_v1_interface.name)) {
@@ -305,6 +268,8 @@ int wl_pres_connect(struct wl_pres *p, const char *name)
 			  strerror(err));
 		return -err;
 	}
+	if (wl_dmabuf_init(p) < 0)
+		return -ENOMEM;
 	p->registry = wl_display_get_registry(p->display);
 	wl_registry_add_listener(p->registry, &registry_listener, p);
 	/* Two round trips: globals, then what binding them sent (formats,
@@ -348,6 +313,7 @@ void wl_pres_disconnect(struct wl_pres *p)
 		zxdg_output_manager_v1_destroy(p->xdg_output_mgr);
 	if (p->ivi)
 		ivi_application_destroy(p->ivi);
+	wl_dmabuf_finish(p); /* buffers and feedback before the global */
 	if (p->dmabuf)
 		zwp_linux_dmabuf_v1_destroy(p->dmabuf);
 	if (p->viewporter)

@@ -18,9 +18,17 @@ struct pixconv_format;
 /* One 60 Hz refresh, for flips when there is no compositor to pace us. */
 #define WL_PRES_REFRESH_NS 16666667ull
 
+struct wl_dmabuf_fb;
+struct wl_dmabuf_state;
+
 struct pres_fb {
 	struct pres_fb_desc desc;
 	const struct pixconv_format *fmt;
+	/* Zero copy (wl_dmabuf.c): its dma-buf wl_buffer, or NULL; why it
+	 * copies (enum pres_copy_reason, -1: it does not), logged once. */
+	struct wl_dmabuf_fb *dmabuf;
+	int copy_reason;
+	bool copy_logged;
 };
 
 struct wl_pres_output {
@@ -62,6 +70,7 @@ struct wl_pres {
 	size_t n_shm_formats;
 	struct wl_pres_dmabuf_format *dmabuf_formats;
 	size_t n_dmabuf_formats, cap_dmabuf_formats;
+	struct wl_dmabuf_state *dmabuf_state;
 
 	struct wl_list conns; /* wl_pres_conn.link */
 	struct wl_list seats; /* wl_pres_seat.link (wl_seat.c) */
@@ -119,6 +128,12 @@ struct wl_pres_conn {
 	int timer_fd; /* fallback timer */
 	struct loop_source *timer;
 	struct pres_conn_stats stats;
+
+	/* Zero copy (wl_dmabuf.c). */
+	struct pres_fb *dmabuf_await;	   /* shown before it could be */
+	struct wl_dmabuf_fb *dmabuf_shown; /* attached to the surface */
+	struct wl_dmabuf_fb *hold_for;	   /* flip_done waits for its release */
+	bool flip_held;
 };
 
 /* wl_connection.c */
@@ -169,6 +184,21 @@ void pacing_watch_commit(struct wl_pres_conn *c);
 void pacing_arm(struct wl_pres_conn *c, uint64_t ns);
 /* Completes the show in flight now, if any. */
 void pacing_complete(struct wl_pres_conn *c);
+
+/* wl_dmabuf.c: zero copy through zwp_linux_dmabuf_v1. */
+int wl_dmabuf_init(struct wl_pres *p);
+void wl_dmabuf_finish(struct wl_pres *p);
+void wl_dmabuf_bind(struct wl_pres *p, uint32_t name, uint32_t version);
+/* Decides zero copy or copy for a new fb (starting its import). */
+void wl_dmabuf_fb_init(struct wl_pres *p, struct pres_fb *fb);
+void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb);
+/* 1: fb is shown zero copy (or will be when its import is answered);
+ * 0: take the copy path (counted by reason). */
+int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
+/* The surface got its first configure. */
+void wl_dmabuf_conn_configured(struct wl_pres_conn *c);
+/* The show in flight must wait for the previous buffer's release. */
+bool wl_dmabuf_hold_flip(struct wl_pres_conn *c);
 
 /* wl_shm_pool.c */
 int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,

@@ -27,6 +27,8 @@ static void drop_feedback(struct wl_pres_conn *c)
 
 void pacing_complete(struct wl_pres_conn *c)
 {
+	c->hold_for = NULL;
+	c->flip_held = false;
 	drop_feedback(c);
 	pacing_arm(c, 0);
 	if (!c->has_pending)
@@ -67,7 +69,7 @@ static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 {
 	struct wl_pres_conn *c = data;
 	(void)time;
-	if (cb == c->frame_cb)
+	if (cb == c->frame_cb && !wl_dmabuf_hold_flip(c))
 		pacing_complete(c);
 }
 
@@ -88,7 +90,7 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 	struct wl_pres_conn *c = data;
 	(void)tv_sec_hi, (void)tv_sec_lo, (void)tv_nsec, (void)refresh;
 	(void)seq_hi, (void)seq_lo, (void)flags;
-	if (f == c->feedback)
+	if (f == c->feedback && !wl_dmabuf_hold_flip(c))
 		pacing_complete(c);
 }
 
@@ -97,7 +99,7 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 static void fb_discarded(void *data, struct wp_presentation_feedback *f)
 {
 	struct wl_pres_conn *c = data;
-	if (f == c->feedback)
+	if (f == c->feedback && !wl_dmabuf_hold_flip(c))
 		pacing_complete(c);
 }
 

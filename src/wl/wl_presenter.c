@@ -21,7 +21,7 @@ static struct wl_pres *wl_pres_from(struct presenter *base)
 static struct pres_fb *fb_create(struct presenter *base,
 				 const struct pres_fb_desc *desc)
 {
-	(void)wl_pres_from(base);
+	struct wl_pres *p = wl_pres_from(base);
 	const struct pixconv_format *fmt = pixconv_lookup(desc->fourcc);
 	if (!fmt) {
 		/* Kept anyway: only showing it fails, like on real hardware
@@ -34,6 +34,7 @@ static struct pres_fb *fb_create(struct presenter *base,
 		return NULL;
 	fb->desc = *desc;
 	fb->fmt = fmt;
+	wl_dmabuf_fb_init(p, fb); /* zero copy, or why not */
 	return fb;
 }
 
@@ -52,6 +53,7 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 		if (c->deferred == fb)
 			c->deferred = NULL;
 	}
+	wl_dmabuf_fb_finish(p, fb);
 	free(fb);
 }
 

@@ -54,5 +54,10 @@ bool wl_presenter_connected(struct presenter *p);
  * how many dma-buf (format, modifier) pairs it listed. For logs and tests. */
 bool wl_presenter_has_presentation(struct presenter *p);
 size_t wl_presenter_dmabuf_format_count(struct presenter *p);
+/* Which shells the compositor offers: ivi_application (Weston's
+ * ivi-shell) and xdg_wm_base. The daemon checks the configured shell
+ * against these at start. */
+bool wl_presenter_has_ivi(struct presenter *p);
+bool wl_presenter_has_xdg(struct presenter *p);
 
 #endif

@@ -155,3 +155,13 @@ size_t wl_presenter_dmabuf_format_count(struct presenter *base)
 {
 	return wl_pres_from(base)->n_dmabuf_formats;
 }
+
+bool wl_presenter_has_ivi(struct presenter *base)
+{
+	return wl_pres_from(base)->ivi != NULL;
+}
+
+bool wl_presenter_has_xdg(struct presenter *base)
+{
+	return wl_pres_from(base)->wm_base != NULL;
+}

@@ -146,6 +146,7 @@ static void check_idle(struct fg *g)
 {
 	FG_CHECK(fuzz_live_maps() == 0);
 	FG_CHECK(fuzz_live_shares() == 0);
+	FG_CHECK(fuzz_live_imports() == 0);
 	FG_CHECK(fuzz_live_bindings() == 0);
 	FG_CHECK(g->pres.live_fbs == 0);
 	FG_CHECK(g->pres.live_conns == 0);

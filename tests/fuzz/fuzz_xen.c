@@ -1,6 +1,7 @@
 /* See fuzz_xen.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +15,7 @@
 #define PG XGRANT_PAGE_SIZE
 #define MAX_MAPS 512u
 #define MAX_MAP_PAGES 4096u
+#define MAX_IMPORTS 64u
 
 struct grant {
 	bool used;
@@ -43,6 +45,12 @@ static struct {
 	uint32_t next_ref;
 	struct mapping maps[MAX_MAPS];
 	bool dmabuf_ok;
+	/* dma-bufs granted to the guest (xgrant_dmabuf_import), by fd. */
+	struct {
+		int fd;
+		uint32_t count;
+		uint32_t *refs;
+	} imports[MAX_IMPORTS];
 	unsigned fails;
 	struct xevtchn_port *ports;
 } fx = { .fd = -1 };
@@ -73,6 +81,9 @@ void fuzz_xen_reset(void)
 		free(m->refs);
 	}
 	memset(fx.maps, 0, sizeof(fx.maps));
+	for (unsigned i = 0; i < MAX_IMPORTS; i++)
+		free(fx.imports[i].refs);
+	memset(fx.imports, 0, sizeof(fx.imports));
 	memset(fx.grants, 0, sizeof(fx.grants));
 	while (fx.ports) {
 		struct xevtchn_port *p = fx.ports;
@@ -247,6 +258,68 @@ int xgrant_dmabuf_export(struct xgrant *xg, uint32_t domid, uint32_t count,
 		return -errno;
 	*wait_handle = 1;
 	return fd;
+}
+
+int xgrant_dmabuf_wait_released(struct xgrant *xg, uint32_t wait_handle,
+				uint32_t timeout_ms)
+{
+	(void)xg, (void)timeout_ms;
+	if (wait_handle != 1)
+		abort(); /* not a handle export gave out */
+	return 0;
+}
+
+/* The guest gets fresh pool pages, not the fd's: enough to prove the
+ * bookkeeping (every import released once, by the fd it was made with). */
+int xgrant_dmabuf_import(struct xgrant *xg, int fd, uint32_t domid,
+			 uint32_t count, uint32_t *refs_out)
+{
+	(void)xg;
+	if (!fx.dmabuf_ok)
+		return -ENOTSUP;
+	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+		abort(); /* a closed fd handed to the grant device */
+	if (count == 0 || count > fuzz_pages_left())
+		return -ENOMEM;
+	for (unsigned i = 0; i < MAX_IMPORTS; i++) {
+		if (fx.imports[i].refs)
+			continue;
+		fx.imports[i].refs = calloc(count, sizeof(uint32_t));
+		if (!fx.imports[i].refs)
+			abort();
+		fx.imports[i].fd = fd;
+		fx.imports[i].count = count;
+		for (uint32_t j = 0; j < count; j++) {
+			refs_out[j] = fuzz_guest_grant(domid, false);
+			fx.imports[i].refs[j] = refs_out[j];
+		}
+		return 0;
+	}
+	return -ENOMEM;
+}
+
+int xgrant_dmabuf_import_release(struct xgrant *xg, int fd)
+{
+	(void)xg;
+	for (unsigned i = 0; i < MAX_IMPORTS; i++) {
+		if (!fx.imports[i].refs || fx.imports[i].fd != fd)
+			continue;
+		for (uint32_t j = 0; j < fx.imports[i].count; j++)
+			fx.grants[fx.imports[i].refs[j]].used = false;
+		free(fx.imports[i].refs);
+		fx.imports[i].refs = NULL;
+		return 0;
+	}
+	abort(); /* never imported, or released twice */
+}
+
+unsigned fuzz_live_imports(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MAX_IMPORTS; i++)
+		n += fx.imports[i].refs != NULL;
+	return n;
 }
 
 void fuzz_set_dmabuf_export(bool ok)

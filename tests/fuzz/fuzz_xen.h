@@ -30,6 +30,8 @@ unsigned fuzz_pages_left(void);
 unsigned fuzz_live_maps(void);	 /* xgrant_map regions not unmapped */
 unsigned fuzz_live_shares(void); /* xgrant_share regions not unshared */
 unsigned fuzz_live_bindings(void);
+unsigned fuzz_live_imports(void); /* dma-bufs granted, not released */
+/* Both dma-buf directions: export of guest refs, import of our own. */
 void fuzz_set_dmabuf_export(bool ok);
 
 /* Fires the guest's end of a channel; false if nobody bound it. */

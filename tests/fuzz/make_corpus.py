@@ -104,6 +104,8 @@ def ring_seeds():
     s = {}
     s['modetest-1conn'] = modetest(Ring()).out
     s['modetest-be-alloc'] = modetest(Ring(be_alloc=True)).out
+    s['modetest-be-alloc-dmabuf'] = modetest(Ring(be_alloc=True,
+                                                  dmabuf=True)).out
     s['modetest-dmabuf-sync'] = modetest(Ring(dmabuf=True, sync=True,
                                               trace=True)).out
     # Connectors 800x600 and 1024x768 side by side on one 1824x768 fb

@@ -57,6 +57,8 @@ struct config {
 	enum config_shell shell;
 	enum log_level log_level;
 	bool trace;		/* log every displif request and event */
+	bool no_dmabuf;		/* never zero copy: always copy frames */
+	uint32_t status_interval_s; /* counters line at debug level; 0: off */
 	uint32_t domains[CONFIG_MAX_DOMAINS];
 	unsigned n_domains;	/* 0: serve every guest */
 	uint32_t max_dbufs;	/* display buffers per device */
@@ -75,6 +77,7 @@ struct config_cli {
 	unsigned n_domains;	/* --domain given at least once: replaces */
 	int log_level;		/* -1: not given */
 	bool trace;
+	bool no_dmabuf;
 	bool help;
 	bool version;
 	bool list; /* --list: print the running daemon's status and exit */

@@ -55,6 +55,10 @@ void displ_limits_default(struct displ_limits *limits);
 void displ_ctx_init(struct displ_ctx *ctx, struct presenter *presenter,
 		    struct xgrant *xg, struct xevtchn *xe);
 
+/* One "stats: ..." line per connected connector with its presenter
+ * counters, at debug level (info with ctx->trace). */
+void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl);
+
 /* type "vdispl"; backend_ctx must be a struct displ_ctx *. */
 extern const struct xb_impl displ_xb_impl;
 

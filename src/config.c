@@ -23,6 +23,7 @@ void config_init(struct config *cfg)
 		.max_fbs = 64,
 		.max_mapped_mb = 512,
 		.requests_per_turn = 64,
+		.status_interval_s = 5,
 	};
 }
 
@@ -193,6 +194,10 @@ static int general_key(struct parse_ctx *ctx, const char *key,
 			cfg->log_level = (enum log_level)lvl;
 	} else if (strcmp(key, "trace") == 0) {
 		r = parse_bool(value, &cfg->trace);
+	} else if (strcmp(key, "no-dmabuf") == 0) {
+		r = parse_bool(value, &cfg->no_dmabuf);
+	} else if (strcmp(key, "status-interval") == 0) {
+		r = parse_u32(value, 0, 3600, &cfg->status_interval_s);
 	} else if (strcmp(key, "domains") == 0) {
 		r = parse_domains(value, cfg->domains, &cfg->n_domains);
 	} else if (strcmp(key, "max-dbufs") == 0) {
@@ -525,6 +530,7 @@ void config_usage(FILE *out, const char *argv0)
 		"  -v                         verbose: log level debug\n"
 		"  -l, --log-level LEVEL      error, warn, info or debug\n"
 		"  -t, --trace                log every display request\n"
+		"      --no-dmabuf            never zero copy: copy every frame\n"
 		"  -L, --list                 print every guest, device and\n"
 		"                             connector (from the running\n"
 		"                             daemon, else XenStore) and exit\n"
@@ -580,6 +586,9 @@ static int cli_option(struct config_cli *cli, int opt, const char *arg,
 	case 't':
 		cli->trace = true;
 		return 0;
+	case 'D':
+		cli->no_dmabuf = true;
+		return 0;
 	case 'h':
 		cli->help = true;
 		return 0;
@@ -603,6 +612,7 @@ int config_cli_parse(struct config_cli *cli, int argc, char *const argv[],
 		{"domain", required_argument, NULL, 'd'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"trace", no_argument, NULL, 't'},
+		{"no-dmabuf", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{"list", no_argument, NULL, 'L'},
 		{"version", no_argument, NULL, 'V'},
@@ -643,6 +653,8 @@ int config_apply_cli(struct config *cfg, const struct config_cli *cli)
 		cfg->log_level = (enum log_level)cli->log_level;
 	if (cli->trace)
 		cfg->trace = true;
+	if (cli->no_dmabuf)
+		cfg->no_dmabuf = true;
 	return 0;
 }
 

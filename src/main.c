@@ -51,6 +51,7 @@ struct daemon {
 	int signal_fd;
 	struct loop_source *signal_src;
 	struct loop_source *status_src;
+	struct loop_source *stats_timer; /* counters line, -v / --trace */
 	unsigned last_devices, last_connected;
 	bool status_sent;
 };
@@ -96,6 +97,21 @@ static void apply_limits(struct daemon *d)
 	l->max_mapped_bytes = (uint64_t)d->cfg.max_mapped_mb << 20;
 	l->max_reqs_per_turn = d->cfg.requests_per_turn;
 	d->displ.trace = d->cfg.trace;
+	/* New buffers only: those alive keep the path they have. */
+	d->displ.try_dmabuf = !d->cfg.no_dmabuf;
+	if (d->stats_timer) {
+		uint64_t ns = (uint64_t)d->cfg.status_interval_s * 1000000000ull;
+		loop_timer_arm(d->stats_timer, ns, ns);
+	}
+}
+
+/* The periodic counters line: only worth its cost when someone reads it
+ * (debug level, or --trace). */
+static void stats_tick(void *data)
+{
+	struct daemon *d = data;
+	if (d->cfg.trace || log_enabled(LOG_LVL_DEBUG))
+		displ_log_stats(&d->displ, d->vdispl);
 }
 
 /* SIGHUP: the file is read again; log level, trace and connector
@@ -267,8 +283,12 @@ static int daemon_start(struct daemon *d)
 		return -1;
 	}
 	d->status_src = loop_add_prepare(d->loop, before_sleep, d);
-	if (!d->status_src)
+	d->stats_timer = loop_add_timer(d->loop, stats_tick, d);
+	if (!d->status_src || !d->stats_timer)
 		return -1;
+	apply_limits(d); /* arms the stats timer */
+	if (d->cfg.no_dmabuf)
+		log_info("zero copy disabled (no-dmabuf): every frame is copied");
 	return 0;
 }
 
@@ -276,6 +296,8 @@ static void daemon_stop(struct daemon *d)
 {
 	/* Connectors first: their surfaces release what the guests were told
 	 * is held, through the vkbds still connected. */
+	if (d->vdispl && (d->cfg.trace || log_enabled(LOG_LVL_DEBUG)))
+		displ_log_stats(&d->displ, d->vdispl); /* the final counts */
 	xb_backend_destroy(d->vdispl);
 	xb_backend_destroy(d->vkbd);
 	presenter_destroy(d->presenter);

@@ -1,0 +1,171 @@
+#!/usr/bin/sh
+# The test procedure, run by Dom0's /init (busybox sh) from the read-only
+# host share mounted on /host. /host is a sysroot the host prepared (Weston,
+# weston-screenshooter, vdispld with Debian's REAL Xen libraries, nothing
+# else of the host); Dom0 chroots into it with /proc /sys /dev /run bound in,
+# so vdispld reaches the real xenstored socket, /dev/xen/gntdev and evtchn.
+# Results go to /result (a writable share) and, with markers, to the console.
+# $1: test | domu-shell
+MODE=${1:-test}
+S=/host
+R=/result
+CFG=/host/realxen
+say() { echo "REALXEN-DOM0: t=$(cut -d' ' -f1 /proc/uptime) $*"; }
+fail() { say "FAIL: $*"; }
+in_root() { chroot "$S" /usr/bin/env XDG_RUNTIME_DIR=/run/user/0 WAYLAND_DISPLAY=wayland-1 "$@"; }
+
+# wait_for SECONDS COMMAND...: polls once a second; 0 when it succeeded.
+wait_for() {
+	n=$1; shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 1
+		n=$((n - 1))
+	done
+	return 1
+}
+guest_state() { [ "$(xenstore-read "/local/domain/$1/data/realxen-state" 2>/dev/null)" = "$2" ]; }
+domid_of_domu() { xl domid domu 2>/dev/null; }
+new_domid() { d=$(domid_of_domu); [ -n "$d" ] && [ "$d" != "$1" ]; }
+
+# Prints the backend and frontend XenStore trees of guest $1 with a tag.
+dump_xs() {
+	for p in /local/domain/0/backend/vdispl/$1 /local/domain/0/backend/vinput/$1 \
+		/local/domain/$1/device/vdispl /local/domain/$1/device/vkbd; do
+		xenstore-ls -f "$p" 2>/dev/null | sed "s|^|REALXEN-XS[$2]: |"
+	done
+}
+
+setup_chroot() {
+	for d in proc sys dev run; do mount --bind "/$d" "$S/$d" || fail "bind /$d"; done
+	mount -t tmpfs tmp "$S/tmp"
+	mount --bind "$R" "$S/result" || fail "bind result"
+	mkdir -p /run/user/0
+	chmod 700 /run/user/0
+}
+
+# Ready when a client can list its globals; stop waiting if it died.
+weston_up() {
+	kill -0 "$WESTON_PID" 2>/dev/null || return 0
+	[ -S /run/user/0/wayland-1 ] &&
+		in_root /usr/bin/wayland-info > /dev/null 2>&1
+}
+
+start_weston() {
+	in_root /usr/bin/weston --backend=headless-backend.so --use-pixman \
+		--width=1920 --height=1080 --debug --socket=wayland-1 \
+		--config=/realxen/weston.ini --log=/result/weston.log \
+		> "$R/weston.out" 2>&1 &
+	WESTON_PID=$!
+	if wait_for 60 weston_up && kill -0 "$WESTON_PID" 2>/dev/null; then
+		say "weston ready"
+	else
+		fail "weston not ready after 60 s"
+		sed 's/^/REALXEN-WESTON: /' "$R/weston.log" | tail -n 20
+	fi
+}
+
+start_vdispld() {
+	in_root /usr/bin/busybox sh -c \
+		'exec /usr/bin/vdispld -c /realxen/vdispld.conf -W wayland-1 >/result/vdispld.log 2>&1' &
+	VDISPLD_PID=$!
+	sleep 2
+	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
+		say "vdispld running"
+	else
+		wait "$VDISPLD_PID"
+		fail "vdispld exited $? at start"
+		sed 's/^/REALXEN-VDISPLD: /' "$R/vdispld.log"
+	fi
+}
+
+# Copies the guest's console (xenconsoled's log) to ours as it grows.
+follow_guest_console() {
+	log=/var/log/xen/console/guest-domu.log
+	( wait_for 60 test -e "$log" && tail -n +1 -f "$log" |
+		while IFS= read -r l; do echo "domu| $l"; done ) &
+	TAIL_PID=$!
+}
+
+# One guest boot: waits for modetest flipping, captures, stops, waits done.
+exercise_guest() { # DOMID TAG
+	if wait_for 180 guest_state "$1" flipping; then
+		say "guest $1 flipping"
+	else
+		fail "guest $1 never started flipping"
+	fi
+	sleep 4
+	dump_xs "$1" "$2"
+	if [ "$2" = boot1 ]; then
+		in_root /usr/bin/busybox sh -c 'cd /result && weston-screenshooter' ||
+			fail "weston-screenshooter"
+		in_root /usr/bin/weston-debug -o /result/scene-graph.txt scene-graph \
+			> /dev/null 2>&1 &
+		sleep 3
+		kill $! 2>/dev/null
+		say "screenshot $(ls /result/*.png 2>/dev/null | head -n1)"
+	fi
+	xenstore-write "/local/domain/$1/data/realxen-stop" 1
+	wait_for 60 guest_state "$1" "done" || fail "guest $1 did not finish"
+}
+
+# Without a vdispld binary: show that the guest's frontends wait for one.
+no_backend() {
+	say "no vdispld in the share: checking that the frontends wait"
+	sleep 60
+	dump_xs "$1" boot1
+	xl destroy domu
+	say "END"
+	exit 0
+}
+
+setup_chroot
+start_weston
+[ -x "$S/usr/bin/vdispld" ] && start_vdispld
+follow_guest_console
+say "xl create"
+t0=$(cut -d. -f1 /proc/uptime)
+xl create "$CFG/domu.cfg" || fail "xl create"
+D1=$(domid_of_domu)
+say "xl create returned after $(( $(cut -d. -f1 /proc/uptime) - t0 )) s, domid $D1"
+if [ "$MODE" = domu-shell ]; then
+	say "guest console: Ctrl-] returns to a Dom0 shell"
+	xl console domu
+	setsid cttyhack sh
+	exit 0
+fi
+[ -x "$S/usr/bin/vdispld" ] || no_backend "$D1"
+exercise_guest "$D1" boot1
+
+say "xl reboot"
+xl reboot domu || fail "xl reboot"
+if wait_for 90 new_domid "$D1"; then
+	D2=$(domid_of_domu)
+	say "rebooted as domid $D2"
+	exercise_guest "$D2" boot2
+else
+	fail "no new domain after xl reboot"
+	D2=$D1
+fi
+
+say "xl destroy"
+xl destroy domu || fail "xl destroy"
+sleep 3
+xl list | grep -q '^domu ' && fail "domu still listed"
+for p in /local/domain/0/backend/vdispl/$D2 /local/domain/0/backend/vinput/$D2; do
+	xenstore-exists "$p" 2>/dev/null && fail "$p left after destroy"
+done
+say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
+if kill -0 "$VDISPLD_PID" 2>/dev/null; then
+	say "vdispld alive after destroy"
+	kill "$VDISPLD_PID"
+	wait "$VDISPLD_PID"
+	say "vdispld exit $?"
+else
+	fail "vdispld died"
+fi
+kill "$WESTON_PID" 2>/dev/null
+wait "$WESTON_PID"
+kill "$TAIL_PID" 2>/dev/null
+sed 's/^/REALXEN-VDISPLD: /' "$R/vdispld.log" | tail -n 60
+say "END"

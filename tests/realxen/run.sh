@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The real-Xen tier: Debian's Xen 4.17 and Linux 6.1 under QEMU (TCG), the
+# real xen-drm-front / xen-kbdfront in a guest, vdispld and headless Weston
+# in Dom0. Boots, runs dom0-test.sh, then checks the serial log and the
+# files Dom0 wrote (screenshot, logs). See docs/realxen.md.
+#
+# Environment:
+#   VDISPLD_BIN     the daemon to test (default <repo>/build/vdispld); when
+#                   it does not exist the run stops at "frontends wait for a
+#                   backend" and exits 77
+#   SHOT_CHECK      the screenshot checker (built by CMake: realxen_shot_check)
+#   REALXEN_CACHE   package cache (see fetch.sh)
+#   REALXEN_SHELL   dom0: a shell in Dom0 instead of the test; domu: Dom0 sets
+#                   up everything, creates the guest with a shell and attaches
+#                   its console (Ctrl-] then gives a Dom0 shell). Interactive,
+#                   on this terminal (-serial mon:stdio; Ctrl-a x quits QEMU).
+#   REALXEN_KEEP=1  keep the work directory (always kept on failure)
+#   REALXEN_TIMEOUT seconds before QEMU is stopped (default 780)
+# Exit: 0 all checks passed; 1 a check failed; 77 skipped, with the reason.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+say() { echo "realxen: $*"; }
+skip() { say "SKIP: $*"; exit 77; }
+
+VDISPLD_BIN=${VDISPLD_BIN:-$REPO/build/vdispld}
+SHOT_CHECK=${SHOT_CHECK:-}
+SHELL_MODE=${REALXEN_SHELL:-}
+TIMEOUT=${REALXEN_TIMEOUT:-780}
+
+preflight() {
+	local t avail
+	for t in qemu-system-x86_64 cpio depmod modprobe gzip ldd timeout; do
+		command -v "$t" >/dev/null ||
+			skip "$t not found (install qemu-system-x86 cpio kmod: scripts/deps.sh)"
+	done
+	for t in /usr/bin/weston /usr/bin/weston-screenshooter /usr/bin/weston-debug \
+		 /usr/bin/wayland-info; do
+		[ -x "$t" ] || skip "$t not installed (weston, wayland-utils)"
+	done
+	avail=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
+	[ "$avail" -ge 2600 ] || skip "QEMU needs ~2.5 GiB free, only $avail MiB"
+	qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
+		skip "this QEMU has no TCG"
+}
+
+# The read-only sysroot Dom0 chroots into: only what the test needs.
+build_share() {
+	local s=$1 m
+	tree_init "$s"
+	mkdir -p "$s/result" "$s/realxen" "$s/run/user"
+	cp "$ROOT/bin/busybox" "$s/usr/bin/busybox"
+	ln -sf busybox "$s/usr/bin/sh"
+	ln -sf busybox "$s/usr/bin/env"
+	copy_prog "$s" /usr/bin/weston
+	for m in libweston-10/headless-backend.so weston/desktop-shell.so \
+		 weston-desktop-shell; do
+		copy_prog "$s" "/usr/lib/x86_64-linux-gnu/$m"
+	done
+	copy_prog "$s" /usr/bin/weston-screenshooter
+	copy_prog "$s" /usr/bin/weston-debug
+	copy_prog "$s" /usr/bin/wayland-info
+	# Weston builds an XKB context at start even without a seat.
+	mkdir -p "$s/usr/share/X11"
+	cp -r /usr/share/X11/xkb "$s/usr/share/X11/xkb"
+	if [ -x "$VDISPLD_BIN" ]; then
+		# LIB_PATH puts the packaged (real) Xen libraries first: never
+		# the simulator's drop-ins.
+		copy_prog "$s" "$VDISPLD_BIN" /usr/bin/vdispld
+		cmp -s "$s/usr/lib/x86_64-linux-gnu/libxengnttab.so.1" \
+			"$ROOT/usr/lib/x86_64-linux-gnu/libxengnttab.so.1" ||
+			{ say "vdispld would not use Debian's libxengnttab"; exit 1; }
+	fi
+	install -m 755 "$HERE/dom0-test.sh" "$s/realxen/dom0-test.sh"
+	cp "$BOOT/vmlinuz" "$BOOT/domU.cpio.gz" "$s/realxen/"
+	cat > "$s/realxen/weston.ini" <<-INI
+	[core]
+	shell=desktop-shell.so
+	idle-time=0
+	[shell]
+	startup-animation=none
+	animation=none
+	panel-position=none
+	locking=false
+	background-color=0xff203040
+	INI
+	printf '[general]\nlog-level = info\nshell = xdg\n' > "$s/realxen/vdispld.conf"
+	cat > "$s/realxen/domu.cfg" <<-CFG
+	name = "domu"
+	type = "pv"
+	kernel = "/host/realxen/vmlinuz"
+	ramdisk = "/host/realxen/domU.cpio.gz"
+	extra = "console=hvc0 rdinit=/init loglevel=7 realxen.mode=$GUEST_MODE"
+	memory = 256
+	vcpus = 1
+	on_reboot = "restart"
+	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768' ]
+	vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=800,multi-touch-height=600,multi-touch-num-contacts=10,unique-id=c0' ]
+	CFG
+}
+
+run_qemu() { # DOM0_MODE
+	local args=(-accel tcg,thread=multi -cpu qemu64 -m 2048 -smp 2
+		-no-reboot -display none -net none
+		-kernel "$BOOT/xen"
+		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2"
+		-initrd "$BOOT/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init realxen.mode=$1,$BOOT/dom0.cpio.gz"
+		-virtfs "local,path=$SHARE,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
+		-virtfs "local,path=$RESULT,mount_tag=result,security_model=none,multidevs=remap")
+	if [ -n "$SHELL_MODE" ]; then
+		nice -n 19 qemu-system-x86_64 "${args[@]}" -serial mon:stdio
+		return 0
+	fi
+	say "booting (log: $WORK/serial.log)"
+	nice -n 19 timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" \
+		-monitor none -serial stdio < /dev/null 2>&1 |
+		sed -u 's/\r$//' | tee "$WORK/serial.log" |
+		grep --line-buffered -E 'REALXEN-(DOM0|GUEST)|Panic|panic' || true
+}
+
+preflight
+ROOT=$("$HERE/fetch.sh" | tail -n1) || { rc=$?; [ $rc -eq 77 ] && exit 77; exit 1; }
+LIB_PATH=$ROOT/usr/lib/x86_64-linux-gnu:$ROOT/lib/x86_64-linux-gnu
+WORK=$(mktemp -d /tmp/realxen.XXXXXX)
+BOOT=$WORK/boot SHARE=$WORK/share RESULT=$WORK/result
+mkdir -p "$RESULT"
+chmod 777 "$RESULT"
+cleanup() {
+	if [ "${KEEP:-1}" = 0 ] && [ "${REALXEN_KEEP:-0}" != 1 ]; then
+		rm -rf "$WORK"
+	else
+		say "work directory kept: $WORK"
+	fi
+}
+trap cleanup EXIT
+
+GUEST_MODE=test DOM0_MODE=test
+case "$SHELL_MODE" in
+"") ;;
+dom0) DOM0_MODE=shell ;;
+domu) DOM0_MODE=domu-shell GUEST_MODE=shell ;;
+*) say "REALXEN_SHELL is dom0 or domu"; exit 2 ;;
+esac
+[ -x "$VDISPLD_BIN" ] || say "no vdispld at $VDISPLD_BIN: Dom0 runs no backend"
+
+t0=$(date +%s)
+"$HERE/build-initramfs.sh" "$ROOT" "$BOOT" 2>/dev/null
+build_share "$SHARE"
+say "images and share ready in $(( $(date +%s) - t0 )) s"
+run_qemu "$DOM0_MODE"
+say "QEMU done after $(( $(date +%s) - t0 )) s"
+[ -n "$SHELL_MODE" ] && exit 0
+
+# shellcheck source=checks.sh
+. "$HERE/checks.sh"
+rc=0
+run_checks "$WORK/serial.log" "$RESULT" || rc=$?
+[ $rc -eq 0 ] && KEEP=0
+exit $rc

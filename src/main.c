@@ -24,6 +24,7 @@
 #include "kbd.h"
 #include "log.h"
 #include "loop.h"
+#include "status.h"
 #include "wl_presenter.h"
 #include "xen_evtchn.h"
 #include "xen_grant.h"
@@ -52,8 +53,11 @@ struct daemon {
 	struct loop_source *signal_src;
 	struct loop_source *status_src;
 	struct loop_source *stats_timer; /* counters line, -v / --trace */
-	unsigned last_devices, last_connected;
+	struct loop_source *watchdog;
+	struct status_writer *status;
+	unsigned last_guests, last_conns;
 	bool status_sent;
+	int start_code; /* exit code when daemon_start fails */
 };
 
 /* The presenter asks per connector how its surface should look. */
@@ -175,13 +179,6 @@ static int signals_setup(struct daemon *d)
 	return d->signal_src ? 0 : -errno;
 }
 
-static void count_connected(struct xb_device *dev, void *data)
-{
-	unsigned *n = data;
-	if (dev->connected)
-		(*n)++;
-}
-
 /* Before each sleep: tell systemd when the device counts changed, and give
  * up (for a restart) once the compositor is gone. */
 static void before_sleep(void *data)
@@ -192,17 +189,86 @@ static void before_sleep(void *data)
 		loop_quit(d->loop, EXIT_RUNTIME);
 		return;
 	}
-	unsigned devices = xb_backend_device_count(d->vdispl);
-	unsigned connected = 0;
-	xb_backend_for_each(d->vdispl, count_connected, &connected);
-	if (d->status_sent && devices == d->last_devices &&
-	    connected == d->last_connected)
+	unsigned guests, conns;
+	status_count(d->vdispl, &guests, &conns);
+	if (d->status_sent && guests == d->last_guests &&
+	    conns == d->last_conns)
 		return;
 	d->status_sent = true;
-	d->last_devices = devices;
-	d->last_connected = connected;
-	sd_notifyf(0, "STATUS=%u display device(s), %u connected", devices,
-		   connected);
+	d->last_guests = guests;
+	d->last_conns = conns;
+	sd_notifyf(0, "STATUS=Serving %u guest(s), %u connector(s)", guests,
+		   conns);
+}
+
+static void watchdog_tick(void *data)
+{
+	(void)data;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* WatchdogSec= in the unit: keepalives at half the interval, from the
+ * loop, so a loop that hangs stops them and systemd restarts us. */
+static int watchdog_setup(struct daemon *d)
+{
+	uint64_t usec = 0;
+	int r = sd_watchdog_enabled(0, &usec);
+	if (r <= 0 || usec == 0)
+		return r < 0 ? r : 0;
+	d->watchdog = loop_add_timer(d->loop, watchdog_tick, d);
+	uint64_t half_ns = usec * 1000u / 2u;
+	if (!d->watchdog || loop_timer_arm(d->watchdog, half_ns, half_ns) < 0)
+		return -errno;
+	log_info("watchdog: keepalive every %llu ms",
+		 (unsigned long long)(half_ns / 1000000u));
+	return 0;
+}
+
+/* The configured shell against what the compositor offers: asking for
+ * one it lacks is a settings mistake, refused at start (exit 2). */
+static int check_shell(struct daemon *d)
+{
+	bool ivi = wl_presenter_has_ivi(d->presenter);
+	bool xdg = wl_presenter_has_xdg(d->presenter);
+	if (d->cfg.shell == CONFIG_SHELL_IVI && !ivi) {
+		log_error("settings ask for shell = ivi, but the compositor "
+			  "offers no ivi_application (is it Weston with "
+			  "ivi-shell.so?); use shell = xdg or auto");
+		return -1;
+	}
+	if (d->cfg.shell == CONFIG_SHELL_XDG && !xdg) {
+		log_error("settings ask for shell = xdg, but the compositor "
+			  "offers no xdg_wm_base; use shell = ivi or auto");
+		return -1;
+	}
+	if (d->cfg.shell == CONFIG_SHELL_IVI) {
+		for (const struct config_connector *c = d->cfg.connectors; c;
+		     c = c->next)
+			if (!c->has_ivi_id)
+				log_warn("[%s] has no ivi-id: with shell = ivi "
+					 "it gets an xdg_toplevel%s", c->section,
+					 xdg ? "" : ", which this compositor "
+						    "cannot show");
+	}
+	bool use_ivi = ivi && d->cfg.shell != CONFIG_SHELL_XDG;
+	log_info("shell: %s (settings: shell = %s; compositor offers%s%s)",
+		 use_ivi ? "ivi_application for connectors with an ivi-id, "
+			   "xdg_toplevel for the rest"
+			 : "xdg_toplevel",
+		 config_shell_name(d->cfg.shell), ivi ? " ivi_application" : "",
+		 xdg ? " xdg_wm_base" : "");
+	return 0;
+}
+
+static void status_file_setup(struct daemon *d)
+{
+	char path[4096];
+	if (status_default_path(path, sizeof(path)) < 0)
+		return;
+	d->status = status_writer_create(d->loop, path, d->vdispl);
+	if (!d->status)
+		log_warn("status: not writing %s: %s (vdispld --list will show "
+			 "XenStore's view only)", path, strerror(errno));
 }
 
 static int open_xen(struct daemon *d)
@@ -265,6 +331,10 @@ static int daemon_start(struct daemon *d)
 	d->kbd.pairing_data = d;
 	if (open_wayland(d) < 0)
 		return -1;
+	if (check_shell(d) < 0) {
+		d->start_code = EXIT_USAGE;
+		return -1;
+	}
 	displ_ctx_init(&d->displ, d->presenter, d->xg, d->xe);
 	apply_limits(d);
 	d->vdispl = xb_backend_create(d->loop, d->xs, &displ_xb_impl, &d->displ,
@@ -287,6 +357,13 @@ static int daemon_start(struct daemon *d)
 	if (!d->status_src || !d->stats_timer)
 		return -1;
 	apply_limits(d); /* arms the stats timer */
+	r = watchdog_setup(d);
+	if (r < 0) {
+		log_error("cannot set up the watchdog keepalive: %s",
+			  strerror(-r));
+		return -1;
+	}
+	status_file_setup(d);
 	if (d->cfg.no_dmabuf)
 		log_info("zero copy disabled (no-dmabuf): every frame is copied");
 	return 0;
@@ -294,6 +371,7 @@ static int daemon_start(struct daemon *d)
 
 static void daemon_stop(struct daemon *d)
 {
+	status_writer_destroy(d->status);
 	/* Connectors first: their surfaces release what the guests were told
 	 * is held, through the vkbds still connected. */
 	if (d->vdispl && (d->cfg.trace || log_enabled(LOG_LVL_DEBUG)))
@@ -326,6 +404,14 @@ static int parse_settings(struct daemon *d, int argc, char *argv[])
 		printf("vdispld %s\n", VDISPLD_VERSION);
 		return EXIT_OK;
 	}
+	if (d->cli.list) {
+		char path[4096];
+		if (status_default_path(path, sizeof(path)) < 0) {
+			fprintf(stderr, "vdispld: $RUNTIME_DIRECTORY too long\n");
+			return EXIT_RUNTIME;
+		}
+		return status_list(stdout, path);
+	}
 	if (config_build(&d->cfg, &d->cli, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vdispld: %s\n", err);
 		return EXIT_USAGE;
@@ -347,7 +433,10 @@ int main(int argc, char *argv[])
 		 d.cfg.path ? d.cfg.path : "built-in defaults");
 
 	code = EXIT_RUNTIME;
-	if (daemon_start(&d) == 0) {
+	d.start_code = EXIT_RUNTIME;
+	if (daemon_start(&d) < 0) {
+		code = d.start_code;
+	} else {
 		sd_notify(0, "READY=1");
 		log_info("ready");
 		code = loop_run(d.loop) == EXIT_OK ? EXIT_OK : EXIT_RUNTIME;

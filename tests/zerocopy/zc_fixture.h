@@ -1,0 +1,72 @@
+/* The zero-copy fixture, shared by tests/zerocopy and bench/: a compositor
+ * (the dma-buf test compositor, or real headless Weston), the Xen
+ * simulator on our loop with one drawing guest, and the shipping vdispld
+ * as a child whose log carries its counters ("stats: ..." lines). */
+#ifndef ZC_FIXTURE_H
+#define ZC_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tc_harness.h"
+#include "weston_harness.h"
+
+struct loop;
+struct xensim;
+struct xensim_guest;
+struct drm_front;
+
+struct zc_opts {
+	const char *vdispld;	  /* binary */
+	const char *compositor;	  /* test compositor binary; NULL: Weston */
+	const char *const *tc_args; /* extra test compositor flags */
+	bool kernel_dmabuf;	  /* simulated gntdev exports dma-bufs */
+	bool be_alloc;
+	bool no_dmabuf_flag;	  /* vdispld --no-dmabuf */
+	uint32_t width, height;
+	uint32_t fps;		  /* 0: flip as fast as flip events return */
+	uint64_t max_flips;	  /* 0: unlimited */
+	unsigned status_interval_s; /* 0: only the exit line */
+};
+
+struct zc_stats {
+	uint64_t frames, bytes_copied, zero_copy_frames, timer_flips;
+	uint64_t fallback[8]; /* by enum pres_copy_reason */
+};
+
+struct zc_fixture {
+	struct zc_opts o;
+	char dir[64];
+	char vd_log[128];
+	struct tc_harness tc;
+	struct weston_harness wh;
+	bool tc_started, wh_started;
+	struct loop *loop;
+	struct xensim *sim;
+	struct xensim_guest *guest;
+	pid_t vd;
+};
+
+int zc_start(struct zc_fixture *fx, const struct zc_opts *o);
+/* Turns the simulator's loop for ms. */
+void zc_spin(struct zc_fixture *fx, unsigned ms);
+struct drm_front *zc_front(struct zc_fixture *fx);
+/* Waits until the guest saw n flip events. */
+bool zc_wait_flips(struct zc_fixture *fx, uint64_t n, unsigned ms);
+/* SIGTERM to vdispld (its exit logs the final counters). 0 if it exited
+ * 0. */
+int zc_stop_vdispld(struct zc_fixture *fx);
+/* The last "stats:" line of vdispld's log, parsed. 0 or -ENOENT. */
+int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out);
+/* Lines of vdispld's log containing needle. */
+int zc_count_log(const struct zc_fixture *fx, const char *needle);
+void zc_dump_log(const struct zc_fixture *fx, unsigned last_lines);
+void zc_destroy(struct zc_fixture *fx);
+
+/* CRC the test compositor reports for frame `frame` of the guest's
+ * pattern (zlib crc32 over XRGB words, X masked). */
+uint32_t zc_pattern_crc(uint32_t domid, unsigned conn, uint64_t frame,
+			uint32_t w, uint32_t h);
+
+#endif

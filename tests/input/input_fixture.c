@@ -1,0 +1,384 @@
+/* The input tests' fixture: see input_fixture.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "drm_front.h"
+#include "input_fixture.h"
+#include "kbd_front.h"
+#include "loop.h"
+#include "toolstack.h"
+#include "xensim.h"
+#include "xs_server.h"
+
+void ifix_spin(struct ifix *fx, unsigned ms)
+{
+	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000u;
+
+	for (uint64_t now = loop_now_ns(); now < end; now = loop_now_ns()) {
+		uint64_t left = (end - now) / 1000000u;
+
+		loop_dispatch(fx->loop, (int)(left > 20 ? 20 : left + 1));
+	}
+}
+
+void ifix_poll(struct ifix *fx)
+{
+	loop_dispatch(fx->loop, 0);
+}
+
+bool ifix_vdispld_alive(struct ifix *fx)
+{
+	int st;
+
+	return fx->vd > 0 && waitpid(fx->vd, &st, WNOHANG) == 0;
+}
+
+void ifix_dump_log(struct ifix *fx, unsigned lines)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "tail -n %u '%s' >&2", lines, fx->vd_log);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no vdispld log)\n");
+}
+
+static int connect_cmd(struct ifix *fx)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", fx->cmd_path);
+	fx->cmd_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fx->cmd_fd < 0 ||
+	    connect(fx->cmd_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		fprintf(stderr, "input module socket %s: %s\n", fx->cmd_path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int ifix_cmd(struct ifix *fx, const char *fmt, ...)
+{
+	char buf[256];
+	size_t len = 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	buf[n++] = '\n';
+	if (write(fx->cmd_fd, buf, (size_t)n) != n)
+		return -1;
+	while (len < sizeof(buf) - 1) {
+		ssize_t r = read(fx->cmd_fd, buf + len, 1);
+
+		if (r <= 0)
+			return -1;
+		if (buf[len++] == '\n')
+			break;
+	}
+	buf[len] = '\0';
+	if (strcmp(buf, "ok\n") != 0) {
+		fprintf(stderr, "module answered %s", buf);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_config(struct ifix *fx, const char *extra, char *path,
+			size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/vdispld.conf", fx->dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "[general]\nlog-level = debug\n%s", extra ? extra : "");
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+static int spawn_vdispld(struct ifix *fx, const char *vdispld,
+			 const char *extra)
+{
+	char conf[128], xdg[128], wl[128];
+	const char *env[8];
+	int n = xensim_env(fx->sim, env, 3);
+
+	if (n < 0 || write_config(fx, extra, conf, sizeof(conf)) < 0)
+		return -EIO;
+	snprintf(xdg, sizeof(xdg), "XDG_RUNTIME_DIR=%s", fx->wh.dir);
+	snprintf(wl, sizeof(wl), "WAYLAND_DISPLAY=%s", fx->wh.socket);
+	env[n++] = xdg;
+	env[n++] = wl;
+	env[n] = NULL;
+	const char *argv[] = {vdispld, "-c", conf, NULL};
+	snprintf(fx->vd_log, sizeof(fx->vd_log), "%s/vdispld.log", fx->dir);
+	fx->vd = wh_spawn(argv, env, NULL, fx->vd_log);
+	return fx->vd > 0 ? 0 : -EIO;
+}
+
+int ifix_start(struct ifix *fx, const char *vdispld, const char *module,
+	       const char *extra_conf)
+{
+	struct weston_harness_opts wo = {.renderer = "pixman", .width = 1600,
+					 .height = 1000, .modules = module};
+	char xdir[96];
+
+	memset(fx, 0, sizeof(*fx));
+	fx->cmd_fd = -1;
+	if (access(module, R_OK) != 0) {
+		printf("SKIP: no Weston input module at %s\n", module);
+		return 77;
+	}
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/vdispld-input-XXXXXX");
+	if (wh_mkdtemp(fx->dir) < 0)
+		return -1;
+	snprintf(fx->cmd_path, sizeof(fx->cmd_path), "%s/input.sock", fx->dir);
+	setenv("VDISPLD_TEST_INPUT", fx->cmd_path, 1);
+	if (weston_harness_start(&fx->wh, &wo) < 0) {
+		weston_harness_dump_log(&fx->wh);
+		return -1;
+	}
+	fx->wh_started = true;
+	if (connect_cmd(fx) < 0)
+		return -1;
+	snprintf(xdir, sizeof(xdir), "%s/xen", fx->dir);
+	fx->loop = loop_create();
+	if (!fx->loop || mkdir(xdir, 0700) < 0)
+		return -1;
+	fx->sim = xensim_create(fx->loop, xdir);
+	if (!fx->sim || spawn_vdispld(fx, vdispld, extra_conf) < 0)
+		return -1;
+	return 0;
+}
+
+static int stop_vdispld(struct ifix *fx)
+{
+	uint64_t end = loop_now_ns() + 10000000000ull;
+	int st = 0;
+
+	if (fx->vd <= 0)
+		return 0;
+	kill(fx->vd, SIGTERM);
+	while (waitpid(fx->vd, &st, WNOHANG) == 0) {
+		if (loop_now_ns() > end) {
+			fprintf(stderr, "vdispld ignored SIGTERM\n");
+			kill(fx->vd, SIGKILL);
+			waitpid(fx->vd, &st, 0);
+			fx->vd = 0;
+			return -1;
+		}
+		loop_dispatch(fx->loop, 20);
+	}
+	fx->vd = 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	fprintf(stderr, "vdispld ended with %s %d\n",
+		WIFEXITED(st) ? "exit code" : "signal",
+		WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return -1;
+}
+
+int ifix_stop(struct ifix *fx)
+{
+	int ret = 0;
+
+	if (fx->loop && stop_vdispld(fx) < 0) {
+		ifix_dump_log(fx, 60);
+		ret = -1;
+	}
+	if (fx->sim)
+		xensim_destroy(fx->sim);
+	if (fx->loop)
+		loop_destroy(fx->loop);
+	if (fx->cmd_fd >= 0)
+		close(fx->cmd_fd);
+	if (fx->wh_started)
+		weston_harness_destroy(&fx->wh);
+	if (getenv("INPUT_KEEP"))
+		fprintf(stderr, "kept %s\n", fx->dir);
+	else if (fx->dir[0])
+		wh_rm_rf(fx->dir);
+	return ret;
+}
+
+/* ---- guests ---- */
+
+static bool vkbd_connected(struct ifix *fx, uint32_t domid)
+{
+	char path[96], *v;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vinput/%u/0/state",
+		 domid);
+	v = xs_srv_read(xensim_store(fx->sim), 0, path);
+	ok = v && atoi(v) == 4; /* XenbusStateConnected */
+	free(v);
+	return ok;
+}
+
+static bool guest_ready(struct ifix *fx, struct iguest *g, uint32_t domid)
+{
+	struct drm_front_stats st;
+	char app_id[64];
+
+	drm_front_get_stats(g->drm, DRM_FRONT_ALL_CONNS, &st);
+	if (st.flip_events < 3 || !vkbd_connected(fx, domid))
+		return false;
+	snprintf(app_id, sizeof(app_id), "vdispl-%u-0-0", domid);
+	return weston_harness_find_view(&fx->wh, app_id, &g->vx, &g->vy,
+					&g->vw, &g->vh) == 0;
+}
+
+int ifix_guest(struct ifix *fx, const struct iguest_cfg *c, struct iguest *g)
+{
+	struct xensim_guest_cfg cfg = {
+		.domid = c->domid, .vdispl = true, .num_conns = 1,
+		.conns = {{c->conn_w, c->conn_h, "c0"}}, .num_vkbs = 1,
+		.vkbs = {{.feature_abs_pointer = true,
+			  .feature_multi_touch = true, .mt_width = c->mt_w,
+			  .mt_height = c->mt_h, .mt_num_contacts = 10,
+			  .width = c->ptr_w, .height = c->ptr_h}},
+	};
+	struct drm_front_client_cfg cc = {.draw = true, .force_be_alloc = -1};
+	uint64_t end = loop_now_ns() + 15000000000ull;
+
+	memset(g, 0, sizeof(*g));
+	snprintf(cfg.name, sizeof(cfg.name), "%s", c->name);
+	snprintf(cfg.vkbs[0].unique_id, XENSIM_ID_LEN, "%s", c->vkb_uid);
+	g->g = xensim_guest_create(fx->sim, &cfg);
+	if (!g->g || fx->n_guests == IFIX_MAX_GUESTS)
+		return -1;
+	fx->guests[fx->n_guests++] = g->g;
+	g->drm = xensim_guest_drm(g->g);
+	g->kbd = xensim_guest_kbd(g->g, 0);
+	if (!g->drm || !g->kbd || drm_front_start(g->drm, &cc) < 0)
+		return -1;
+	while (!guest_ready(fx, g, c->domid)) {
+		if (loop_now_ns() > end) {
+			fprintf(stderr, "guest %s never got ready\n", c->name);
+			ifix_dump_log(fx, 40);
+			return -1;
+		}
+		ifix_spin(fx, 50);
+	}
+	/* The surface is mapped where the shell put it; let the first
+	 * configure/enter events settle. */
+	ifix_spin(fx, 100);
+	kbd_front_clear_events(g->kbd);
+	return 0;
+}
+
+/* ---- events ---- */
+
+size_t ifix_wait_events(struct ifix *fx, struct kbd_front *k, size_t n,
+			unsigned ms)
+{
+	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000u;
+
+	while (kbd_front_event_count(k) < n && loop_now_ns() < end)
+		loop_dispatch(fx->loop, 10);
+	ifix_spin(fx, 150);
+	return kbd_front_event_count(k);
+}
+
+static int describe_mt(const struct xenkbd_mtouch *m, char *s, size_t len)
+{
+	switch (m->event_type) {
+	case XENKBD_MT_EV_DOWN:
+		return snprintf(s, len, "DOWN c%d %d,%d", m->contact_id,
+				m->u.pos.abs_x, m->u.pos.abs_y);
+	case XENKBD_MT_EV_MOTION:
+		return snprintf(s, len, "MOTION c%d %d,%d", m->contact_id,
+				m->u.pos.abs_x, m->u.pos.abs_y);
+	case XENKBD_MT_EV_UP:
+		return snprintf(s, len, "UP c%d", m->contact_id);
+	case XENKBD_MT_EV_SYN:
+		return snprintf(s, len, "SYN");
+	case XENKBD_MT_EV_SHAPE:
+		return snprintf(s, len, "SHAPE c%d %u,%u", m->contact_id,
+				m->u.shape.major, m->u.shape.minor);
+	case XENKBD_MT_EV_ORIENT:
+		return snprintf(s, len, "ORIENT c%d %d", m->contact_id,
+				m->u.orientation);
+	default:
+		return snprintf(s, len, "MT? %u", m->event_type);
+	}
+}
+
+static int describe(const union xenkbd_in_event *e, char *s, size_t len)
+{
+	switch (e->type) {
+	case XENKBD_TYPE_MTOUCH:
+		return describe_mt(&e->mtouch, s, len);
+	case XENKBD_TYPE_KEY:
+		return snprintf(s, len, "KEY %u %u", e->key.keycode,
+				e->key.pressed);
+	case XENKBD_TYPE_POS:
+		return snprintf(s, len, "POS %d,%d z%d", e->pos.abs_x,
+				e->pos.abs_y, e->pos.rel_z);
+	case XENKBD_TYPE_MOTION:
+		return snprintf(s, len, "REL %d,%d z%d", e->motion.rel_x,
+				e->motion.rel_y, e->motion.rel_z);
+	default:
+		return snprintf(s, len, "TYPE? %u", e->type);
+	}
+}
+
+void ifix_describe(struct kbd_front *k, size_t from, char *buf, size_t len)
+{
+	size_t n = kbd_front_event_count(k), used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = from; i < n && used + 64 < len; i++) {
+		if (i > from)
+			used += (size_t)snprintf(buf + used, len - used, "; ");
+		used += (size_t)describe(kbd_front_event(k, i), buf + used,
+					 len - used);
+	}
+}
+
+int ifix_expect(struct ifix *fx, struct kbd_front *k, size_t n,
+		const char *want)
+{
+	static char got[16384];
+	size_t have = ifix_wait_events(fx, k, n, 3000);
+
+	ifix_describe(k, 0, got, sizeof(got));
+	kbd_front_clear_events(k);
+	if (have == n && strcmp(got, want) == 0) {
+		printf("  ok: %s\n", want);
+		return 0;
+	}
+	fprintf(stderr, "  want (%zu): %s\n  got  (%zu): %s\n", n, want, have,
+		got);
+	return -1;
+}
+
+long ifix_vdispld_rss_kb(struct ifix *fx)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)fx->vd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}

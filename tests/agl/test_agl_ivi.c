@@ -77,7 +77,8 @@ static bool contains(const char *text, const char *needle, const char *what)
 static int check_list(struct agl *a, const char *vdispld, bool daemon)
 {
 	char out[128];
-	snprintf(out, sizeof(out), "%s/list.txt", a->dir);
+	snprintf(out, sizeof(out), "%s/list-%s.txt", a->dir,
+		 daemon ? "daemon" : "xenstore");
 	const char *argv[] = {vdispld, "--list", NULL};
 	int code = agl_run(a, argv, NULL, out, 10000);
 	char *text = agl_slurp(out);
@@ -95,6 +96,10 @@ static int check_list(struct agl *a, const char *vdispld, bool daemon)
 		fails += !contains(text, "static", "--list");
 	} else {
 		fails += !contains(text, "source: XenStore", "--list");
+		if (text && strstr(text, "source: running vdispld")) {
+			fprintf(stderr, "FAIL: --list trusts a dead daemon\n");
+			fails++;
+		}
 		fails += !contains(text, "320x240", "--list");
 		fails += !contains(text, "c1", "--list");
 	}

@@ -42,9 +42,9 @@ build_dom0() {
 	# glibc dlopen()s libgcc_s for pthread_cancel, which xl's domain
 	# watcher uses: without it `xl create` aborts after building the guest.
 	copy_lib "$d" /lib/x86_64-linux-gnu/libgcc_s.so.1
-	cp "$ROOT/etc/xen/xl.conf" "$d/etc/xen/xl.conf"
 	# libxl keeps state and logs here; xenstored its socket in /run.
 	mkdir -p "$d"/var/{lib/xen,log/xen/console} "$d"/etc/xen "$d"/host "$d"/result
+	cp "$ROOT/etc/xen/xl.conf" "$d/etc/xen/xl.conf"
 	copy_modules "$d" "$ROOT" "$KVER" xenfs xen-evtchn xen-gntdev \
 		xen-gntalloc xen-privcmd virtio_pci 9pnet_virtio 9p
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"

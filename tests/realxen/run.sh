@@ -148,7 +148,11 @@ esac
 [ -x "$VDISPLD_BIN" ] || say "no vdispld at $VDISPLD_BIN: Dom0 runs no backend"
 
 t0=$(date +%s)
-"$HERE/build-initramfs.sh" "$ROOT" "$BOOT" 2>/dev/null
+if ! "$HERE/build-initramfs.sh" "$ROOT" "$BOOT" > "$WORK/build.log" 2>&1; then
+	cat "$WORK/build.log"
+	say "building the boot images failed"
+	exit 1
+fi
 build_share "$SHARE"
 say "images and share ready in $(( $(date +%s) - t0 )) s"
 run_qemu "$DOM0_MODE"

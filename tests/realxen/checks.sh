@@ -66,7 +66,7 @@ check_screenshot() {
 	# modetest's one framebuffer: 800 + 1024 wide, 768 high; connector c1
 	# shows it from x = 800.
 	if "$SHOT_CHECK" "$shot" "$RES/scene-graph.txt" 1824 768 \
-		"c0:0:800:600" "c1:800:1024:768" | sed 's/^/realxen:      /'; then
+		"domu c0:0:800:600" "domu c1:800:1024:768" | sed 's/^/realxen:      /'; then
 		ok "SMPTE bars of modetest on both connector surfaces"
 	else
 		bad "screenshot does not show modetest's bars (see above)"

@@ -199,14 +199,15 @@ int main(int argc, char **argv)
 	int fb_w = atoi(argv[3]), fb_h = atoi(argv[4]);
 	bool ok = n_views > 0 && fb_w > 0 && fb_h > 0;
 	printf("shot: %dx%d screenshot, %d views\n", img.w, img.h, n_views);
-	for (int i = 5; i < argc && ok; i++) {
+	/* Every connector is reported, even after one failed. */
+	for (int i = 5; i < argc && n_views > 0; i++) {
 		struct conn c;
 		if (parse_conn(argv[i], &c) < 0) {
 			fprintf(stderr, "shot: bad connector '%s'\n", argv[i]);
 			ok = false;
-			break;
+		} else if (!check_conn(&img, views, n_views, &c, fb_w, fb_h)) {
+			ok = false;
 		}
-		ok = check_conn(&img, views, n_views, &c, fb_w, fb_h);
 	}
 	free(img.px);
 	return ok ? 0 : 1;

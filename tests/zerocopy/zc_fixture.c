@@ -147,7 +147,7 @@ static int start_guest(struct zc_fixture *fx)
 		.conns = {{fx->o.width, fx->o.height, "zc0"}},
 	};
 	struct drm_front_client_cfg cc = {
-		.draw = true, .force_be_alloc = -1,
+		.draw = !fx->o.no_draw, .force_be_alloc = -1,
 		.flip_interval_ms = fx->o.fps ? 1000 / fx->o.fps : 0,
 		.max_flips = fx->o.max_flips,
 	};

@@ -26,6 +26,7 @@ struct zc_opts {
 	bool no_dmabuf_flag;	  /* vdispld --no-dmabuf */
 	uint32_t width, height;
 	uint32_t fps;		  /* 0: flip as fast as flip events return */
+	bool no_draw;		  /* guest flips without drawing (bench) */
 	uint64_t max_flips;	  /* 0: unlimited */
 	unsigned status_interval_s; /* 0: only the exit line */
 };

@@ -1,0 +1,192 @@
+/* test_hostile VDISPLD GROUP [--valgrind]: runs one group of the hostile
+ * catalogue against one vdispld, or "list" prints the catalogue.
+ *
+ * After every case: vdispld is alive, the good guest flipped at least
+ * min_rate times a second during the case and in the half second after,
+ * (measured over the case plus that half second, and over the half second
+ * alone), every flip event came in order, none timed out, none of its requests
+ * failed, and the hostile guest, destroyed, left nothing in vdispld. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostile.h"
+#include "log.h"
+#include "loop.h"
+
+#define AFTER_MS 500u
+#define GRANULARITY 3 /* flip events lost to window edges */
+
+static const struct hcase *const groups[] = {
+	hcases_ring, hcases_dbuf, hcases_dir, hcases_fb,
+	hcases_xs,   hcases_state, hcases_life,
+};
+
+/* A short tour of every group for the run under valgrind. */
+static const char *const valgrind_cases[] = {
+	"ring_req_prod_ahead", "ring_garbage_ff", "ring_rewrite_after_read",
+	"dbuf_whbpp_wrap", "dbuf_destroy_on_screen", "dir_loop",
+	"fb_attach_too_small", "fb_flip_detached", "xs_res_huge",
+	"xs_ring_ref_foreign", "state_closed_then_connected",
+	"life_destroy_mid_flip", NULL,
+};
+
+static bool in_valgrind_set(const char *name)
+{
+	for (unsigned i = 0; valgrind_cases[i]; i++)
+		if (strcmp(valgrind_cases[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool selected(const struct hcase *c, const char *group)
+{
+	if (strcmp(group, "valgrind") == 0)
+		return in_valgrind_set(c->name);
+	return strcmp(group, "all") == 0 || strcmp(group, c->group) == 0 ||
+	       strcmp(group, c->name) == 0;
+}
+
+static void good_stats(struct hfix *fx, struct drm_front_stats *st)
+{
+	drm_front_get_stats(hfix_good_front(fx), DRM_FRONT_ALL_CONNS, st);
+}
+
+static bool rate_ok(struct hfix *fx, const char *when, uint64_t events,
+		    uint64_t ns)
+{
+	double want = (double)fx->min_rate * (double)ns / 1e9 - GRANULARITY;
+
+	if ((double)events >= want)
+		return true;
+	fprintf(stderr, "  good guest starved %s: %llu flip events in %.2f s "
+			"(want >= %u/s)\n", when, (unsigned long long)events,
+		(double)ns / 1e9, fx->min_rate);
+	return false;
+}
+
+/* The good guest's record from a to b must be spotless. */
+static bool good_clean(const struct drm_front_stats *a,
+		       const struct drm_front_stats *b)
+{
+	uint64_t ev = b->flip_events - a->flip_events;
+	bool ok = b->flip_timeouts == a->flip_timeouts &&
+		  b->flip_events_bad == a->flip_events_bad &&
+		  b->flip_events_in_order - a->flip_events_in_order == ev &&
+		  b->req_timeouts == a->req_timeouts &&
+		  b->responses_error == a->responses_error &&
+		  b->evt_ring_errors == a->evt_ring_errors;
+
+	if (!ok)
+		fprintf(stderr, "  good guest hurt: +%llu flip time-outs, +%llu "
+				"bad flip events, +%llu request time-outs, "
+				"+%llu errors\n",
+			(unsigned long long)(b->flip_timeouts - a->flip_timeouts),
+			(unsigned long long)(b->flip_events_bad -
+					     a->flip_events_bad),
+			(unsigned long long)(b->req_timeouts - a->req_timeouts),
+			(unsigned long long)(b->responses_error -
+					     a->responses_error));
+	return ok;
+}
+
+static int run_case(struct hfix *fx, const struct hcase *c)
+{
+	struct drm_front_stats a, m, b;
+	uint64_t t0, t1, t2;
+	int ret;
+
+	fprintf(stderr, "case %s: %s\n", c->name, c->asserts);
+	good_stats(fx, &a);
+	t0 = loop_now_ns();
+	ret = c->run(fx);
+	good_stats(fx, &m);
+	t1 = loop_now_ns();
+	if (fx->bad && hbad_destroy(fx) < 0)
+		ret = -1;
+	hfix_spin(fx, AFTER_MS);
+	good_stats(fx, &b);
+	t2 = loop_now_ns();
+	if (!hfix_vdispld_alive(fx)) {
+		fprintf(stderr, "  vdispld died\n");
+		return -1;
+	}
+	/* Short cases are a few frames long: judge the case together with
+	 * the window after it, and that window on its own. */
+	if (!rate_ok(fx, "during the case", b.flip_events - a.flip_events,
+		     t2 - t0) ||
+	    !rate_ok(fx, "after the case", b.flip_events - m.flip_events,
+		     t2 - t1) ||
+	    !good_clean(&a, &b))
+		ret = -1;
+	fprintf(stderr, "%s %s (%.2f s; good guest %.0f flips/s during, %.0f "
+			"after)\n", ret ? "FAIL" : "ok", c->name,
+		(double)(t1 - t0) / 1e9,
+		(double)(m.flip_events - a.flip_events) * 1e9 /
+			(double)((t1 - t0) ? (t1 - t0) : 1),
+		(double)(b.flip_events - m.flip_events) * 1e9 /
+			(double)((t2 - t1) ? (t2 - t1) : 1));
+	return ret;
+}
+
+static void list(void)
+{
+	unsigned n = 0;
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (const struct hcase *c = groups[g]; c->name; c++, n++)
+			printf("| `%s` | %s | %s |\n", c->name, c->group,
+			       c->asserts);
+	printf("\n%u cases\n", n);
+}
+
+static int run_group(struct hfix *fx, const char *group)
+{
+	unsigned run = 0, failed = 0;
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (const struct hcase *c = groups[g]; c->name; c++) {
+			if (!selected(c, group))
+				continue;
+			run++;
+			if (run_case(fx, c) < 0) {
+				failed++;
+				hfix_dump_vdispld_log(fx, 15);
+			}
+			if (!hfix_vdispld_alive(fx))
+				return -1;
+		}
+	}
+	fprintf(stderr, "%u cases, %u failed\n", run, failed);
+	return run == 0 || failed ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hfix fx;
+	bool valgrind = argc > 3 && strcmp(argv[3], "--valgrind") == 0;
+	int ret;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		list();
+		return 0;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s VDISPLD GROUP [--valgrind] | list\n",
+			argv[0]);
+		return 2;
+	}
+	if (valgrind && system("valgrind --version >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "SKIP: valgrind is not installed\n");
+		return 77;
+	}
+	log_init(getenv("HOSTILE_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_WARN,
+		 "hostile");
+	ret = hfix_start(&fx, argv[1], valgrind);
+	if (ret < 0)
+		fprintf(stderr, "FAIL: fixture: %s\n", strerror(-ret));
+	else
+		ret = run_group(&fx, argv[2]);
+	if (hfix_stop(&fx) < 0)
+		ret = -1;
+	return ret < 0 ? 1 : 0;
+}

@@ -37,6 +37,7 @@
 /* One format-table entry (linux-dmabuf v4). */
 struct fmt_entry {
 	uint32_t format;
+	// cppcheck-suppress unusedStructMember
 	uint32_t pad;
 	uint64_t modifier;
 };
@@ -233,6 +234,7 @@ void wl_dmabuf_finish(struct wl_pres *p)
 	// cppcheck-suppress unknownMacro
 	wl_list_for_each_safe(d, tmp, &s->zombies, link) {
 		wl_list_remove(&d->link);
+		// cppcheck-suppress uninitvar
 		dmabuf_fb_free(d);
 	}
 	if (s->feedback)
@@ -305,6 +307,7 @@ static void buffer_release(void *data, struct wl_buffer *buffer)
 	/* Flips held for this release complete now. */
 	struct wl_pres_conn *c, *tmp;
 	wl_list_for_each_safe(c, tmp, &d->p->conns, link) {
+		// cppcheck-suppress uninitvar
 		if (c->hold_for != d)
 			continue;
 		c->hold_for = NULL;
@@ -413,6 +416,7 @@ void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb)
 	struct wl_dmabuf_fb *d = fb->dmabuf;
 	struct wl_pres_conn *c;
 	wl_list_for_each(c, &p->conns, link) {
+		// cppcheck-suppress uninitvar
 		if (c->dmabuf_await == fb)
 			c->dmabuf_await = NULL;
 		if (d && c->dmabuf_shown == d)
@@ -498,6 +502,7 @@ static void kick_waiters(struct wl_dmabuf_fb *d)
 {
 	struct wl_pres_conn *c, *tmp;
 	wl_list_for_each_safe(c, tmp, &d->p->conns, link) {
+		// cppcheck-suppress uninitvar
 		if (c->dmabuf_await == d->fb)
 			show_awaited(c);
 	}

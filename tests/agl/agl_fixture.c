@@ -92,6 +92,12 @@ static int child_env(struct agl *a, const char **env, size_t max,
 int agl_start_vdispld(struct agl *a, const char *vdispld,
 		      const char *conf_text)
 {
+	return agl_start_vdispld_env(a, vdispld, conf_text, NULL);
+}
+
+int agl_start_vdispld_env(struct agl *a, const char *vdispld,
+			  const char *conf_text, const char *const extra[])
+{
 	snprintf(a->conf, sizeof(a->conf), "%s/vdispld.conf", a->dir);
 	FILE *f = fopen(a->conf, "w");
 	if (!f)
@@ -99,10 +105,14 @@ int agl_start_vdispld(struct agl *a, const char *vdispld,
 	fputs(conf_text, f);
 	if (fclose(f) != 0)
 		return -EIO;
-	const char *env[12];
+	const char *env[16];
 	char xdg[128], wl[128];
-	if (child_env(a, env, 12, xdg, wl, NULL) < 0)
+	int n = child_env(a, env, 12, xdg, wl, NULL);
+	if (n < 0)
 		return -ENOSPC;
+	for (int i = 0; extra && extra[i] && n < 15; i++)
+		env[n++] = extra[i];
+	env[n] = NULL;
 	const char *argv[] = {vdispld, "-c", a->conf, "-l", "debug", NULL};
 	snprintf(a->vd_log, sizeof(a->vd_log), "%s/vdispld.log", a->dir);
 	a->vd = wh_spawn(argv, env, NULL, a->vd_log);

@@ -45,6 +45,10 @@ int agl_start_guest(struct agl *a, const struct agl_conn *conns, unsigned n);
 /* Writes conf_text to <dir>/vdispld.conf and spawns vdispld on it. */
 int agl_start_vdispld(struct agl *a, const char *vdispld,
 		      const char *conf_text);
+/* Same, with extra "KEY=VALUE" entries (NULL-terminated) in its
+ * environment. */
+int agl_start_vdispld_env(struct agl *a, const char *vdispld,
+			  const char *conf_text, const char *const extra[]);
 /* Turns the loop until every connector got its AGL_MAX_FLIPS flip events
  * (then the screen holds still). false on time-out (logs dumped). */
 bool agl_wait_static(struct agl *a, unsigned timeout_ms);

@@ -432,7 +432,6 @@ int main(int argc, char *argv[])
 	log_info("vdispld %s starting (settings: %s)", VDISPLD_VERSION,
 		 d.cfg.path ? d.cfg.path : "built-in defaults");
 
-	code = EXIT_RUNTIME;
 	d.start_code = EXIT_RUNTIME;
 	if (daemon_start(&d) < 0) {
 		code = d.start_code;

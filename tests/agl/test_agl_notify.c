@@ -71,7 +71,7 @@ int main(int argc, char *argv[])
 	}
 	char e_sock[160], e_wd[64];
 	snprintf(e_sock, sizeof(e_sock), "NOTIFY_SOCKET=%s", addr.sun_path);
-	snprintf(e_wd, sizeof(e_wd), "WATCHDOG_USEC=%u", WATCHDOG_USEC);
+	snprintf(e_wd, sizeof(e_wd), "WATCHDOG_USEC=%d", WATCHDOG_USEC);
 	const char *extra[] = {e_sock, e_wd, "WATCHDOG_PID=", NULL};
 	int fails = 0;
 	if (agl_start_vdispld_env(&a, argv[1], "[general]\nshell = xdg\n",

@@ -254,6 +254,27 @@ int xgrant_dmabuf_export(struct xgrant *xg, uint32_t domid, uint32_t count,
 	return fx.last_dmabuf_fd;
 }
 
+int xgrant_dmabuf_wait_released(struct xgrant *xg, uint32_t wait_handle,
+				uint32_t timeout_ms)
+{
+	(void)xg, (void)wait_handle, (void)timeout_ms;
+	return 0;
+}
+
+/* Like a kernel without gntdev dma-buf: be-alloc falls back to gntshr. */
+int xgrant_dmabuf_import(struct xgrant *xg, int fd, uint32_t domid,
+			 uint32_t count, uint32_t *refs_out)
+{
+	(void)xg, (void)fd, (void)domid, (void)count, (void)refs_out;
+	return -ENOTTY;
+}
+
+int xgrant_dmabuf_import_release(struct xgrant *xg, int fd)
+{
+	(void)xg, (void)fd;
+	return -ENOENT;
+}
+
 void fake_set_dmabuf_export(bool ok)
 {
 	fx.dmabuf_ok = ok;

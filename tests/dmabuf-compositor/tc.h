@@ -22,6 +22,8 @@ struct tc_config {
 	bool refuse_dmabuf;
 	int dmabuf_version;	/* 3 or 4 */
 	int output_width, output_height;
+	bool unthrottled;	/* frame callbacks done at commit, no 60 Hz grid */
+	bool no_read;		/* latch buffers without reading their pixels */
 };
 
 struct tc_server {
@@ -71,7 +73,8 @@ int tc_compositor_create(struct tc_server *server);
 void tc_surface_name(const struct tc_surface *surface, char *buf, size_t len);
 struct tc_surface *tc_surface_from_resource(struct wl_resource *resource);
 
-/* tc_frame.c: frame callbacks on a fixed 60 Hz grid. */
+/* tc_frame.c: frame callbacks on a fixed 60 Hz grid (or, --unthrottled,
+ * done right at the commit that queued them). */
 int tc_frame_create(struct tc_server *server);
 void tc_frame_destroy(struct tc_server *server);
 void tc_frame_queue(struct tc_server *server, struct wl_list *callbacks);

@@ -131,6 +131,11 @@ static void report_frame(struct tc_surface *surface)
 	struct tc_frame_info info = {0};
 	char name[128], fmt[5];
 	tc_surface_name(surface, name, sizeof(name));
+	if (server->cfg.no_read) {
+		/* Benchmarks: the pixels stay unread, the line still counts. */
+		tc_report(server, "commit surface=%s buffer=unread", name);
+		return;
+	}
 	int dump_fd = tc_dump_begin(server, name);
 	int ret = tc_buffer_read(surface->buffer, &info, dump_fd);
 	tc_dump_end(server, name, dump_fd, ret == 0);

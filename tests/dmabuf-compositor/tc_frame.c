@@ -1,6 +1,8 @@
 /* Frame callbacks on a fixed 60 Hz grid, like a virtual output's vblank:
  * callbacks committed between two ticks are all done at the next tick. The
- * timer runs only while callbacks wait, so an idle compositor sleeps. */
+ * timer runs only while callbacks wait, so an idle compositor sleeps.
+ * --unthrottled does them at the commit itself, so a client's frame rate
+ * is bounded by its own cost only (benchmarks of the client's overhead). */
 #include <errno.h>
 #include <string.h>
 #include <wayland-server-protocol.h>
@@ -22,17 +24,22 @@ static void arm_next_tick(struct tc_server *server)
 	server->tick_armed = ret == 0;
 }
 
-static void tick(void *data)
+static void send_done(struct wl_list *callbacks)
 {
-	struct tc_server *server = data;
 	uint32_t ms = (uint32_t)(loop_now_ns() / 1000000ull);
 	struct wl_resource *cb, *tmp;
-	server->tick_armed = false;
 	// cppcheck-suppress unknownMacro
-	wl_resource_for_each_safe (cb, tmp, &server->frame_callbacks) {
+	wl_resource_for_each_safe (cb, tmp, callbacks) {
 		wl_callback_send_done(cb, ms);
 		wl_resource_destroy(cb);	/* unlinks itself */
 	}
+}
+
+static void tick(void *data)
+{
+	struct tc_server *server = data;
+	server->tick_armed = false;
+	send_done(&server->frame_callbacks);
 }
 
 int tc_frame_create(struct tc_server *server)
@@ -53,6 +60,10 @@ void tc_frame_queue(struct tc_server *server, struct wl_list *callbacks)
 {
 	if (wl_list_empty(callbacks))
 		return;
+	if (server->cfg.unthrottled) {
+		send_done(callbacks);
+		return;
+	}
 	wl_list_insert_list(server->frame_callbacks.prev, callbacks);
 	wl_list_init(callbacks);
 	if (!server->tick_armed)

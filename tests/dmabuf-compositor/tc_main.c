@@ -25,6 +25,8 @@ static const char usage[] =
 	"  --dmabuf-version 3|4   zwp_linux_dmabuf_v1 version (default 4)\n"
 	"  --refuse-dmabuf        answer every dma-buf import with `failed`\n"
 	"  --output-size WxH      wl_output mode (default 1024x768)\n"
+	"  --unthrottled          frame callbacks done at commit (no 60 Hz grid)\n"
+	"  --no-read              do not read committed pixels (no CRC)\n"
 	"  --verbose              debug logs on stderr\n";
 
 static int parse_args(int argc, char **argv, struct tc_config *cfg)
@@ -38,6 +40,8 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		{"dmabuf-version", required_argument, NULL, 'V'},
 		{"refuse-dmabuf", no_argument, NULL, 'R'},
 		{"output-size", required_argument, NULL, 'o'},
+		{"unthrottled", no_argument, NULL, 'U'},
+		{"no-read", no_argument, NULL, 'N'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -54,6 +58,8 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		case 'n': cfg->no_dmabuf = true; break;
 		case 'V': cfg->dmabuf_version = atoi(optarg); break;
 		case 'R': cfg->refuse_dmabuf = true; break;
+		case 'U': cfg->unthrottled = true; break;
+		case 'N': cfg->no_read = true; break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'o':
 			if (sscanf(optarg, "%dx%d", &cfg->output_width,

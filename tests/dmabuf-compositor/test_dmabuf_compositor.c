@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <drm_fourcc.h>
 
@@ -398,6 +399,43 @@ static int case_unconfigured(struct tc_harness *h, const char *binary)
 	return 0;
 }
 
+/* --unthrottled --no-read: frame callbacks come at the commit, so 60
+ * frames take far less than the second a 60 Hz grid needs; the pixels
+ * are not read (buffer=unread), every commit still has its line. */
+static int case_unthrottled(struct tc_harness *h, const char *binary)
+{
+	static const char *const args[] = {"--unthrottled", "--no-read", NULL};
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p;
+	struct tc_buffer_state b;
+	struct timespec t0, t1;
+	char line[1024], value[64];
+	if (start(h, &c, binary, args, 4) < 0)
+		return -1;
+	CHECK(tc_window_create(&w, &c, "tc-fast") == 0, "no configure");
+	CHECK(tc_picture_create(&p, 32, 16, 32 * 4, 0, DRM_FORMAT_XRGB8888, 0,
+				5) == 0, "memfd");
+	CHECK(tc_dmabuf_import(&c, &p, DRM_FORMAT_MOD_LINEAR, false, &b) == 0 &&
+		      b.created, "dma-buf import");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 60; i++)
+		CHECK(tc_window_show(&w, b.buffer) == 0, "frame %d: no done", i);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	CHECK(ms < 500, "60 frames took %.0f ms: still paced", ms);
+	CHECK(tc_harness_wait_line(h, "commit surface=tc-fast ", 60, line,
+				   sizeof(line), 2000) == 0, "60 commit lines");
+	CHECK(tc_line_field(line, "buffer", value, sizeof(value)) == 0 &&
+		      !strcmp(value, "unread"), "%s: want buffer=unread", line);
+	tc_buffer_state_finish(&b);
+	tc_picture_destroy(&p);
+	tc_window_destroy(&w);
+	tc_client_disconnect(&c);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct tc_harness *h, const char *binary);
@@ -411,6 +449,7 @@ static const struct {
 	{"release", case_release},
 	{"refuse", case_refuse},
 	{"unconfigured", case_unconfigured},
+	{"unthrottled", case_unthrottled},
 };
 
 int main(int argc, char **argv)

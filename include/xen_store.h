@@ -18,6 +18,10 @@ typedef void (*xstore_watch_cb)(void *data, const char *path);
 struct xstore *xstore_open(struct loop *loop);
 void xstore_close(struct xstore *xs);
 
+/* cb runs (from the loop) once if the connection to xenstored is lost:
+ * every later read, write and watch would fail. */
+void xstore_on_lost(struct xstore *xs, void (*cb)(void *data), void *data);
+
 /* The domid we run in, read from the store ("domid" relative to our own
  * domain path), not assumed to be 0. -1 if unreadable. */
 int xstore_own_domid(struct xstore *xs);

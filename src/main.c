@@ -271,6 +271,15 @@ static void status_file_setup(struct daemon *d)
 			 "XenStore's view only)", path, strerror(errno));
 }
 
+/* Without XenStore no guest can come or go: exit so the service manager
+ * restarts us; guests reconnect to the new instance on their own. */
+static void xenstore_lost(void *data)
+{
+	struct daemon *d = data;
+	log_error("lost the XenStore connection, exiting");
+	loop_quit(d->loop, EXIT_RUNTIME);
+}
+
 static int open_xen(struct daemon *d)
 {
 	d->xs = xstore_open(d->loop);
@@ -279,6 +288,7 @@ static int open_xen(struct daemon *d)
 			  "domain) with xenstored running?");
 		return -1;
 	}
+	xstore_on_lost(d->xs, xenstore_lost, d);
 	d->xg = xgrant_open();
 	d->xe = d->xg ? xevtchn_open(d->loop) : NULL;
 	if (!d->xg || !d->xe) {

@@ -29,7 +29,27 @@ struct xstore {
 	struct loop_source *src;
 	struct xstore_watch *watches;
 	uint64_t next_id;
+	void (*lost_cb)(void *data);
+	void *lost_data;
 };
+
+void xstore_on_lost(struct xstore *xs, void (*cb)(void *data), void *data)
+{
+	xs->lost_cb = cb;
+	xs->lost_data = data;
+}
+
+/* libxenstore closes its connection on a protocol error (and xenstored may
+ * go away): nothing will ever work again on this handle, so stop watching
+ * the fd (it would spin) and say so once. */
+static void connection_lost(struct xstore *xs, const char *why)
+{
+	log_error("xenstore: connection lost (%s)", why);
+	loop_remove(xs->src);
+	xs->src = NULL;
+	if (xs->lost_cb)
+		xs->lost_cb(xs->lost_data);
+}
 
 static struct xstore_watch *watch_find(struct xstore *xs, const char *token)
 {
@@ -45,14 +65,15 @@ static void store_readable(void *data, int fd, uint32_t events)
 {
 	struct xstore *xs = data;
 	(void)fd;
-	if (events & (EPOLLERR | EPOLLHUP))
-		log_error("xenstore: connection error on watch fd");
+	if (events & (EPOLLERR | EPOLLHUP)) {
+		connection_lost(xs, "error on the watch fd");
+		return;
+	}
 	for (;;) {
 		char **vec = xs_check_watch(xs->h);
 		if (!vec) {
 			if (errno != EAGAIN)
-				log_error("xenstore: reading watch event: %s",
-					  strerror(errno));
+				connection_lost(xs, strerror(errno));
 			return;
 		}
 		struct xstore_watch *w = watch_find(xs, vec[XS_WATCH_TOKEN]);

@@ -138,6 +138,10 @@ static int create_path(struct xs_view *v, uint32_t caller, char *abs,
 static int write_node(struct xs_view *v, uint32_t caller, const char *path,
 		      const char *value, size_t len)
 {
+	/* xenstored refuses what could not travel back in one reply; a
+	 * larger value would make libxenstore drop its connection on read. */
+	if (value && len > XENSTORE_PAYLOAD_MAX)
+		return -E2BIG;
 	char *abs;
 	int r = xs_path_canonical(caller, path, false, &abs);
 	if (r < 0)

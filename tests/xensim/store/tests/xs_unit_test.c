@@ -103,6 +103,25 @@ static void test_guest_perms(void **state)
 	free(v);
 }
 
+/* A value that could not come back in one reply is refused (xenstored
+ * does); one that fits is kept whole. */
+static void test_value_size_limit(void **state)
+{
+	struct xs_fixture *fx = *state;
+	char *big = malloc(XENSTORE_PAYLOAD_MAX + 2);
+	assert_non_null(big);
+	memset(big, 'a', XENSTORE_PAYLOAD_MAX + 1);
+	big[XENSTORE_PAYLOAD_MAX + 1] = '\0';
+	assert_int_equal(xs_srv_write(fx->srv, 0, "/big", big), -E2BIG);
+	big[XENSTORE_PAYLOAD_MAX] = '\0';
+	assert_int_equal(xs_srv_write(fx->srv, 0, "/big", big), 0);
+	char *v = xs_srv_read(fx->srv, 0, "/big");
+	assert_non_null(v);
+	assert_int_equal(strlen(v), XENSTORE_PAYLOAD_MAX);
+	free(v);
+	free(big);
+}
+
 static void test_paths(void **state)
 {
 	struct xs_fixture *fx = *state;
@@ -431,6 +450,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_guest_perms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_size_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_relative_and_unwatch_in_cb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_perms, setup, teardown),

@@ -157,8 +157,8 @@ for p in /local/domain/0/backend/vdispl/$D2 /local/domain/0/backend/vinput/$D2; 
 done
 say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
 if kill -0 "$VDISPLD_PID" 2>/dev/null; then
-	say "vdispld alive after destroy"
-	kill "$VDISPLD_PID"
+	say "vdispld alive after destroy (pids: $(pidof vdispld))"
+	kill -TERM "$VDISPLD_PID"
 	wait "$VDISPLD_PID"
 	say "vdispld exit $?"
 else

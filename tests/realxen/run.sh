@@ -118,7 +118,7 @@ run_qemu() { # DOM0_MODE
 	say "booting (log: $WORK/serial.log)"
 	nice -n 19 timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" \
 		-monitor none -serial stdio < /dev/null 2>&1 |
-		sed -u 's/\r$//' | tee "$WORK/serial.log" |
+		sed -u 's/\r//g' | tee "$WORK/serial.log" |
 		grep --line-buffered -E 'REALXEN-(DOM0|GUEST)|Panic|panic' || true
 }
 

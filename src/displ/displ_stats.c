@@ -24,9 +24,10 @@ static void log_conn(const struct displ_ctx *ctx, struct displ_device *d,
 			      st.fallback_frames[r]);
 	log_msg(ctx->trace ? LOG_LVL_INFO : LOG_LVL_DEBUG,
 		"stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
-		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64,
+		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64
+		" copy_ns=%" PRIu64,
 		d->base.log_prefix, c->index, st.frames, st.bytes_copied,
-		st.zero_copy_frames, why, st.fallbacks);
+		st.zero_copy_frames, why, st.fallbacks, st.copy_ns);
 }
 
 static void log_device(struct xb_device *xb, void *data)

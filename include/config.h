@@ -35,6 +35,9 @@ struct config_connector {
 	bool fullscreen;
 	bool has_ivi_id;
 	uint32_t ivi_id;
+	/* size = WxH: surface size the frame is scaled to (wp_viewporter);
+	 * 0: the connector's resolution. */
+	uint32_t size_w, size_h;
 };
 
 /* One [vkb ...] section: the connector whose input a guest's vkb device

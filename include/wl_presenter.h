@@ -22,6 +22,14 @@ struct wl_presenter_conn_opts {
 	const char *fullscreen_output; /* output name (xdg-output), or NULL */
 	uint32_t ivi_id;	     /* !=0: ivi_surface with this id, when the
 				      * compositor offers ivi_application */
+	bool fullscreen;	     /* fullscreen (on fullscreen_output if
+				      * set, else where the compositor likes) */
+	/* Surface size in surface coordinates when it differs from the
+	 * connector's resolution: the frame is scaled with wp_viewporter
+	 * (where the compositor has it). 0: the resolution. When fullscreen
+	 * the compositor's size wins: the frame is scaled to fit it,
+	 * keeping its aspect ratio (the compositor centres it). */
+	uint32_t width, height;
 };
 
 /* Fills *opts for one connector; strings must stay valid until
@@ -47,8 +55,19 @@ struct wl_presenter_config {
 struct presenter *wl_presenter_create(struct loop *loop,
 				      const struct wl_presenter_config *cfg);
 
-/* True while the Wayland connection is alive. */
+/* True while the Wayland connection is alive. When it drops, guests stay
+ * connected (their flips complete on a 60 Hz timer), the presenter
+ * watches for the compositor's socket to come back, connects again and
+ * gives every connector a new surface showing its current frame. */
 bool wl_presenter_connected(struct presenter *p);
+/* How many times the connection was made again after a loss. */
+uint64_t wl_presenter_reconnects(struct presenter *p);
+
+/* Runs the lookup again for every connector (after a settings reload):
+ * a changed title is set in place; a changed app_id, ivi id, fullscreen
+ * output or size re-creates that connector's surface (with its current
+ * frame); the others are left alone. */
+void wl_presenter_reconfigure(struct presenter *p);
 
 /* Whether the compositor offered wp_presentation / zwp_linux_dmabuf_v1, and
  * how many dma-buf (format, modifier) pairs it listed. For logs and tests. */

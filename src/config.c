@@ -88,6 +88,23 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* "WxH", each 1..16384 (surface coordinates). */
+static int parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	char ws[16];
+	const char *x = strchr(s, 'x');
+	if (!x || (size_t)(x - s) >= sizeof(ws))
+		return -EINVAL;
+	memcpy(ws, s, (size_t)(x - s));
+	ws[x - s] = '\0';
+	uint32_t nw, nh;
+	if (parse_u32(ws, 1, 16384, &nw) < 0 || parse_u32(x + 1, 1, 16384, &nh) < 0)
+		return -EINVAL;
+	*w = nw;
+	*h = nh;
+	return 0;
+}
+
 static int parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = {"1", "true", "yes", "on"};
@@ -325,7 +342,8 @@ static int connector_key(struct parse_ctx *ctx, const char *section,
 	else if (strcmp(key, "ivi-id") == 0) {
 		r = parse_u32(value, 0, UINT32_MAX, &c->ivi_id);
 		c->has_ivi_id = r == 0;
-	}
+	} else if (strcmp(key, "size") == 0)
+		r = parse_size(value, &c->size_w, &c->size_h);
 	if (r == -ENOENT)
 		return parse_error(ctx, "unknown key \"%s\" in [%s]", key,
 				   section);

@@ -2,14 +2,18 @@
  *
  * Exit codes: 0 clean shutdown (SIGINT/SIGTERM, --help, --version);
  * 1 runtime failure (XenStore, grant or event-channel device, Wayland
- * compositor unreachable or lost); 2 bad command line or settings file
+ * compositor unreachable at start); 2 bad command line or settings file
  * (the unit does not restart on 2: retrying can't fix a typo).
  *
  * Shutdown: every device is disconnected and its backend state set to
  * Closed. Linux xen-drm-front then unplugs its DRM device and waits in
  * Initialising, xen-kbdfront goes Closed; when vdispld starts again it
  * writes InitWait and both connect anew. Leaving them Connected would
- * instead leave the guests flipping into rings nobody serves. */
+ * instead leave the guests flipping into rings nobody serves.
+ *
+ * Losing the compositor is not an exit: the guests stay connected, their
+ * flips complete on a timer, and the presenter reconnects when the
+ * compositor's socket comes back (src/wl/wl_reconnect.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +61,7 @@ struct daemon {
 	struct status_writer *status;
 	unsigned last_guests, last_conns;
 	bool status_sent;
+	bool wl_lost; /* the compositor is gone; waiting for it */
 	int start_code; /* exit code when daemon_start fails */
 };
 
@@ -72,8 +77,11 @@ static void connector_lookup(void *data, const struct pres_conn_info *info,
 		return;
 	opts->app_id = c->app_id;
 	opts->title = c->title;
+	opts->fullscreen = c->fullscreen;
 	if (c->fullscreen)
 		opts->fullscreen_output = c->output;
+	opts->width = c->size_w;
+	opts->height = c->size_h;
 	/* The presenter picks ivi_application for a non-zero ivi_id when the
 	 * compositor has it: shell = xdg forces xdg_toplevel by not asking. */
 	if (c->has_ivi_id && d->cfg.shell != CONFIG_SHELL_XDG)
@@ -119,8 +127,10 @@ static void stats_tick(void *data)
 }
 
 /* SIGHUP: the file is read again; log level, trace and connector
- * settings (for surfaces created from now on) take effect, the limits
- * apply to new connections; a changed domain list needs a restart. */
+ * settings take effect (a connector whose app-id, ivi-id, fullscreen,
+ * output or size changed gets a new surface, a new title is set in
+ * place, the guests stay connected), the limits apply to new
+ * connections; a changed domain list needs a restart. */
 static void reload_config(struct daemon *d)
 {
 	char err[CONFIG_ERR_MAX];
@@ -143,6 +153,7 @@ static void reload_config(struct daemon *d)
 	d->cfg = fresh;
 	log_set_level(d->cfg.log_level);
 	apply_limits(d);
+	wl_presenter_reconfigure(d->presenter);
 	log_info("reload: settings applied");
 }
 
@@ -179,26 +190,31 @@ static int signals_setup(struct daemon *d)
 	return d->signal_src ? 0 : -errno;
 }
 
-/* Before each sleep: tell systemd when the device counts changed, and give
- * up (for a restart) once the compositor is gone. */
+/* Before each sleep: tell systemd when the device counts or the
+ * compositor's presence changed. A lost compositor is waited for, the
+ * guests kept: the presenter reconnects by itself. */
 static void before_sleep(void *data)
 {
 	struct daemon *d = data;
-	if (!wl_presenter_connected(d->presenter)) {
-		log_error("lost the Wayland compositor, exiting");
-		loop_quit(d->loop, EXIT_RUNTIME);
-		return;
-	}
+	bool lost = !wl_presenter_connected(d->presenter);
+	bool changed = lost != d->wl_lost;
+	if (changed && lost)
+		log_warn("lost the Wayland compositor; keeping every guest "
+			 "connected and waiting for it to come back");
+	else if (changed)
+		log_info("the Wayland compositor is back; every connector "
+			 "shown again");
+	d->wl_lost = lost;
 	unsigned guests, conns;
 	status_count(d->vdispl, &guests, &conns);
-	if (d->status_sent && guests == d->last_guests &&
+	if (d->status_sent && !changed && guests == d->last_guests &&
 	    conns == d->last_conns)
 		return;
 	d->status_sent = true;
 	d->last_guests = guests;
 	d->last_conns = conns;
-	sd_notifyf(0, "STATUS=Serving %u guest(s), %u connector(s)", guests,
-		   conns);
+	sd_notifyf(0, "STATUS=Serving %u guest(s), %u connector(s)%s", guests,
+		   conns, lost ? "; waiting for the Wayland compositor" : "");
 }
 
 static void watchdog_tick(void *data)

@@ -169,10 +169,47 @@ size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
 	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bpp);
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef uint32_t pixconv_v4 __attribute__((vector_size(16)));
+
+/* 32-bit pixels on a little-endian host: the guest's layout is the host's,
+ * so pixels go 16 at a time through 16-byte vector load/OR/store (memcpy:
+ * unaligned-safe, one instruction each; GCC and clang lower the vector
+ * type on any target). Byte-by-byte assembly ran at a tenth of memcpy's
+ * speed and made the copy path CPU-bound rather than memory-bound. */
+static void copy_filled32(uint8_t *out, const uint8_t *in, uint32_t w,
+			  uint32_t fill)
+{
+	const pixconv_v4 f4 = {fill, fill, fill, fill};
+	uint32_t i = 0;
+	for (; i + 16 <= w; i += 16, in += 64, out += 64) {
+		pixconv_v4 v[4];
+		memcpy(v, in, sizeof(v));
+		v[0] |= f4;
+		v[1] |= f4;
+		v[2] |= f4;
+		v[3] |= f4;
+		memcpy(out, v, sizeof(v));
+	}
+	for (; i < w; i++, in += 4, out += 4) {
+		uint32_t v;
+		memcpy(&v, in, 4);
+		v |= fill;
+		memcpy(out, &v, 4);
+	}
+}
+#endif
+
 /* A native copy that sets the padding bits (x_fill) on the way. */
 static void copy_filled(const struct pixconv_format *f, uint8_t *out,
 			const uint8_t *in, uint32_t w)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (f->bpp == 4) {
+		copy_filled32(out, in, w, f->x_fill);
+		return;
+	}
+#endif
 	if (f->bpp == 4) {
 		for (uint32_t i = 0; i < w; i++, in += 4, out += 4) {
 			uint32_t v = le32(in) | f->x_fill;

@@ -5,6 +5,7 @@
  * callback reads and dispatches. The intent is kept across turns where the
  * fd stayed quiet, so it is never taken twice. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,20 +27,16 @@ void wl_pres_mark_dead(struct wl_pres *p, const char *why)
 		return;
 	p->dead = true;
 	int err = wl_display_get_error(p->display);
-	log_error("wl: lost the compositor (%s: %s); flips now complete on a "
-		  "60 Hz timer", why, strerror(err ? err : EPIPE));
+	log_error("wl: lost the compositor (%s: %s); guests stay connected, "
+		  "their flips complete on a 60 Hz timer until it is back",
+		  why, strerror(err ? err : EPIPE));
 	if (p->reading) {
 		wl_display_cancel_read(p->display);
 		p->reading = false;
 	}
 	loop_remove(p->fd_src);
 	p->fd_src = NULL;
-	/* Nobody will send the releases now: the guests get them from us. */
-	wl_pres_seats_destroy(p);
-	struct wl_pres_conn *c;
-	// cppcheck-suppress unknownMacro
-	wl_list_for_each(c, &p->conns, link)
-		wl_pres_conn_lost(c);
+	wl_reconnect_lost(p);
 }
 
 static void flush(struct wl_pres *p)
@@ -60,7 +57,7 @@ static void flush(struct wl_pres *p)
 static void prepare_hook(void *data)
 {
 	struct wl_pres *p = data;
-	if (p->dead)
+	if (p->dead || !p->display)
 		return;
 	if (!p->reading) {
 		while (wl_display_prepare_read(p->display) != 0) {
@@ -258,27 +255,80 @@ static int check_globals(struct wl_pres *p)
 	return 0;
 }
 
-int wl_pres_connect(struct wl_pres *p, const char *name)
+static void sync_done(void *data, struct wl_callback *cb, uint32_t t)
+{
+	bool *done = data;
+	(void)t;
+	*done = true;
+	wl_callback_destroy(cb);
+}
+
+static const struct wl_callback_listener sync_listener = {.done = sync_done};
+
+/* wl_display_roundtrip with a time limit: a compositor that accepts but
+ * never answers (still starting, or hung) must not hang the guests. */
+static int roundtrip_within(struct wl_display *d, int timeout_ms)
+{
+	bool done = false;
+	struct wl_callback *cb = wl_display_sync(d);
+	wl_callback_add_listener(cb, &sync_listener, &done);
+	uint64_t end = loop_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	while (!done) {
+		if (wl_display_prepare_read(d) != 0) {
+			if (wl_display_dispatch_pending(d) < 0)
+				return -EPIPE;
+			continue;
+		}
+		uint64_t now = loop_now_ns();
+		if ((wl_display_flush(d) < 0 && errno != EAGAIN) || now >= end) {
+			int err = now >= end ? ETIMEDOUT : errno;
+			wl_display_cancel_read(d);
+			wl_callback_destroy(cb);
+			return -err;
+		}
+		struct pollfd pfd = {.fd = wl_display_get_fd(d), .events = POLLIN};
+		int left = (int)((end - now) / 1000000u) + 1;
+		if (poll(&pfd, 1, left) <= 0) {
+			wl_display_cancel_read(d);
+			continue;
+		}
+		if (wl_display_read_events(d) < 0 ||
+		    wl_display_dispatch_pending(d) < 0)
+			return -EPIPE;
+	}
+	return 0;
+}
+
+static const char *display_name(const char *name)
+{
+	if (name)
+		return name;
+	return getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "wayland-0";
+}
+
+int wl_pres_connect(struct wl_pres *p, const char *name, int timeout_ms)
 {
 	p->display = wl_display_connect(name);
 	if (!p->display) {
 		int err = errno ? errno : ENOENT;
-		log_error("wl: cannot connect to '%s': %s",
-			  name ? name : getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "wayland-0",
-			  strerror(err));
+		/* While waiting for a compositor to come back, this is normal. */
+		if (!p->dead)
+			log_error("wl: cannot connect to '%s': %s",
+				  display_name(name), strerror(err));
 		return -err;
 	}
-	if (wl_dmabuf_init(p) < 0)
+	if (!p->dmabuf_state && wl_dmabuf_init(p) < 0)
 		return -ENOMEM;
 	p->registry = wl_display_get_registry(p->display);
 	wl_registry_add_listener(p->registry, &registry_listener, p);
 	/* Two round trips: globals, then what binding them sent (formats,
-	 * output names). The only blocking calls, before the loop owns us. */
+	 * output names). The only blocking calls, bounded. */
 	for (int i = 0; i < 2; i++) {
-		if (wl_display_roundtrip(p->display) < 0) {
+		int r = roundtrip_within(p->display, timeout_ms);
+		if (r < 0) {
 			int err = wl_display_get_error(p->display);
-			log_error("wl: roundtrip: %s", strerror(err));
-			return -(err ? err : EPIPE);
+			log_error("wl: roundtrip: %s", strerror(err ? err : -r));
+			return -(err ? err : -r);
 		}
 	}
 	int r = check_globals(p);
@@ -287,19 +337,20 @@ int wl_pres_connect(struct wl_pres *p, const char *name)
 
 	p->fd_src = loop_add_fd(p->loop, wl_display_get_fd(p->display), EPOLLIN,
 				display_ready, p);
-	p->prepare_src = loop_add_prepare(p->loop, prepare_hook, p);
+	if (!p->prepare_src)
+		p->prepare_src = loop_add_prepare(p->loop, prepare_hook, p);
 	if (!p->fd_src || !p->prepare_src) {
 		log_error("wl: cannot watch the display fd: %s", strerror(errno));
 		return -ENOMEM;
 	}
+	p->want_write = false;
 	return 0;
 }
 
-void wl_pres_disconnect(struct wl_pres *p)
+void wl_pres_drop_globals(struct wl_pres *p)
 {
 	loop_remove(p->fd_src);
-	loop_remove(p->prepare_src);
-	p->fd_src = p->prepare_src = NULL;
+	p->fd_src = NULL;
 	if (!p->display)
 		return;
 	if (p->reading)
@@ -332,8 +383,27 @@ void wl_pres_disconnect(struct wl_pres *p)
 		wl_display_flush(p->display);
 	wl_display_disconnect(p->display);
 	p->display = NULL;
+	p->xdg_output_mgr = NULL;
+	p->ivi = NULL;
+	p->dmabuf = NULL;
+	p->viewporter = NULL;
+	p->presentation = NULL;
+	p->wm_base = NULL;
+	p->shm = NULL;
+	p->compositor = NULL;
+	p->registry = NULL;
+	p->n_shm_formats = 0;
 	free(p->dmabuf_formats);
 	p->dmabuf_formats = NULL;
+	p->n_dmabuf_formats = p->cap_dmabuf_formats = 0;
+	p->want_write = false;
+}
+
+void wl_pres_disconnect(struct wl_pres *p)
+{
+	loop_remove(p->prepare_src);
+	p->prepare_src = NULL;
+	wl_pres_drop_globals(p);
 }
 
 bool wl_pres_shm_has(struct wl_pres *p, uint32_t drm_format)

@@ -437,8 +437,8 @@ void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb)
 	dmabuf_fb_free(d);
 }
 
-/* The region a connector shows must be the whole fb: without
- * wp_viewporter cropping, the wl_buffer is what appears. */
+/* Whether the region a connector shows is the whole fb: else the
+ * wp_viewport crops it (without wp_viewporter, the frame is copied). */
 static bool whole_fb(const struct wl_pres_conn *c, const struct pres_fb *fb)
 {
 	return c->cfg_x == 0 && c->cfg_y == 0 &&
@@ -450,6 +450,7 @@ static void attach_commit(struct wl_pres_conn *c, struct pres_fb *fb)
 {
 	struct wl_dmabuf_fb *d = fb->dmabuf;
 	struct wl_dmabuf_fb *prev = c->dmabuf_shown;
+	wl_pres_conn_viewport(c, !whole_fb(c, fb), c->cfg_x, c->cfg_y);
 	wl_surface_attach(c->surface, d->buffer, 0, 0);
 	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
 	d->busy = true;
@@ -517,7 +518,7 @@ int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 {
 	struct wl_dmabuf_fb *d = fb->dmabuf;
 	c->dmabuf_await = NULL;
-	if (d && d->state != FB_FAILED && !whole_fb(c, fb))
+	if (d && d->state != FB_FAILED && !whole_fb(c, fb) && !c->viewport)
 		copy_because(fb, PRES_COPY_REGION, 0);
 	else if (d && d->state != FB_FAILED)
 		fb->copy_reason = -1;
@@ -537,6 +538,25 @@ int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 	}
 	attach_commit(c, fb);
 	return 1;
+}
+
+int wl_dmabuf_conn_restore(struct wl_pres_conn *c, struct pres_fb *fb)
+{
+	if (!fb->dmabuf || fb->dmabuf->state == FB_FAILED ||
+	    (!whole_fb(c, fb) && !c->viewport))
+		return 0;
+	c->dmabuf_await = fb; /* when imported and configured */
+	show_awaited(c);
+	return 1;
+}
+
+void wl_dmabuf_lost(struct wl_pres *p)
+{
+	struct pres_fb *fb;
+	wl_list_for_each(fb, &p->fbs, link) {
+		wl_dmabuf_fb_finish(p, fb); /* dead: freed at once */
+		fb->copy_reason = -1;
+	}
 }
 
 bool wl_dmabuf_hold_flip(struct wl_pres_conn *c)

@@ -29,6 +29,7 @@ struct pres_fb {
 	struct wl_dmabuf_fb *dmabuf;
 	int copy_reason;
 	bool copy_logged;
+	struct wl_list link; /* wl_pres.fbs: re-imported after a reconnect */
 };
 
 struct wl_pres_output {
@@ -53,7 +54,15 @@ struct wl_pres {
 	struct loop_source *fd_src, *prepare_src;
 	bool reading;	 /* holds a wl_display_prepare_read intent */
 	bool want_write; /* flush hit EAGAIN: waiting for EPOLLOUT */
-	bool dead;
+	bool dead;	 /* no connection: flips complete on the timer */
+
+	/* Reconnecting (wl_reconnect.c): the socket we connect to, where it
+	 * lives, and what watches for it to come back. */
+	char *display_name; /* as passed to wl_display_connect */
+	char *sock_dir, *sock_name;
+	int inotify_fd;
+	struct loop_source *inotify_src, *retry_timer, *teardown;
+	uint64_t reconnects;
 
 	struct wl_registry *registry;
 	struct wl_compositor *compositor;
@@ -73,6 +82,7 @@ struct wl_pres {
 	struct wl_dmabuf_state *dmabuf_state;
 
 	struct wl_list conns; /* wl_pres_conn.link */
+	struct wl_list fbs;   /* pres_fb.link */
 	struct wl_list seats; /* wl_pres_seat.link (wl_seat.c) */
 	uint32_t next_seat_ordinal;
 };
@@ -104,6 +114,8 @@ struct wl_pres_conn {
 	struct pres_conn_info info;
 	char *dom_name, *unique_id, *app_id, *title, *fs_output;
 	uint32_t ivi_id;
+	bool fullscreen;
+	uint32_t size_w, size_h; /* configured surface size; 0: resolution */
 	const struct pres_conn_listener *listener;
 	void *data;
 
@@ -111,12 +123,23 @@ struct wl_pres_conn {
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
 	struct ivi_surface *ivi_surface;
+	/* Scaling and cropping (wl_surface.c): the surface's size in surface
+	 * coordinates (dest_w x dest_h; the resolution without a viewport),
+	 * the fullscreen size the compositor asked for, what the viewport
+	 * was last told (0 / false: nothing yet). */
+	struct wp_viewport *viewport;
+	uint32_t dest_w, dest_h;
+	int32_t fs_w, fs_h;
+	uint32_t vp_dst_w, vp_dst_h;
+	bool vp_src_set;
+	uint32_t vp_src_x, vp_src_y;
 	bool configured; /* buffers may be attached */
 	bool mapped;	 /* a buffer is attached */
 	struct shm_buf *staged; /* copied before the first configure */
 	struct pres_fb *deferred; /* shown while every buffer was busy */
 
 	struct pres_fb *cfg_fb; /* NULL: connector disabled */
+	struct pres_fb *last_fb; /* last shown: what a new surface shows */
 	uint32_t cfg_x, cfg_y;
 	struct shm_pool pool;
 
@@ -137,12 +160,39 @@ struct wl_pres_conn {
 };
 
 /* wl_connection.c */
-int wl_pres_connect(struct wl_pres *p, const char *name);
+/* Connects, binds the globals (round trips bounded by timeout_ms) and
+ * watches the display fd. -errno: call wl_pres_drop_globals. */
+int wl_pres_connect(struct wl_pres *p, const char *name, int timeout_ms);
 void wl_pres_disconnect(struct wl_pres *p);
 bool wl_pres_shm_has(struct wl_pres *p, uint32_t drm_format);
 struct wl_output *wl_pres_find_output(struct wl_pres *p, const char *name);
 /* Marks the connection dead (logged once) and stops watching its fd. */
 void wl_pres_mark_dead(struct wl_pres *p, const char *why);
+/* Destroys every global and the display (not the prepare hook). */
+void wl_pres_drop_globals(struct wl_pres *p);
+
+/* wl_reconnect.c: the connection is gone: drop every Wayland object
+ * (keeping connectors and fbs), watch for the socket, connect again and
+ * give every connector a new surface with its current frame. */
+int wl_reconnect_init(struct wl_pres *p, const char *display);
+void wl_reconnect_finish(struct wl_pres *p);
+void wl_reconnect_lost(struct wl_pres *p);
+
+/* wl_surface.c: a connector's surface, role and viewport. */
+int wl_pres_conn_load_opts(struct wl_pres_conn *c,
+			   const struct pres_conn_info *info);
+void wl_pres_conn_surface_create(struct wl_pres_conn *c);
+void wl_pres_conn_surface_drop(struct wl_pres_conn *c);
+/* A fresh xdg role (or ivi surface) on the same wl_surface. */
+void wl_pres_conn_role_renew(struct wl_pres_conn *c);
+/* Sets the viewport for the next commit: crop (x, y) of the
+ * connector's size out of the attached buffer (crop false: the buffer
+ * is the region) and scale it to the surface's size. */
+void wl_pres_conn_viewport(struct wl_pres_conn *c, bool crop, uint32_t x,
+			   uint32_t y);
+/* Re-reads the connector's options; re-creates the surface when its
+ * role must change (app_id, ivi id, fullscreen, size). */
+void wl_pres_conn_reconfigure(struct wl_pres_conn *c);
 
 /* wl_conn.c */
 struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
@@ -154,6 +204,10 @@ int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 			    uint32_t x, uint32_t y);
 int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
 void wl_pres_conn_lost(struct wl_pres_conn *c);
+/* The connector's new surface shows its last frame (no flip pending). */
+void wl_pres_conn_restore(struct wl_pres_conn *c);
+/* Attaches a copy-path buffer (the surface commit is the caller's). */
+void wl_pres_conn_commit_buffer(struct wl_pres_conn *c, struct shm_buf *buf);
 
 /* The connector whose wl_surface this is; NULL for none (or NULL). */
 struct wl_pres_conn *wl_pres_conn_from_surface(struct wl_pres *p,
@@ -172,6 +226,8 @@ void wl_pres_seats_forget_conn(struct wl_pres *p, struct wl_pres_conn *c);
 
 /* wl_pacing.c */
 int pacing_init(struct wl_pres_conn *c);
+/* Forgets the frame callback / feedback of a surface going away. */
+void pacing_drop_feedback(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
 /* Makes fb the one show in flight (completing the older one first); it
  * completes on the next 60 Hz tick unless pacing_watch_commit follows. */
@@ -199,6 +255,10 @@ int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
 void wl_dmabuf_conn_configured(struct wl_pres_conn *c);
 /* The show in flight must wait for the previous buffer's release. */
 bool wl_dmabuf_hold_flip(struct wl_pres_conn *c);
+/* A new surface shows fb zero copy: 1, or 0 to copy it. */
+int wl_dmabuf_conn_restore(struct wl_pres_conn *c, struct pres_fb *fb);
+/* The connection is gone: every dma-buf wl_buffer goes (fbs stay). */
+void wl_dmabuf_lost(struct wl_pres *p);
 
 /* wl_shm_pool.c */
 int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,

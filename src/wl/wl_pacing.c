@@ -13,7 +13,7 @@
 #include "presentation-time-client-protocol.h"
 #include "wl_internal.h"
 
-static void drop_feedback(struct wl_pres_conn *c)
+void pacing_drop_feedback(struct wl_pres_conn *c)
 {
 	if (c->frame_cb) {
 		wl_callback_destroy(c->frame_cb);
@@ -29,7 +29,7 @@ void pacing_complete(struct wl_pres_conn *c)
 {
 	c->hold_for = NULL;
 	c->flip_held = false;
-	drop_feedback(c);
+	pacing_drop_feedback(c);
 	pacing_arm(c, 0);
 	if (!c->has_pending)
 		return;
@@ -121,7 +121,7 @@ void pacing_watch_commit(struct wl_pres_conn *c)
 {
 	if (!c->has_pending || c->pres->dead)
 		return;
-	drop_feedback(c);
+	pacing_drop_feedback(c);
 	c->frame_cb = wl_surface_frame(c->surface);
 	wl_callback_add_listener(c->frame_cb, &frame_listener, c);
 	if (c->pres->presentation) {
@@ -145,7 +145,7 @@ int pacing_init(struct wl_pres_conn *c)
 
 void pacing_finish(struct wl_pres_conn *c)
 {
-	drop_feedback(c);
+	pacing_drop_feedback(c);
 	loop_remove(c->timer);
 	c->timer = NULL;
 	if (c->timer_fd >= 0)

@@ -10,6 +10,10 @@
 #include "wl_internal.h"
 #include "wl_presenter.h"
 
+/* The compositor answers a client in milliseconds; one that accepted but
+ * stays silent this long is not there. */
+#define START_TIMEOUT_MS 5000
+
 static const struct presenter_impl wl_presenter_impl;
 
 static struct wl_pres *wl_pres_from(struct presenter *base)
@@ -34,6 +38,7 @@ static struct pres_fb *fb_create(struct presenter *base,
 		return NULL;
 	fb->desc = *desc;
 	fb->fmt = fmt;
+	wl_list_insert(p->fbs.prev, &fb->link);
 	wl_dmabuf_fb_init(p, fb); /* zero copy, or why not */
 	return fb;
 }
@@ -52,7 +57,10 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 			c->cfg_fb = NULL;
 		if (c->deferred == fb)
 			c->deferred = NULL;
+		if (c->last_fb == fb)
+			c->last_fb = NULL;
 	}
+	wl_list_remove(&fb->link);
 	wl_dmabuf_fb_finish(p, fb);
 	free(fb);
 }
@@ -101,6 +109,7 @@ static void destroy(struct presenter *base)
 	wl_list_for_each_safe(c, tmp, &p->conns, link)
 		wl_pres_conn_destroy(c);
 	wl_pres_disconnect(p);
+	wl_reconnect_finish(p);
 	free(p);
 }
 
@@ -130,9 +139,13 @@ struct presenter *wl_presenter_create(struct loop *loop,
 	p->fallback_ns = (p->cfg.fallback_ms ? p->cfg.fallback_ms : 33) * 1000000ull;
 	wl_list_init(&p->conns);
 	wl_list_init(&p->seats);
-	int r = wl_pres_connect(p, p->cfg.display);
+	wl_list_init(&p->fbs);
+	int r = wl_reconnect_init(p, p->cfg.display);
+	if (r == 0)
+		r = wl_pres_connect(p, p->cfg.display, START_TIMEOUT_MS);
 	if (r < 0) {
 		wl_pres_disconnect(p);
+		wl_reconnect_finish(p);
 		free(p);
 		errno = -r;
 		return NULL;
@@ -144,6 +157,19 @@ struct presenter *wl_presenter_create(struct loop *loop,
 bool wl_presenter_connected(struct presenter *base)
 {
 	return !wl_pres_from(base)->dead;
+}
+
+uint64_t wl_presenter_reconnects(struct presenter *base)
+{
+	return wl_pres_from(base)->reconnects;
+}
+
+void wl_presenter_reconfigure(struct presenter *base)
+{
+	struct wl_pres *p = wl_pres_from(base);
+	struct wl_pres_conn *c;
+	wl_list_for_each(c, &p->conns, link)
+		wl_pres_conn_reconfigure(c);
 }
 
 bool wl_presenter_has_presentation(struct presenter *base)

@@ -40,13 +40,13 @@ void wl_seat_emit_type(struct wl_pres_conn *c, enum vinput_type type)
 	wl_seat_emit(c, &ev);
 }
 
-/* The surface's size in surface coordinates: its buffer's (the
- * connector's resolution at buffer scale 1) while no wp_viewport
- * destination is set. A viewport or buffer scale must change only this. */
+/* The surface's size in surface coordinates: the wp_viewport
+ * destination (wl_surface.c), else its buffer's (the connector's
+ * resolution at buffer scale 1). */
 void wl_seat_surface_size(const struct wl_pres_conn *c, double *w, double *h)
 {
-	*w = c->info.width;
-	*h = c->info.height;
+	*w = c->dest_w ? c->dest_w : c->info.width;
+	*h = c->dest_h ? c->dest_h : c->info.height;
 }
 
 /* Surface-local coordinates to the connector's pixels. */

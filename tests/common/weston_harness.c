@@ -112,26 +112,16 @@ static pid_t spawn_weston(struct weston_harness *h,
 	return wh_spawn(argv, env, h->dir, h->log_path);
 }
 
-int weston_harness_start(struct weston_harness *h,
-			 const struct weston_harness_opts *opts)
+/* Writes weston.ini, spawns Weston in h->dir on h->socket and waits for
+ * READY=1. */
+static int launch(struct weston_harness *h, const struct weston_harness_opts *o)
 {
-	static const struct weston_harness_opts defaults = {0};
-	const struct weston_harness_opts *o = opts ? opts : &defaults;
-	memset(h, 0, sizeof(*h));
-	h->width = o->width > 0 ? o->width : 1024;
-	h->height = o->height > 0 ? o->height : 768;
-	snprintf(h->dir, sizeof(h->dir), "/tmp/weston-harness.XXXXXX");
-	int r = wh_mkdtemp(h->dir);
-	if (r < 0) {
-		h->dir[0] = '\0';
-		return r;
-	}
-	snprintf(h->socket, sizeof(h->socket), "wh-%d", (int)getpid());
-	snprintf(h->log_path, sizeof(h->log_path), "%s/weston.log", h->dir);
 	char ini[128], notify[128];
 	snprintf(ini, sizeof(ini), "%s/weston.ini", h->dir);
 	snprintf(notify, sizeof(notify), "%s/notify.sock", h->dir);
-	if ((r = write_ini(h, o, ini)) < 0)
+	unlink(notify); /* a restart binds it again */
+	int r = write_ini(h, o, ini);
+	if (r < 0)
 		return r;
 	int fd = notify_socket_open(notify);
 	if (fd < 0)
@@ -149,6 +139,37 @@ int weston_harness_start(struct weston_harness *h,
 		h->pid = 0;
 	}
 	return r;
+}
+
+int weston_harness_start(struct weston_harness *h,
+			 const struct weston_harness_opts *opts)
+{
+	static const struct weston_harness_opts defaults = {0};
+	const struct weston_harness_opts *o = opts ? opts : &defaults;
+	memset(h, 0, sizeof(*h));
+	h->width = o->width > 0 ? o->width : 1024;
+	h->height = o->height > 0 ? o->height : 768;
+	snprintf(h->dir, sizeof(h->dir), "/tmp/weston-harness.XXXXXX");
+	int r = wh_mkdtemp(h->dir);
+	if (r < 0) {
+		h->dir[0] = '\0';
+		return r;
+	}
+	snprintf(h->socket, sizeof(h->socket), "wh-%d", (int)getpid());
+	snprintf(h->log_path, sizeof(h->log_path), "%s/weston.log", h->dir);
+	return launch(h, o);
+}
+
+int weston_harness_restart(struct weston_harness *h,
+			   const struct weston_harness_opts *opts)
+{
+	static const struct weston_harness_opts defaults = {0};
+	if (!h->dir[0])
+		return -EINVAL;
+	int r = weston_harness_stop(h);
+	if (r < 0)
+		return r;
+	return launch(h, opts ? opts : &defaults);
 }
 
 int weston_harness_stop(struct weston_harness *h)

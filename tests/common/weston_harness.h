@@ -35,6 +35,11 @@ int weston_harness_start(struct weston_harness *h,
 /* SIGTERM, then waits (SIGKILL after 5 s). Returns Weston's exit status
  * (0 on a clean exit), or -errno. Keeps the directory. */
 int weston_harness_stop(struct weston_harness *h);
+/* Stops Weston (if it runs) and starts it again in the same runtime dir
+ * on the same socket name (a compositor restart, as clients see it),
+ * with opts (NULL: defaults). The log file is appended to. 0 or -errno. */
+int weston_harness_restart(struct weston_harness *h,
+			   const struct weston_harness_opts *opts);
 /* Stops Weston if it runs and removes the temp directory. */
 void weston_harness_destroy(struct weston_harness *h);
 /* Points this process's XDG_RUNTIME_DIR / WAYLAND_DISPLAY at Weston. */

@@ -1,0 +1,90 @@
+/* vdispld benchmark suite: scenarios, the rig that runs one (compositor,
+ * Xen simulator with its guests, vdispld), and what a run measures. */
+#ifndef VDISPLD_BENCH_H
+#define VDISPLD_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "malloc_count.h"
+#include "tc_harness.h"
+
+#define BENCH_MAX_GUESTS 8
+#define BENCH_MAX_CONNS 16
+
+struct bench_scenario {
+	const char *name;
+	unsigned guests, conns_per_guest;
+	uint32_t width, height;
+	bool zero_copy;	  /* the simulated gntdev exports dma-bufs */
+	bool unthrottled; /* compositor: frame callbacks at commit */
+	bool strace;	  /* count vdispld's syscalls (slows it down) */
+};
+
+struct bench_paths {
+	const char *vdispld, *compositor, *malloc_shim;
+	double secs; /* per measured window */
+};
+
+struct bench_result {
+	uint64_t flips;		  /* flip events the guests saw in the window */
+	double wall_s;
+	double flips_per_s;
+	double lat_p50_us, lat_p99_us, lat_max_us;
+	double cpu_us_per_flip;	  /* vdispld, from /proc/<pid>/schedstat */
+	double cpu_pct;		  /* vdispld, of one core */
+	double comp_cpu_us_per_flip; /* the compositor's */
+	double bytes_per_flip;	  /* vdispld's counter, whole run */
+	double copy_us_per_frame; /* vdispld's copy_ns, whole run */
+	double allocs_per_flip[3]; /* exe, libwayland-client, other */
+	double rss_mib;
+	uint64_t flip_timeouts, timer_flips;
+	/* strace runs only. */
+	double syscalls_per_flip;
+	char syscall_top[256]; /* "name n/flip, ..." */
+};
+
+struct bench_rig {
+	const struct bench_scenario *sc;
+	const struct bench_paths *paths;
+	char dir[64];
+	char vd_log[128], count_file[128];
+	struct tc_harness tc;
+	bool tc_started;
+	struct loop *loop;
+	struct xensim *sim;
+	struct xensim_guest *guests[BENCH_MAX_GUESTS];
+	pid_t vd;
+	struct malloc_count_page *counts; /* mapped count_file */
+};
+
+/* bench_rig.c */
+int bench_rig_start(struct bench_rig *r, const struct bench_scenario *sc,
+		    const struct bench_paths *paths);
+/* Waits until every connector saw n flip events. */
+bool bench_rig_wait_flips(struct bench_rig *r, uint64_t n, unsigned ms);
+void bench_rig_spin(struct bench_rig *r, unsigned ms);
+/* Sums of the guests' counters. */
+void bench_rig_front_stats(struct bench_rig *r, uint64_t *flip_events,
+			   uint64_t *flip_timeouts);
+/* SIGTERM to vdispld, then its exit "stats:" lines summed into res. */
+int bench_rig_stop_vdispld(struct bench_rig *r, struct bench_result *res);
+void bench_rig_dump_log(const struct bench_rig *r);
+void bench_rig_destroy(struct bench_rig *r);
+struct drm_front *bench_rig_front(struct bench_rig *r, unsigned guest);
+
+/* bench_measure.c: one steady window of a started rig. */
+int bench_measure(struct bench_rig *r, double secs, struct bench_result *res);
+uint64_t bench_proc_cpu_ns(pid_t pid);
+long bench_proc_rss_kb(pid_t pid);
+
+/* bench_strace.c: strace -c on vdispld for secs; calls per flip. */
+int bench_strace(struct bench_rig *r, double secs, struct bench_result *res);
+
+/* bench_ref.c: memcpy of `bytes` in vdispld's pattern (2 sources, 3
+ * destinations, as the guest's double buffer and the shm pool): best
+ * time of one copy in us. */
+double bench_memcpy_us(size_t bytes);
+
+#endif

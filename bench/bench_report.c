@@ -1,0 +1,157 @@
+/* See bench_report.h. */
+#include "bench_report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static double frame_bytes(const struct bench_scenario *sc)
+{
+	return (double)sc->width * sc->height * 4;
+}
+
+static double ref_us(const struct bench_report *rep,
+		     const struct bench_scenario *sc)
+{
+	return sc->height > 1080 ? rep->memcpy_us_2160 : rep->memcpy_us_1080;
+}
+
+void bench_report_reference(struct bench_report *rep)
+{
+	rep->memcpy_us_1080 = bench_memcpy_us(1920u * 1080u * 4u);
+	rep->memcpy_us_2160 = bench_memcpy_us(3840u * 2160u * 4u);
+	printf("Reference: memcpy of one XRGB8888 frame on this machine "
+	       "(best of 30; 2 sources x 3 destinations)\n\n"
+	       "| frame | bytes | memcpy (us) | GB/s |\n|---|---|---|---|\n");
+	printf("| 1920x1080 | %u | %.0f | %.2f |\n", 1920u * 1080u * 4u,
+	       rep->memcpy_us_1080, 8294400.0 / rep->memcpy_us_1080 / 1e3);
+	printf("| 3840x2160 | %u | %.0f | %.2f |\n\n", 3840u * 2160u * 4u,
+	       rep->memcpy_us_2160, 33177600.0 / rep->memcpy_us_2160 / 1e3);
+}
+
+void bench_report_header(const struct bench_report *rep)
+{
+	(void)rep;
+	printf("| scenario | conns | flips/s | latency p50 / p99 / max (us) "
+	       "| vdispld CPU/flip (us) | vdispld CPU (%% of a core) "
+	       "| compositor CPU/flip (us) | bytes copied/flip "
+	       "| copy/frame (us, x memcpy) | allocs/flip (vdispld, "
+	       "libwayland, other) | RSS (MiB) | timer flips / guest time-outs "
+	       "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	fflush(stdout);
+}
+
+void bench_report_row(const struct bench_report *rep, size_t i)
+{
+	const struct bench_scenario *sc = &rep->scenarios[i];
+	const struct bench_result *r = &rep->results[i];
+	unsigned conns = sc->guests * sc->conns_per_guest;
+	if (sc->strace) {
+		printf("| %s | %u | syscalls per flip: **%.2f** (%s) "
+		       "|||||||||\n", sc->name, conns, r->syscalls_per_flip,
+		       r->syscall_top);
+		fflush(stdout);
+		return;
+	}
+	char copy[48] = "-";
+	if (!sc->zero_copy && r->copy_us_per_frame > 0)
+		snprintf(copy, sizeof(copy), "%.0f (%.2fx)",
+			 r->copy_us_per_frame,
+			 r->copy_us_per_frame / ref_us(rep, sc));
+	printf("| %s | %u | %.0f | %.0f / %.0f / %.0f | %.1f | %.2f | %.1f "
+	       "| %.0f | %s | %.2f, %.2f, %.2f | %.1f | %llu / %llu |\n",
+	       sc->name, conns, r->flips_per_s, r->lat_p50_us, r->lat_p99_us,
+	       r->lat_max_us, r->cpu_us_per_flip, r->cpu_pct,
+	       r->comp_cpu_us_per_flip, r->bytes_per_flip, copy,
+	       r->allocs_per_flip[0], r->allocs_per_flip[1],
+	       r->allocs_per_flip[2], r->rss_mib,
+	       (unsigned long long)r->timer_flips,
+	       (unsigned long long)r->flip_timeouts);
+	fflush(stdout);
+}
+
+static const struct bench_result *find(const struct bench_report *rep,
+				       const char *name)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->ran[i] && !strcmp(rep->scenarios[i].name, name))
+			return &rep->results[i];
+	return NULL;
+}
+
+static void target(const char *what, const char *scenario, double value,
+		   double limit, const char *unit)
+{
+	if (value < 0) {
+		printf("- %s: not measured (%s did not run)\n", what, scenario);
+		return;
+	}
+	printf("- %s [%s]: %.2f %s, limit %.2f: ratio %.2f: **%s**\n", what,
+	       scenario, value, unit, limit, value / limit,
+	       value <= limit ? "met" : "NOT met");
+}
+
+/* The copy path's worst single-connector ratio to memcpy. */
+static double worst_copy_ratio(const struct bench_report *rep,
+			       const char **which)
+{
+	double worst = -1;
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct bench_scenario *sc = &rep->scenarios[i];
+		const struct bench_result *r = &rep->results[i];
+		if (!rep->ran[i] || sc->zero_copy || sc->strace ||
+		    sc->guests * sc->conns_per_guest != 1 ||
+		    r->copy_us_per_frame <= 0)
+			continue;
+		double ratio = r->copy_us_per_frame / ref_us(rep, sc);
+		if (ratio > worst) {
+			worst = ratio;
+			*which = sc->name;
+		}
+	}
+	return worst;
+}
+
+void bench_report_targets(const struct bench_report *rep)
+{
+	const struct bench_result *u = find(rep, "unthr 1x1080p zc");
+	const struct bench_result *m = find(rep, "60Hz 8x2 1080p zc");
+	const char *which = "1-connector copy runs";
+	double ratio = worst_copy_ratio(rep, &which);
+	printf("\nTargets (this run):\n");
+	target("copy path: time to copy one frame / memcpy of its bytes",
+	       which, ratio, 1.25, "x");
+	target("zero copy: vdispld CPU per flip", "unthr 1x1080p zc",
+	       u ? u->cpu_us_per_flip : -1, 30, "us");
+	target("zero copy: flip latency p99 with frames at commit (backend + "
+	       "IPC + simulator)", "unthr 1x1080p zc",
+	       u ? u->lat_p99_us : -1, 100, "us");
+	target("zero copy: 16 connectors at 60 Hz, vdispld CPU",
+	       "60Hz 8x2 1080p zc", m ? m->cpu_pct : -1, 2, "% of a core");
+	printf("(memcpy reference per frame: 1080p %.0f us, 2160p %.0f us; "
+	       "frame bytes %.0f / %.0f)\n", rep->memcpy_us_1080,
+	       rep->memcpy_us_2160, frame_bytes(&rep->scenarios[0]),
+	       3840.0 * 2160 * 4);
+}
+
+int bench_report_csv(const struct bench_report *rep, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "scenario,conns,zero_copy,unthrottled,width,height,flips_per_s,"
+		   "lat_p50_us,lat_p99_us,lat_max_us,cpu_us_per_flip,cpu_pct,"
+		   "copy_us_per_frame,memcpy_us\n");
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct bench_scenario *sc = &rep->scenarios[i];
+		const struct bench_result *r = &rep->results[i];
+		if (!rep->ran[i] || sc->strace)
+			continue;
+		fprintf(f, "%s,%u,%d,%d,%u,%u,%.1f,%.1f,%.1f,%.1f,%.2f,%.3f,"
+			   "%.1f,%.1f\n", sc->name, sc->guests * sc->conns_per_guest,
+			sc->zero_copy, sc->unthrottled, sc->width, sc->height,
+			r->flips_per_s, r->lat_p50_us, r->lat_p99_us,
+			r->lat_max_us, r->cpu_us_per_flip, r->cpu_pct,
+			r->copy_us_per_frame, ref_us(rep, sc));
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}

@@ -1,0 +1,25 @@
+/* The suite's output: Markdown rows as scenarios finish, the memcpy
+ * reference, the targets (met or not, as ratios), and a CSV for plot.py. */
+#ifndef VDISPLD_BENCH_REPORT_H
+#define VDISPLD_BENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bench.h"
+
+struct bench_report {
+	const struct bench_scenario *scenarios;
+	struct bench_result *results;
+	const bool *ran;
+	size_t n;
+	double memcpy_us_1080, memcpy_us_2160;
+};
+
+void bench_report_reference(struct bench_report *rep);
+void bench_report_header(const struct bench_report *rep);
+void bench_report_row(const struct bench_report *rep, size_t i);
+void bench_report_targets(const struct bench_report *rep);
+int bench_report_csv(const struct bench_report *rep, const char *path);
+
+#endif

@@ -150,6 +150,11 @@ struct wl_pres_conn {
 	struct wp_presentation_feedback *feedback;
 	int timer_fd; /* fallback timer */
 	struct loop_source *timer;
+	/* The fallback's deadline (CLOCK_MONOTONIC ns, 0: none) and what the
+	 * timerfd holds; synced once per loop turn (wl_pacing.c). */
+	uint64_t deadline_ns, armed_ns;
+	bool deadline_dirty;
+	struct loop_source *timer_sync;
 	struct pres_conn_stats stats;
 
 	/* Zero copy (wl_dmabuf.c). */

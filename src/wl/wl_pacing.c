@@ -40,16 +40,43 @@ void pacing_complete(struct wl_pres_conn *c)
 	c->listener->flip_done(c->data, fb);
 }
 
-/* The fallback timer is our own timerfd on the loop (loop_add_fd), which
- * keeps a disarmed timer's stale expiry from ever reaching us: re-arming
- * resets the count the read below drains. */
-void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
+/* The fallback timer is our own timerfd on the loop (loop_add_fd).
+ *
+ * A flip sets its deadline two or three times (show, commit, done) and
+ * each timerfd_settime is a syscall, so the deadline lives in memory and
+ * reaches the timerfd once per loop turn, from a prepare hook, and only
+ * when the kernel's expiry is later than the deadline or more than half a
+ * refresh earlier. A completed flip leaves the timerfd armed: an expiry
+ * that finds a later deadline (or none) re-arms (or does nothing), so
+ * the timer never fires late and costs about one syscall per flip. */
+#define SYNC_SLACK_NS (WL_PRES_REFRESH_NS / 2)
+
+static void timer_program(struct wl_pres_conn *c, uint64_t at)
 {
 	struct itimerspec its = {
-		.it_value = {.tv_sec = (time_t)(ns / 1000000000ull),
-			     .tv_nsec = (long)(ns % 1000000000ull)}};
-	if (c->timer_fd >= 0)
-		timerfd_settime(c->timer_fd, 0, &its, NULL);
+		.it_value = {.tv_sec = (time_t)(at / 1000000000ull),
+			     .tv_nsec = (long)(at % 1000000000ull)}};
+	if (c->timer_fd >= 0 &&
+	    timerfd_settime(c->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		c->armed_ns = at;
+}
+
+static void timer_sync(void *data)
+{
+	struct wl_pres_conn *c = data;
+	uint64_t d = c->deadline_ns;
+	if (!c->deadline_dirty)
+		return;
+	c->deadline_dirty = false;
+	if (d && (!c->armed_ns || c->armed_ns > d ||
+		  d - c->armed_ns > SYNC_SLACK_NS))
+		timer_program(c, d);
+}
+
+void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
+{
+	c->deadline_ns = ns ? loop_now_ns() + ns : 0;
+	c->deadline_dirty = true;
 }
 
 static void fallback_fired(void *data, int fd, uint32_t events)
@@ -58,7 +85,15 @@ static void fallback_fired(void *data, int fd, uint32_t events)
 	uint64_t expirations;
 	(void)events;
 	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
-		return; /* disarmed meanwhile */
+		return; /* re-armed meanwhile */
+	c->armed_ns = 0;
+	if (!c->deadline_ns)
+		return; /* the flip it was armed for is done */
+	if (loop_now_ns() < c->deadline_ns) {
+		timer_program(c, c->deadline_ns); /* a later flip's deadline */
+		return;
+	}
+	c->deadline_ns = 0;
 	if (c->has_pending)
 		c->stats.fallbacks++;
 	pacing_complete(c);
@@ -140,7 +175,8 @@ int pacing_init(struct wl_pres_conn *c)
 		return -errno;
 	c->timer = loop_add_fd(c->pres->loop, c->timer_fd, EPOLLIN,
 			       fallback_fired, c);
-	return c->timer ? 0 : -ENOMEM;
+	c->timer_sync = loop_add_prepare(c->pres->loop, timer_sync, c);
+	return c->timer && c->timer_sync ? 0 : -ENOMEM;
 }
 
 void pacing_finish(struct wl_pres_conn *c)
@@ -148,6 +184,9 @@ void pacing_finish(struct wl_pres_conn *c)
 	pacing_drop_feedback(c);
 	loop_remove(c->timer);
 	c->timer = NULL;
+	loop_remove(c->timer_sync);
+	c->timer_sync = NULL;
+	c->deadline_ns = c->armed_ns = 0;
 	if (c->timer_fd >= 0)
 		close(c->timer_fd);
 	c->timer_fd = -1;

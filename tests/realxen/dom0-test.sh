@@ -12,7 +12,9 @@ R=/result
 CFG=/host/realxen
 say() { echo "REALXEN-DOM0: t=$(cut -d' ' -f1 /proc/uptime) $*"; }
 fail() { say "FAIL: $*"; }
-in_root() { chroot "$S" /usr/bin/env XDG_RUNTIME_DIR=/run/user/0 WAYLAND_DISPLAY=wayland-1 "$@"; }
+ENV="XDG_RUNTIME_DIR=/run/user/0 WAYLAND_DISPLAY=wayland-1"
+# shellcheck disable=SC2086
+in_root() { chroot "$S" /usr/bin/env $ENV "$@"; }
 
 # wait_for SECONDS COMMAND...: polls once a second; 0 when it succeeded.
 wait_for() {
@@ -52,7 +54,10 @@ weston_up() {
 }
 
 start_weston() {
-	in_root /usr/bin/weston --backend=headless-backend.so --use-pixman \
+	# A simple command, not the in_root function: `&` on a function would
+	# fork a subshell, and $! would be that shell, not the program.
+	chroot "$S" /usr/bin/env $ENV /usr/bin/weston \
+		--backend=headless-backend.so --use-pixman \
 		--width=1920 --height=1080 --debug --socket=wayland-1 \
 		--config=/realxen/weston.ini --log=/result/weston.log \
 		> "$R/weston.out" 2>&1 &
@@ -66,8 +71,8 @@ start_weston() {
 }
 
 start_vdispld() {
-	in_root /usr/bin/busybox sh -c \
-		'exec /usr/bin/vdispld -c /realxen/vdispld.conf -W wayland-1 >/result/vdispld.log 2>&1' &
+	chroot "$S" /usr/bin/env $ENV /usr/bin/vdispld \
+		-c /realxen/vdispld.conf -W wayland-1 > "$R/vdispld.log" 2>&1 &
 	VDISPLD_PID=$!
 	sleep 2
 	if kill -0 "$VDISPLD_PID" 2>/dev/null; then

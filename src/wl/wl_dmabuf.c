@@ -554,6 +554,7 @@ void wl_dmabuf_lost(struct wl_pres *p)
 {
 	struct pres_fb *fb;
 	wl_list_for_each(fb, &p->fbs, link) {
+		// cppcheck-suppress uninitvar
 		wl_dmabuf_fb_finish(p, fb); /* dead: freed at once */
 		fb->copy_reason = -1;
 	}

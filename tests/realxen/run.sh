@@ -56,6 +56,9 @@ build_share() {
 	cp "$ROOT/bin/busybox" "$s/usr/bin/busybox"
 	ln -sf busybox "$s/usr/bin/sh"
 	ln -sf busybox "$s/usr/bin/env"
+	# glibc dlopen()s libgcc_s for pthread_cancel: libxenstore cancels its
+	# reader thread in xs_close, so vdispld aborts at exit without it.
+	copy_lib "$s" /lib/x86_64-linux-gnu/libgcc_s.so.1
 	copy_prog "$s" /usr/bin/weston
 	for m in libweston-10/headless-backend.so weston/desktop-shell.so \
 		 weston-desktop-shell; do

@@ -10,7 +10,9 @@ PACKAGES=(
   libwayland-dev wayland-protocols wayland-utils
   weston libweston-10-dev
   libdrm-dev libinput-dev libcmocka-dev libinih-dev libsystemd-dev libpng-dev
-  clang libclang-rt-14-dev cppcheck valgrind systemd
+  clang libclang-rt-14-dev cppcheck valgrind systemd strace
+  # the real-Xen tier: QEMU boots Debian's Xen + kernel (fetched, not installed)
+  qemu-system-x86 cpio kmod
 )
 
 missing=()

@@ -102,8 +102,14 @@ exercise_guest() { # DOMID TAG
 	sleep 4
 	dump_xs "$1" "$2"
 	if [ "$2" = boot1 ]; then
-		in_root /usr/bin/busybox sh -c 'cd /result && weston-screenshooter' ||
-			fail "weston-screenshooter"
+		# modetest alternates two buffers: three shots, a second
+		# apart (their names carry the time), so each connector is
+		# caught showing the bars at least once.
+		for _ in 1 2 3; do
+			in_root /usr/bin/busybox sh -c 'cd /result && weston-screenshooter' ||
+				fail "weston-screenshooter"
+			sleep 1.1
+		done
 		in_root /usr/bin/weston-debug -o /result/scene-graph.txt scene-graph \
 			> /dev/null 2>&1 &
 		sleep 3

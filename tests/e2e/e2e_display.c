@@ -125,6 +125,11 @@ int main(int argc, char **argv)
 	struct e2e_opts opts = {0};
 	int r = e2e_start(&e, &args, &opts);
 	int ret = r == 77 ? 77 : r < 0 ? 1 : run(&e, be_alloc);
+	if (r == 0) {
+		e2e_vdispld_check_exit(&e);
+		if (ret == 0 && e2e_failures)
+			ret = 1;
+	}
 	e2e_report(&e);
 	e2e_destroy(&e);
 	if (ret == 0)

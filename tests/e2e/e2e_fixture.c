@@ -199,6 +199,35 @@ int e2e_vdispld_stop(struct e2e *e, int timeout_ms)
 	return r < 0 ? r : status;
 }
 
+static bool file_contains(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[1024];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
+void e2e_vdispld_check_exit(struct e2e *e)
+{
+	if (e->vdispld) {
+		int st = e2e_vdispld_stop(e, 10000);
+		E2E_CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			  "vdispld's exit status %#x", st);
+	}
+	for (unsigned i = 1; i <= e->runs; i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/vdispld-%u.log", e->dir, i);
+		E2E_CHECK(!file_contains(path, "Sanitizer") &&
+			  !file_contains(path, "runtime error:"),
+			  "sanitizer report in %s", path);
+	}
+}
+
 int e2e_vdispld_fd_count(const struct e2e *e)
 {
 	char path[64];
@@ -216,15 +245,7 @@ int e2e_vdispld_fd_count(const struct e2e *e)
 
 bool e2e_log_contains(const struct e2e *e, const char *needle)
 {
-	FILE *f = fopen(e->log_path, "r");
-	if (!f)
-		return false;
-	char line[1024];
-	bool found = false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, needle) != NULL;
-	fclose(f);
-	return found;
+	return file_contains(e->log_path, needle);
 }
 
 static void dump_file(const char *title, const char *path, int max_lines)

@@ -76,6 +76,9 @@ int e2e_vdispld_start(struct e2e *e);
 /* SIGTERM, pumping the loop until it exits (SIGKILL after timeout_ms).
  * Returns the raw wait status or -errno. */
 int e2e_vdispld_stop(struct e2e *e, int timeout_ms);
+/* Stops vdispld if it runs and checks it exited 0 and that no run's log
+ * holds a sanitizer report (failures are counted). */
+void e2e_vdispld_check_exit(struct e2e *e);
 /* Open fds of the running vdispld (/proc/<pid>/fd), or -errno. */
 int e2e_vdispld_fd_count(const struct e2e *e);
 /* Whether vdispld's current log contains needle. */

@@ -165,9 +165,11 @@ static void check_steady(struct steady *s, uint64_t ev0, uint64_t t0,
 	       (unsigned long long)st.flip_events_bad);
 	E2E_CHECK(st.flip_timeouts == 0, "steady guest timed out");
 	E2E_CHECK(st.flip_events_bad == 0, "steady guest got bad events");
-	E2E_CHECK(rate >= 0.75 * base_rate && rate >= 20.0,
+	/* The victim's surfaces share the output (and, with llvmpipe, the
+	 * CPU): the steady guest may slow a little, never stall. */
+	E2E_CHECK(rate >= 0.6 * base_rate && rate >= 20.0,
 		  "steady guest: %.1f flips/s, %.1f/s alone", rate, base_rate);
-	E2E_CHECK(s->max_gap_ns < 1000000000ull, "steady guest waited %.0f ms",
+	E2E_CHECK(s->max_gap_ns < 500000000ull, "steady guest waited %.0f ms",
 		  (double)s->max_gap_ns / 1e6);
 }
 
@@ -325,6 +327,11 @@ int main(int argc, char **argv)
 	struct e2e_opts opts = {0};
 	int r = e2e_start(&e, &args, &opts);
 	int ret = r == 77 ? 77 : r < 0 ? 1 : run(&e);
+	if (r == 0) {
+		e2e_vdispld_check_exit(&e);
+		if (ret == 0 && e2e_failures)
+			ret = 1;
+	}
 	e2e_report(&e);
 	e2e_destroy(&e);
 	if (ret == 0)

@@ -248,6 +248,20 @@ static bool all_done(void *data)
 	return true;
 }
 
+static void check_no_bad_flips(struct xensim_guest *g)
+{
+	struct drm_front_stats s;
+	uint32_t d = xensim_guest_domid(g);
+	drm_front_get_stats(xensim_guest_drm(g), DRM_FRONT_ALL_CONNS, &s);
+	printf("dom%u: %llu flips, %llu events in order, %llu time-outs, "
+	       "%llu bad\n", d, (unsigned long long)s.flips_sent,
+	       (unsigned long long)s.flip_events_in_order,
+	       (unsigned long long)s.flip_timeouts,
+	       (unsigned long long)s.flip_events_bad);
+	E2E_CHECK(s.flip_events_bad == 0, "dom%u", d);
+	E2E_CHECK(s.flip_timeouts == 0, "dom%u", d);
+}
+
 static int run_restart(struct e2e *e)
 {
 	/* Two small surfaces: less for desktop-shell's placement to overlap. */
@@ -287,17 +301,8 @@ static int run_restart(struct e2e *e)
 		E2E_CHECK(wait_flips(e, g[i], before[i] + 30, 15000),
 			  "dom%d: flips did not resume", i + 1);
 	E2E_CHECK(e2e_pump_until(e, all_done, &rs, 30000), "flips not done");
-	for (int i = 0; i < 2; i++) {
-		struct drm_front_stats s;
-		drm_front_get_stats(xensim_guest_drm(g[i]), DRM_FRONT_ALL_CONNS, &s);
-		printf("dom%d: %llu flips, %llu events in order, %llu time-outs, "
-		       "%llu bad\n", i + 1, (unsigned long long)s.flips_sent,
-		       (unsigned long long)s.flip_events_in_order,
-		       (unsigned long long)s.flip_timeouts,
-		       (unsigned long long)s.flip_events_bad);
-		E2E_CHECK(s.flip_events_bad == 0, "dom%d", i + 1);
-		E2E_CHECK(s.flip_timeouts == 0, "dom%d", i + 1);
-	}
+	for (int i = 0; i < 2; i++)
+		check_no_bad_flips(g[i]);
 	e2e_pump(e, 200);
 	struct e2e_view views[MAX_VIEWS];
 	int n = e2e_views(e, views, MAX_VIEWS);

@@ -34,6 +34,10 @@ struct displ_limits {
 	uint64_t max_mapped_bytes; /* sum of all dbuf sizes per device */
 	uint32_t max_reqs_per_turn; /* per connector and wake-up */
 	uint32_t max_flips_in_flight; /* per connector */
+	/* How long a DBUF_DESTROY reply may wait for the compositor to let go
+	 * of the buffer's dma-buf; below the frontend's 3 s request time-out.
+	 * 0: answer at once. */
+	uint32_t release_wait_ms;
 };
 
 struct displ_ctx {
@@ -48,7 +52,7 @@ struct displ_ctx {
 };
 
 /* Sane defaults: 16 connectors, 128 dbufs, 128 fbs, 512 MiB mapped,
- * 64 requests per turn, 8 flips in flight. */
+ * 64 requests per turn, 8 flips in flight, 2.5 s release wait. */
 void displ_limits_default(struct displ_limits *limits);
 /* Fills ctx with the given handles, default limits, trace off, dma-buf
  * export on. */

@@ -5,6 +5,7 @@
  * A dbuf is mapped once, at DBUF_CREATE, and stays mapped until it is
  * destroyed: no per-frame grant work. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -208,21 +209,53 @@ static int share_own_buffer(struct displ_device *d, struct displ_dbuf *b,
 	return displ_dir_walk(d, gref_dir, b->npages, b->refs, true);
 }
 
+/* Our fd of an export goes, its number stays taken (by /dev/null) while
+ * we may still ask about it: the grant device finds an export by the fd
+ * number it was created with, and a new export reusing the number would
+ * answer in the old one's place. */
+static int export_fd_retire(int fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (null_fd < 0 || dup2(null_fd, fd) < 0) {
+		/* Without a placeholder the number may come back; the wait
+		 * still works unless a new export takes it meanwhile. */
+		close(fd);
+		fd = -1;
+	}
+	if (null_fd >= 0)
+		close(null_fd);
+	return fd;
+}
+
 /* An exported dma-buf lives on while the compositor holds it (and the
  * guest's pages with it: Linux frees granted pages only once nobody maps
- * them). Ours closed, the grant device says whether it is released; if
- * not yet, the kernel reaps the export on the compositor's last close. */
-static void export_close(struct displ_device *d, struct displ_dbuf *b)
+ * them). Ours closed, the grant device says whether it is released. If
+ * not, and the caller can wait (held), it gets the wait; otherwise the
+ * kernel reaps the export on the compositor's last close. */
+static void export_close(struct displ_device *d, struct displ_dbuf *b,
+			 struct displ_export_wait *held)
 {
-	close(b->dmabuf_fd);
+	int fd = export_fd_retire(b->dmabuf_fd);
 	int r = xgrant_dmabuf_wait_released(d->ctx->xg, b->dmabuf_wait, 0);
+
+	b->dmabuf_fd = -1;
+	if (r < 0 && held && fd >= 0) {
+		*held = (struct displ_export_wait){
+			.fd = fd, .handle = b->dmabuf_wait, .cookie = b->cookie,
+		};
+		return;
+	}
 	if (r < 0)
 		log_debug("%s: dbuf %#llx: dma-buf still held by the "
 			  "compositor (%s)", d->base.log_prefix,
 			  (unsigned long long)b->cookie, strerror(-r));
+	if (fd >= 0)
+		close(fd);
 }
 
-static void dbuf_free(struct displ_device *d, struct displ_dbuf *b)
+static void dbuf_free(struct displ_device *d, struct displ_dbuf *b,
+		      struct displ_export_wait *held)
 {
 	if (b->imported) {
 		xgrant_dmabuf_import_release(d->ctx->xg, b->dmabuf_fd);
@@ -230,7 +263,7 @@ static void dbuf_free(struct displ_device *d, struct displ_dbuf *b)
 		close(b->dmabuf_fd);
 	} else {
 		if (b->dmabuf_fd >= 0)
-			export_close(d, b);
+			export_close(d, b, held);
 		if (b->map && b->be_alloc)
 			xgrant_unshare(d->ctx->xg, b->map, b->npages);
 		else if (b->map)
@@ -270,7 +303,7 @@ int displ_dbuf_create(struct displ_device *d,
 	else
 		ret = map_guest_buffer(d, b, r->gref_directory);
 	if (ret < 0) {
-		dbuf_free(d, b);
+		dbuf_free(d, b, NULL);
 		return ret;
 	}
 	b->next = d->dbufs;
@@ -329,11 +362,14 @@ int displ_fb_detach(struct displ_device *d, uint64_t cookie)
 /* Linux sends FB_DETACH before DBUF_DESTROY. A guest that does not still
  * gets a consistent table: fbs on the dbuf go with it (connectors showing
  * them are disabled first), and the destroy succeeds. */
-int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie)
+int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie,
+		       struct displ_export_wait *held)
 {
 	struct displ_dbuf *b = cookie ? displ_dbuf_find(d, cookie) : NULL;
 	struct displ_fb **p = &d->fbs;
 
+	if (held)
+		held->fd = -1;
 	if (!b)
 		return -XEN_ENOENT;
 	while (*p) {
@@ -354,7 +390,7 @@ int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie)
 	}
 	d->n_dbufs--;
 	d->mapped_bytes -= (uint64_t)b->npages * PAGE_SZ;
-	dbuf_free(d, b);
+	dbuf_free(d, b, held);
 	return 0;
 }
 
@@ -452,7 +488,7 @@ void displ_tables_clear(struct displ_device *d)
 
 		d->dbufs = b->next;
 		d->n_dbufs--;
-		dbuf_free(d, b);
+		dbuf_free(d, b, NULL);
 	}
 	d->mapped_bytes = 0;
 }

@@ -18,6 +18,7 @@ void displ_limits_default(struct displ_limits *limits)
 		.max_mapped_bytes = 512ull << 20,
 		.max_reqs_per_turn = 64,
 		.max_flips_in_flight = 8,
+		.release_wait_ms = 2500,
 	};
 }
 
@@ -73,6 +74,7 @@ static void displ_disconnect(struct xb_device *dev)
 
 	loop_remove(d->fail_later);
 	d->fail_later = NULL;
+	displ_release_cancel_all(d);
 	/* Connectors first: the presenter stops showing fbs before they go. */
 	for (uint32_t i = 0; i < d->n_conns; i++)
 		displ_conn_disconnect(&d->conns[i]);

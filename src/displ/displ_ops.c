@@ -152,8 +152,21 @@ static int op_get_edid(struct displ_conn *c,
 	return 0;
 }
 
+/* The reply waits while the compositor may still read the buffer: the
+ * guest frees the pages once it has it. */
+static int op_dbuf_destroy(struct displ_conn *c, uint64_t cookie,
+			   const struct xendispl_resp *resp, bool *reply_now)
+{
+	struct displ_export_wait held;
+	int ret = displ_dbuf_destroy(c->dev, cookie, &held);
+
+	if (ret == 0 && held.fd >= 0)
+		*reply_now = displ_release_hold(c, resp, &held) < 0;
+	return ret;
+}
+
 static int dispatch(struct displ_conn *c, const struct xendispl_req *req,
-		    struct xendispl_resp *resp)
+		    struct xendispl_resp *resp, bool *reply_now)
 {
 	struct displ_device *d = c->dev;
 
@@ -161,7 +174,8 @@ static int dispatch(struct displ_conn *c, const struct xendispl_req *req,
 	case XENDISPL_OP_DBUF_CREATE:
 		return displ_dbuf_create(d, &req->op.dbuf_create);
 	case XENDISPL_OP_DBUF_DESTROY:
-		return displ_dbuf_destroy(d, req->op.dbuf_destroy.dbuf_cookie);
+		return op_dbuf_destroy(c, req->op.dbuf_destroy.dbuf_cookie,
+				       resp, reply_now);
 	case XENDISPL_OP_FB_ATTACH:
 		return displ_fb_attach(d, &req->op.fb_attach);
 	case XENDISPL_OP_FB_DETACH:
@@ -177,12 +191,18 @@ static int dispatch(struct displ_conn *c, const struct xendispl_req *req,
 	}
 }
 
-void displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
+bool displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
 			  struct xendispl_resp *resp)
 {
-	resp->status = dispatch(c, req, resp);
+	bool reply_now = true;
+
+	/* status 0 before dispatch: a held reply is a copy of resp as the
+	 * handler left it, and a hold happens only on success. */
+	resp->status = 0;
+	resp->status = dispatch(c, req, resp, &reply_now);
 	if (resp->status != 0 && !c->dev->ctx->trace)
 		displ_log(LOG_LVL_DEBUG, c, "%s id=%u failed: %d",
 			  displ_op_name(req->operation), (unsigned)req->id,
 			  (int)resp->status);
+	return reply_now;
 }

@@ -30,6 +30,15 @@ struct xevtchn_port;
 struct pres_conn;
 struct pres_fb;
 struct displ_device;
+struct displ_release;
+
+/* An exported dma-buf whose fd we closed but the grant device does not call
+ * released yet: fd keeps the export's fd number taken (see export_close). */
+struct displ_export_wait {
+	int fd;
+	uint32_t handle;
+	uint64_t cookie;
+};
 
 /* Grant refs in one page-directory page after its next-page header. */
 #define DISPL_GREFS_PER_DIR_PAGE                                               \
@@ -111,6 +120,9 @@ struct displ_device {
 	uint64_t mapped_bytes;
 	struct loop_source *fail_later;
 	int fail_err;
+	/* DBUF_DESTROY replies waiting for the compositor (displ_release.c). */
+	struct displ_release *releases;
+	struct loop_source *release_timer;
 };
 
 static inline struct displ_device *displ_device_from_xb(struct xb_device *d)
@@ -132,6 +144,9 @@ void displ_conn_disconnect(struct displ_conn *c);
 void displ_conn_process(struct displ_conn *c);
 void displ_conn_send_flip_evt(struct displ_conn *c, uint64_t cookie);
 void displ_conn_flush_held(struct displ_conn *c);
+/* Writes one response outside the consume loop (a held reply), pushes it
+ * and notifies. Nothing if the connector is down or broken. */
+void displ_conn_reply(struct displ_conn *c, const struct xendispl_resp *r);
 
 /* displ_dbuf.c: dbuf/fb tables and page directories. All return 0 or a
  * negative XEN_E* status for the guest. */
@@ -141,7 +156,10 @@ int displ_dir_walk(struct displ_device *d, uint32_t first_ref,
 		   uint32_t npages, uint32_t *refs, bool fill);
 int displ_dbuf_create(struct displ_device *d,
 		      const struct xendispl_dbuf_create_req *r);
-int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie);
+/* On success with the dbuf's export still held, *held (if not NULL)
+ * gets the wait (fd >= 0, the caller's now); else held->fd is -1. */
+int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie,
+		       struct displ_export_wait *held);
 int displ_fb_attach(struct displ_device *d,
 		    const struct xendispl_fb_attach_req *r);
 int displ_fb_detach(struct displ_device *d, uint64_t cookie);
@@ -151,11 +169,20 @@ void displ_tables_clear(struct displ_device *d);
  * dma-buf (or memfd) fd; *kind says which. -errno on failure. */
 int displ_mem_alloc(size_t size, const char **kind);
 
-/* displ_ops.c: one call per request; fills resp->status (and payload). */
-void displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
+/* displ_ops.c: one call per request; fills resp->status (and payload).
+ * Returns false when the reply is held (displ_release answers later). */
+bool displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
 			  struct xendispl_resp *resp);
 const char *displ_op_name(uint8_t op);
 void displ_conn_flip_done(void *data, struct pres_fb *fb);
+
+/* displ_release.c: holds resp (a DBUF_DESTROY reply on c) until the
+ * export in *w is released or limits.release_wait_ms passed. Takes w->fd
+ * on success (0); on failure (-errno) the caller replies now. */
+int displ_release_hold(struct displ_conn *c, const struct xendispl_resp *resp,
+		       const struct displ_export_wait *w);
+/* Disconnect: drops every held reply unanswered (the ring is going). */
+void displ_release_cancel_all(struct displ_device *d);
 
 /* displ_device.c */
 void displ_device_fail_later(struct displ_device *d, int err);

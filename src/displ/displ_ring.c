@@ -104,7 +104,8 @@ static bool consume(struct displ_conn *c, unsigned *budget)
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.operation = req.operation;
-		displ_handle_request(c, &req, &resp);
+		if (!displ_handle_request(c, &req, &resp))
+			continue; /* displ_release answers it later */
 		trace_request(c, &req, &resp);
 		put_response(c, &resp);
 		if (c->broken)
@@ -149,6 +150,18 @@ void displ_conn_process(struct displ_conn *c)
 				  "cannot defer ring work: %s",
 				  strerror(errno));
 	}
+}
+
+void displ_conn_reply(struct displ_conn *c, const struct xendispl_resp *r)
+{
+	bool notify;
+
+	if (c->broken || !c->req_page)
+		return;
+	put_response(c, r);
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ring, notify);
+	if (notify)
+		xevtchn_notify(c->req_chan);
 }
 
 /* Writes one event if the ring has room. */

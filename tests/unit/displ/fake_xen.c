@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fake_xen.h"
@@ -20,6 +21,7 @@
 #define MAX_MAPS 256u
 #define MAX_KEYS 256u
 #define MAX_MAP_PAGES 4096u
+#define MAX_EXPORTS 256u
 
 struct grant {
 	bool used;
@@ -45,6 +47,10 @@ static struct {
 	unsigned total_maps;
 	bool dmabuf_ok;
 	int last_dmabuf_fd;
+	uint32_t next_export;
+	uint32_t hold_ms;			  /* see fake_set_dmabuf_hold_ms */
+	uint64_t first_wait_ns[MAX_EXPORTS + 1]; /* by handle, 0: not asked */
+	unsigned wait_calls;
 	char *keys[MAX_KEYS], *vals[MAX_KEYS];
 	unsigned fails;
 	int fail_err;
@@ -249,15 +255,35 @@ int xgrant_dmabuf_export(struct xgrant *xg, uint32_t domid, uint32_t count,
 	(void)xg, (void)domid, (void)count, (void)refs;
 	if (!fx.dmabuf_ok)
 		return -ENOTSUP;
-	*wait_handle = 1;
+	if (fx.next_export >= MAX_EXPORTS)
+		abort();
+	*wait_handle = ++fx.next_export;
 	fx.last_dmabuf_fd = dup(fx.fd);
 	return fx.last_dmabuf_fd;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The compositor lets go hold_ms after the first question (timeout_ms is
+ * not waited: vdispld only ever asks with 0). */
 int xgrant_dmabuf_wait_released(struct xgrant *xg, uint32_t wait_handle,
 				uint32_t timeout_ms)
 {
-	(void)xg, (void)wait_handle, (void)timeout_ms;
+	(void)xg, (void)timeout_ms;
+	fx.wait_calls++;
+	if (wait_handle == 0 || wait_handle > fx.next_export)
+		return 0; /* -ENOENT from the kernel, mapped to 0 */
+	uint64_t *first = &fx.first_wait_ns[wait_handle];
+	if (*first == 0)
+		*first = now_ns();
+	if (now_ns() - *first < (uint64_t)fx.hold_ms * 1000000ull)
+		return -ETIMEDOUT;
 	return 0;
 }
 
@@ -278,6 +304,16 @@ int xgrant_dmabuf_import_release(struct xgrant *xg, int fd)
 void fake_set_dmabuf_export(bool ok)
 {
 	fx.dmabuf_ok = ok;
+}
+
+void fake_set_dmabuf_hold_ms(uint32_t ms)
+{
+	fx.hold_ms = ms;
+}
+
+unsigned fake_dmabuf_wait_calls(void)
+{
+	return fx.wait_calls;
 }
 
 int fake_last_dmabuf_fd(void)

@@ -25,6 +25,10 @@ unsigned fake_live_bindings(void);
 unsigned fake_total_maps(void);	     /* every xgrant_map call so far */
 void fake_set_dmabuf_export(bool ok);
 int fake_last_dmabuf_fd(void);
+/* Exports look held by the compositor until ms after the first
+ * wait_released on them (0, the default: released at once). */
+void fake_set_dmabuf_hold_ms(uint32_t ms);
+unsigned fake_dmabuf_wait_calls(void);
 
 /* Event channels, by the guest's (remote) port. */
 bool fake_evtchn_fire(uint32_t remote_port);

@@ -48,6 +48,9 @@ struct gsim *gsim_create(struct loop *loop, const char *socket_path)
 	g->next_id = 1;
 	const char *no = getenv("XENSIM_NO_DMABUF");
 	g->dmabuf = !(no && strcmp(no, "1") == 0);
+	const char *hold = getenv("XENSIM_DMABUF_HOLD_MS");
+	if (hold)
+		g->dmabuf_hold_ms = (uint32_t)strtoul(hold, NULL, 10);
 	if (!domain_new(g, 0, DOM0_PAGES))
 		goto fail;
 	if (socket_path && gsim_server_start(g, socket_path) < 0)
@@ -79,6 +82,7 @@ void gsim_destroy(struct gsim *g)
 }
 
 void gsim_set_dmabuf(struct gsim *g, bool supported) { g->dmabuf = supported; }
+void gsim_set_dmabuf_hold_ms(struct gsim *g, uint32_t ms) { g->dmabuf_hold_ms = ms; }
 
 struct gsim_domain *gsim_domain_create(struct gsim *g, uint32_t domid,
 				       uint32_t mem_pages)
@@ -157,6 +161,7 @@ struct gsim_counter *gsim_counter(struct gsim *g, uint32_t domid)
 void gsim_get_stats(struct gsim *g, uint32_t domid, struct gsim_stats *out)
 {
 	*out = (struct gsim_stats){0};
+	gsim_exports_reap(g);
 	for (unsigned i = 0; i < g->ncounters; i++) {
 		if (domid != UINT32_MAX && g->counters[i].domid != domid)
 			continue;

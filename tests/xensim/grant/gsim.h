@@ -28,6 +28,14 @@ void gsim_destroy(struct gsim *g);
  * env XENSIM_NO_DMABUF=1 at gsim_create says no). Without it the dma-buf
  * calls fail with ENOTTY, as the real ioctl does. */
 void gsim_set_dmabuf(struct gsim *g, bool supported);
+/* A compositor slow to let go of exported dma-bufs: once asked about an
+ * export (xengnttab_dmabuf_exp_wait_released), the simulated kernel says
+ * -ETIMEDOUT until ms later; then the export is gone (its grant mappings
+ * and its gsim_stats.dmabufs count with it, asked again or not). The
+ * simulator never blocks: a wait with a timeout answers at once too.
+ * 0 (default; env XENSIM_DMABUF_HOLD_MS at gsim_create): released when
+ * asked. Applies to exports asked about after the call. */
+void gsim_set_dmabuf_hold_ms(struct gsim *g, uint32_t ms);
 
 /* A domain with mem_pages pages of memory (sparse memfd). Domain 0 exists
  * from gsim_create() on (backend-shared pages live there). */

@@ -19,6 +19,10 @@ struct gsim_map_rec {
 	uint32_t id;
 	uint32_t count;
 	bool export;
+	/* export: when a wait first found it held (0: not asked) and for how
+	 * long it stays held (gsim_set_dmabuf_hold_ms at that time) */
+	uint64_t held_since_ns;
+	uint32_t hold_ms;
 	uint32_t notify_offset, notify_port; /* UINT32_MAX: none */
 	struct gsim_mpage pages[];
 };

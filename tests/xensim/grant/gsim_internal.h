@@ -73,6 +73,7 @@ struct gsim {
 	int listen_fd;
 	struct loop_source *listen_src;
 	bool dmabuf;
+	uint32_t dmabuf_hold_ms;
 	uint32_t next_id;
 	struct gsim_domain *domains; /* live ones */
 	struct gsim_domain *zombies; /* destroyed, still held */
@@ -127,5 +128,9 @@ int gsim_client_deliver(struct gsim_client *c, uint32_t port);
 int gsim_server_start(struct gsim *g, const char *path);
 void gsim_server_stop(struct gsim *g);
 void gsim_server_stats(struct gsim *g, uint32_t domid, struct gsim_stats *s);
+
+/* gsim_ops.c: drops exports whose dma-buf hold is over (the compositor
+ * let go and the kernel freed them). */
+void gsim_exports_reap(struct gsim *g);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "loop.h"
 
 #define NO_NOTIFY UINT32_MAX
 
@@ -189,8 +190,40 @@ int gsim_op_map(struct gsim_client *c, struct gsim_msg *m, bool export)
 	return 0;
 }
 
-/* UNMAP (a mapping) or DMABUF_WAIT (an export: the simulator cannot see the
- * last close of a memfd, so being asked counts as released). */
+/* The simulator cannot see the last close of a memfd: being asked counts
+ * as the close of the backend's fd, and the compositor lets go hold_ms
+ * later (gsim_set_dmabuf_hold_ms). */
+static bool export_held(struct gsim_map_rec *r, uint32_t hold_ms,
+			uint64_t now)
+{
+	if (r->held_since_ns == 0) {
+		if (hold_ms == 0)
+			return false;
+		r->held_since_ns = now;
+		r->hold_ms = hold_ms;
+	}
+	return now - r->held_since_ns < (uint64_t)r->hold_ms * 1000000u;
+}
+
+void gsim_exports_reap(struct gsim *g)
+{
+	uint64_t now = loop_now_ns();
+	for (struct gsim_client *c = g->clients; c; c = c->next) {
+		for (struct gsim_map_rec **p = &c->maps; *p;) {
+			struct gsim_map_rec *r = *p;
+			if (r->export && r->held_since_ns &&
+			    !export_held(r, 0, now)) {
+				*p = r->next;
+				map_rec_free(c, r, r->count);
+			} else {
+				p = &r->next;
+			}
+		}
+	}
+}
+
+/* UNMAP (a mapping) or DMABUF_WAIT (an export: released unless a hold
+ * says the compositor still has it). */
 int gsim_op_unmap(struct gsim_client *c, struct gsim_msg *m, uint32_t op)
 {
 	const struct gsim_wire_id *q = m->payload;
@@ -201,6 +234,8 @@ int gsim_op_unmap(struct gsim_client *c, struct gsim_msg *m, uint32_t op)
 		struct gsim_map_rec *r = *p;
 		if (r->id != q->id || r->export != export)
 			continue;
+		if (export && export_held(r, c->g->dmabuf_hold_ms, loop_now_ns()))
+			return -ETIMEDOUT;
 		*p = r->next;
 		map_rec_notify(c, r);
 		map_rec_free(c, r, r->count);

@@ -126,6 +126,9 @@ static int guest_step(struct msg *m)
 		gsim_domain_destroy(t.guest);
 		t.guest = NULL;
 		return 0;
+	case 10:
+		gsim_set_dmabuf_hold_ms(t.g, m->arg[0]);
+		return 0;
 	case 20:
 		return guest_step_crash(m);
 	default:
@@ -230,6 +233,23 @@ static int child_dmabuf(xengnttab_handle *xgt)
 	CHECK(step(3, 1, 0) == 0, "step 3");
 	close((int)fd);
 	CHECK(xengnttab_dmabuf_exp_wait_released(xgt, fd, 100) == 0, "wait");
+	CHECK(step(3, 0, 0) == 0, "released export still counted");
+
+	/* A compositor slow to let go: held for 150 ms from the first ask. */
+	CHECK(xengnttab_dmabuf_exp_from_refs(xgt, GUEST, 0, 4, t.buf_refs, &fd) == 0,
+	      "export 2: %s", strerror(errno));
+	CHECK(step(10, 150, 0) == 0, "step 10");
+	close((int)fd);
+	for (int i = 0; i < 2; i++)
+		CHECK(xengnttab_dmabuf_exp_wait_released(xgt, fd, 0) < 0 &&
+			      errno == ETIMEDOUT, "held export said released");
+	CHECK(step(3, 1, 0) == 0, "held export not counted");
+	usleep(170 * 1000);
+	CHECK(step(3, 0, 0) == 0, "export counted after its hold");
+	/* Gone by now: the kernel no longer knows the fd (ENOENT). */
+	CHECK(xengnttab_dmabuf_exp_wait_released(xgt, fd, 0) < 0 && errno == ENOENT,
+	      "wait after the hold: %s", strerror(errno));
+	CHECK(step(10, 0, 0) == 0, "step 10");
 	uint32_t rev[2] = {t.buf_refs[1], t.buf_refs[0]};
 	CHECK(xengnttab_dmabuf_exp_from_refs(xgt, GUEST, 0, 2, rev, &fd) < 0 &&
 		      errno == EOPNOTSUPP, "export out of order");

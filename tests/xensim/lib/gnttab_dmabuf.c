@@ -59,8 +59,12 @@ int xengnttab_dmabuf_exp_wait_released(xengnttab_handle *xgt, uint32_t fd,
 	if (!o)
 		return fail(ENOENT);
 	struct gsim_wire_wait w = {.id = o->id, .timeout_ms = wait_to_ms};
-	free(o);
 	int r = gsim_conn_simple(&xgt->conn, GSIM_OP_DMABUF_WAIT, &w, sizeof(w));
+	if (r == -ETIMEDOUT) {
+		gntdev_obj_put_back(xgt, o); /* still held: ask again later */
+		return fail(ETIMEDOUT);
+	}
+	free(o);
 	return r < 0 ? fail(-r) : 0;
 }
 

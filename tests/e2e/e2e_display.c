@@ -22,7 +22,7 @@ static bool all_flipped(void *data)
 {
 	struct guests *gs = data;
 	for (unsigned i = 0; i < gs->n; i++)
-		if (!e2e_guest_flips_done(gs->g[i], FLIPS))
+		if (!vd_guest_flips_done(gs->g[i], FLIPS))
 			return false;
 	return true;
 }
@@ -91,11 +91,11 @@ static int run(struct e2e *e, bool be_alloc)
 		return 1;
 	}
 	struct drm_front_client_cfg cc;
-	e2e_client_cfg(&cc, 0, FLIPS);
+	vd_client_cfg(&cc, 0, FLIPS);
 	for (unsigned i = 0; i < gs.n; i++)
 		E2E_CHECK(drm_front_start(xensim_guest_drm(gs.g[i]), &cc) == 0,
 			  "client of dom%u", xensim_guest_domid(gs.g[i]));
-	E2E_CHECK(e2e_pump_until(e, all_flipped, &gs, 30000),
+	E2E_CHECK(vd_fixture_pump_until(&e->fx, all_flipped, &gs, 30000),
 		  "flips did not all complete in 30 s");
 	for (unsigned i = 0; i < gs.n; i++)
 		check_flip_stats(gs.g[i]);
@@ -106,9 +106,16 @@ static int run(struct e2e *e, bool be_alloc)
 			  "buffers are not backend-allocated");
 	}
 	/* No flip is in flight any more: what is on screen stays there. */
-	e2e_pump(e, 200);
+	vd_fixture_pump(&e->fx, 200);
 	check_screen(e, &gs);
 	return e2e_failures ? 1 : 0;
+}
+
+static bool scenario_be_alloc;
+
+static int run_display(struct e2e *e)
+{
+	return run(e, scenario_be_alloc);
 }
 
 int main(int argc, char **argv)
@@ -116,23 +123,11 @@ int main(int argc, char **argv)
 	struct e2e_args args;
 	if (e2e_parse_args(argc, argv, &args) < 0)
 		return 2;
-	bool be_alloc = !strcmp(args.scenario, "be_alloc");
-	if (!be_alloc && strcmp(args.scenario, "pixels")) {
+	scenario_be_alloc = !strcmp(args.scenario, "be_alloc");
+	if (!scenario_be_alloc && strcmp(args.scenario, "pixels")) {
 		fprintf(stderr, "unknown scenario %s\n", args.scenario);
 		return 2;
 	}
-	struct e2e e;
 	struct e2e_opts opts = {0};
-	int r = e2e_start(&e, &args, &opts);
-	int ret = r == 77 ? 77 : r < 0 ? 1 : run(&e, be_alloc);
-	if (r == 0) {
-		e2e_vdispld_check_exit(&e);
-		if (ret == 0 && e2e_failures)
-			ret = 1;
-	}
-	e2e_report(&e);
-	e2e_destroy(&e);
-	if (ret == 0)
-		printf("PASS %s (%s)\n", args.scenario, args.renderer);
-	return ret;
+	return e2e_main(&args, &opts, run_display);
 }

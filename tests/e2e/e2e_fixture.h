@@ -1,10 +1,7 @@
-/* End-to-end fixture: a real Weston 10 (headless), the Xen simulator on
- * the test's own loop, and the real vdispld binary as a child process.
- *
- * The simulator's servers (XenStore, grants, event channels) and its guests
- * run on this process's loop, and vdispld calls into them synchronously:
- * while the test waits for anything (a child, a screenshot, a condition) it
- * must keep turning the loop, so every wait here pumps it. */
+/* End-to-end tests: a real Weston 10 (headless), the Xen simulator on the
+ * test's own loop, and the real vdispld binary as a child process, through
+ * the shared fixture (vd_fixture.h). Here: e2e's arguments, its counted
+ * checks, and what Weston shows (e2e_screen.c). */
 #ifndef VDISPLD_E2E_FIXTURE_H
 #define VDISPLD_E2E_FIXTURE_H
 
@@ -13,13 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "weston_harness.h"
+#include "vd_fixture.h"
 
-struct loop;
-struct xensim;
 struct xensim_guest;
-struct drm_front;
-struct drm_front_client_cfg;
 
 /* Failures are counted, not fatal, so one run reports everything. */
 extern int e2e_failures;
@@ -48,63 +41,34 @@ struct e2e_opts {
 	bool trace;	   /* vdispld --trace */
 };
 
+/* The shared fixture (tests/common/vd_fixture.h) with e2e's choices. */
 struct e2e {
 	struct e2e_args args;
 	struct e2e_opts opts;
-	struct loop *loop;
-	char dir[64]; /* simulator sockets and logs */
-	struct xensim *sim;
-	struct weston_harness wh;
-	bool weston_up;
-	pid_t vdispld;	 /* 0 when not running */
-	unsigned runs;	 /* vdispld starts so far (log file per run) */
-	char log_path[128]; /* the current run's stdout+stderr */
+	struct vd_fixture fx;
 };
 
 /* Starts Weston, then the simulator. 0; 77 when the GL renderer cannot
  * start on this machine (why is printed); -errno otherwise. */
 int e2e_start(struct e2e *e, const struct e2e_args *args,
 	      const struct e2e_opts *opts);
-/* Kills what still runs, removes every temp dir. */
-void e2e_destroy(struct e2e *e);
-/* Dumps vdispld's and Weston's logs to stderr when the test failed. */
-void e2e_report(struct e2e *e);
+/* One scenario's whole life: start, run, vdispld's clean exit checked,
+ * logs dumped on failure, everything destroyed, PASS printed. The exit
+ * code of the test program. */
+int e2e_main(const struct e2e_args *args, const struct e2e_opts *opts,
+	     int (*run)(struct e2e *e));
 
 /* vdispld as a child: the simulator's environment plus Weston's runtime
  * dir; --wayland-display NAME, -v, optionally --trace. 0 or -errno. */
 int e2e_vdispld_start(struct e2e *e);
-/* SIGTERM, pumping the loop until it exits (SIGKILL after timeout_ms).
- * Returns the raw wait status or -errno. */
-int e2e_vdispld_stop(struct e2e *e, int timeout_ms);
 /* Stops vdispld if it runs and checks it exited 0 and that no run's log
  * holds a sanitizer report (failures are counted). */
 void e2e_vdispld_check_exit(struct e2e *e);
-/* Open fds of the running vdispld (/proc/<pid>/fd), or -errno. */
-int e2e_vdispld_fd_count(const struct e2e *e);
-/* Whether vdispld's current log contains needle. */
-bool e2e_log_contains(const struct e2e *e, const char *needle);
-
-/* Turns the loop for ms milliseconds. */
-void e2e_pump(struct e2e *e, int ms);
-typedef bool (*e2e_cond_fn)(void *data);
-/* Turns the loop until cond(data) holds: true, or false after timeout_ms. */
-bool e2e_pump_until(struct e2e *e, e2e_cond_fn cond, void *data,
-		    int timeout_ms);
-/* Runs argv with env (wh_spawn semantics), pumping until it exits. Raw
- * wait status, or -errno (-ETIMEDOUT: killed). */
-int e2e_run(struct e2e *e, const char *const argv[], const char *const env[],
-	    const char *cwd, const char *out_path, int timeout_ms);
 
 /* A guest with one vdispl device whose connectors have the given sizes. */
 struct xensim_guest *e2e_guest_create(struct e2e *e, uint32_t domid,
 				      const char *name, unsigned nconns,
 				      const uint32_t sizes[][2], bool be_alloc);
-/* Client config: draw the pattern, flip at interval_ms, stop after
- * max_flips per connector (0: never). */
-void e2e_client_cfg(struct drm_front_client_cfg *c, uint32_t interval_ms,
-		    uint64_t max_flips);
-/* Whether every connector of g sent max_flips flips and got all events. */
-bool e2e_guest_flips_done(struct xensim_guest *g, uint64_t max_flips);
 
 /* ---- what Weston shows ---- */
 

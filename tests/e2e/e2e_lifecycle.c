@@ -68,7 +68,7 @@ static bool wait_flips(struct e2e *e, struct xensim_guest *g, uint64_t n,
 		       int timeout_ms)
 {
 	struct flip_goal goal = {g, n};
-	return e2e_pump_until(e, flips_reached, &goal, timeout_ms);
+	return vd_fixture_pump_until(&e->fx, flips_reached, &goal, timeout_ms);
 }
 
 static bool domain_released(void *data)
@@ -84,11 +84,11 @@ static bool domain_released(void *data)
  * @releaseDomain / the device's removal, so give it a moment). */
 static void check_released(struct e2e *e, uint32_t domid)
 {
-	void *a[2] = {xensim_gsim(e->sim), &domid};
-	if (e2e_pump_until(e, domain_released, a, 5000))
+	void *a[2] = {xensim_gsim(e->fx.sim), &domid};
+	if (vd_fixture_pump_until(&e->fx, domain_released, a, 5000))
 		return;
 	struct gsim_stats st;
-	gsim_get_stats(xensim_gsim(e->sim), domid, &st);
+	gsim_get_stats(xensim_gsim(e->fx.sim), domid, &st);
 	E2E_CHECK(false, "dom%u left behind: %u mapped pages, %u shared "
 		  "pages, %u ports, %u dma-bufs", domid, st.mapped_pages,
 		  st.shared_pages, st.bound_ports, st.dmabufs);
@@ -112,15 +112,15 @@ static void check_no_views(struct e2e *e, const uint32_t *domids, unsigned n)
 static bool fds_settled(void *data)
 {
 	void **a = data;
-	return e2e_vdispld_fd_count(a[0]) == *(int *)a[1];
+	return vd_proc_fd_count(((struct e2e *)a[0])->fx.vd) == *(int *)a[1];
 }
 
 static void check_fds(struct e2e *e, int want, const char *when)
 {
 	void *a[2] = {e, &want};
-	if (!e2e_pump_until(e, fds_settled, a, 3000))
+	if (!vd_fixture_pump_until(&e->fx, fds_settled, a, 3000))
 		E2E_CHECK(false, "%s: vdispld has %d fds, had %d", when,
-			  e2e_vdispld_fd_count(e), want);
+			  vd_proc_fd_count(e->fx.vd), want);
 }
 
 /* One cycle: odd ones reload the drivers (same domid), even ones reboot
@@ -129,7 +129,7 @@ static int cycle(struct e2e *e, struct xensim_guest *g, unsigned i,
 		 uint32_t *domids, unsigned *ndomids)
 {
 	struct drm_front_client_cfg cc;
-	e2e_client_cfg(&cc, 0, 0);
+	vd_client_cfg(&cc, 0, 0);
 	uint32_t old = xensim_guest_domid(g);
 	if (i % 4 == 3) {
 		E2E_CHECK(xensim_guest_reload_drivers(g) == 0, "reload %u", i);
@@ -178,7 +178,7 @@ static int run_reboot(struct e2e *e)
 	static const uint32_t steady_sz[][2] = {{640, 480}};
 	static const uint32_t victim_sz[][2] = {{800, 600}, {320, 240}};
 	struct drm_front_client_cfg cc;
-	e2e_client_cfg(&cc, 0, 0);
+	vd_client_cfg(&cc, 0, 0);
 	struct steady s = {.g = e2e_guest_create(e, 1, "steady", 1, steady_sz,
 						 false)};
 	if (!s.g || e2e_vdispld_start(e) < 0 ||
@@ -191,19 +191,19 @@ static int run_reboot(struct e2e *e)
 	 * (weston-simple-shm gets 41/s): the reboots must not slow it much
 	 * below what it gets alone. */
 	uint64_t base_ev = flip_events(s.g, 0), base_t = loop_now_ns();
-	e2e_pump(e, 1000);
+	vd_fixture_pump(&e->fx, 1000);
 	double base_rate = (double)(flip_events(s.g, 0) - base_ev) * 1e9 /
 			   (double)(loop_now_ns() - base_t);
-	int fds0 = e2e_vdispld_fd_count(e);
+	int fds0 = vd_proc_fd_count(e->fx.vd);
 	struct xensim_guest *g = e2e_guest_create(e, 2, "victim", 2, victim_sz,
 						  false);
 	if (!g || drm_front_start(xensim_guest_drm(g), &cc) < 0)
 		return 1;
 	E2E_CHECK(wait_flips(e, g, 3, 10000), "victim does not flip");
-	int fds1 = e2e_vdispld_fd_count(e);
+	int fds1 = vd_proc_fd_count(e->fx.vd);
 	printf("vdispld fds: %d before the victim, %d with it\n", fds0, fds1);
 
-	s.timer = loop_add_timer(e->loop, steady_sample, &s);
+	s.timer = loop_add_timer(e->fx.loop, steady_sample, &s);
 	s.last_change_ns = loop_now_ns();
 	loop_timer_arm(s.timer, 5000000, 5000000);
 	uint64_t ev0 = flip_events(s.g, DRM_FRONT_ALL_CONNS), t0 = loop_now_ns();
@@ -276,12 +276,12 @@ static int run_restart(struct e2e *e)
 	/* The guests' clients run through the restart untouched: they stop
 	 * by themselves after RESTART_FLIPS, long after it. */
 	struct drm_front_client_cfg cc;
-	e2e_client_cfg(&cc, 0, RESTART_FLIPS);
+	vd_client_cfg(&cc, 0, RESTART_FLIPS);
 	for (int i = 0; i < 2; i++)
 		E2E_CHECK(drm_front_start(xensim_guest_drm(g[i]), &cc) == 0, "start");
 	for (int i = 0; i < 2; i++)
 		E2E_CHECK(wait_flips(e, g[i], 15, 10000), "no flips");
-	int st = e2e_vdispld_stop(e, 5000);
+	int st = vd_fixture_stop_vdispld(&e->fx, 5000);
 	E2E_CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "vdispld exit status %#x", st);
 	struct restart_state rs = {.g = {g[0], g[1]}};
@@ -300,10 +300,10 @@ static int run_restart(struct e2e *e)
 	for (int i = 0; i < 2; i++)
 		E2E_CHECK(wait_flips(e, g[i], before[i] + 30, 15000),
 			  "dom%d: flips did not resume", i + 1);
-	E2E_CHECK(e2e_pump_until(e, all_done, &rs, 30000), "flips not done");
+	E2E_CHECK(vd_fixture_pump_until(&e->fx, all_done, &rs, 30000), "flips not done");
 	for (int i = 0; i < 2; i++)
 		check_no_bad_flips(g[i]);
-	e2e_pump(e, 200);
+	vd_fixture_pump(&e->fx, 200);
 	struct e2e_view views[MAX_VIEWS];
 	int n = e2e_views(e, views, MAX_VIEWS);
 	struct wh_image img = {0};
@@ -328,18 +328,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown scenario %s\n", args.scenario);
 		return 2;
 	}
-	struct e2e e;
 	struct e2e_opts opts = {0};
-	int r = e2e_start(&e, &args, &opts);
-	int ret = r == 77 ? 77 : r < 0 ? 1 : run(&e);
-	if (r == 0) {
-		e2e_vdispld_check_exit(&e);
-		if (ret == 0 && e2e_failures)
-			ret = 1;
-	}
-	e2e_report(&e);
-	e2e_destroy(&e);
-	if (ret == 0)
-		printf("PASS %s (%s)\n", args.scenario, args.renderer);
-	return ret;
+	return e2e_main(&args, &opts, run);
 }

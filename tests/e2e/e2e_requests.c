@@ -77,7 +77,7 @@ static int send(struct e2e *e, struct xensim_guest *g, unsigned conn,
 			return status;
 		if (r != -EBUSY)
 			return r;
-		e2e_pump(e, 2);
+		vd_fixture_pump(&e->fx, 2);
 	}
 	return -EBUSY;
 }
@@ -103,7 +103,7 @@ static bool events_reached(void *data)
 static bool keeps_flipping(struct e2e *e, struct xensim_guest *g, uint64_t n)
 {
 	struct goal goal = {g, flip_events(g) + n};
-	return e2e_pump_until(e, events_reached, &goal, 10000);
+	return vd_fixture_pump_until(&e->fx, events_reached, &goal, 10000);
 }
 
 static struct xensim_guest *start_guest(struct e2e *e)
@@ -112,7 +112,7 @@ static struct xensim_guest *start_guest(struct e2e *e)
 	struct xensim_guest *g = e2e_guest_create(e, 1, "e2e-req", 2, sizes,
 						  false);
 	struct drm_front_client_cfg cc;
-	e2e_client_cfg(&cc, 0, 0);
+	vd_client_cfg(&cc, 0, 0);
 	if (!g || e2e_vdispld_start(e) < 0 ||
 	    drm_front_start(xensim_guest_drm(g), &cc) < 0)
 		return NULL;
@@ -169,12 +169,12 @@ static int run_invalid(struct e2e *e)
 		  (unsigned long long)s.flip_timeouts,
 		  (unsigned long long)s.flip_events_bad,
 		  (unsigned long long)s.responses_error);
-	e2e_pump(e, 100); /* vdispld's unmap of our buffer has reached gsim */
+	vd_fixture_pump(&e->fx, 100); /* vdispld's unmap of our buffer has reached gsim */
 	own_buf_destroy(&b);
-	E2E_CHECK(e2e_log_contains(e, "op=PG_FLIP(0x15) ck=deadbeef0badf00d -> "
+	E2E_CHECK(vd_fixture_log_contains(&e->fx, "op=PG_FLIP(0x15) ck=deadbeef0badf00d -> "
 				      "status -"),
 		  "no trace line for the bad flip");
-	E2E_CHECK(e2e_log_contains(e, "op=unknown(0x7f)"),
+	E2E_CHECK(vd_fixture_log_contains(&e->fx, "op=unknown(0x7f)"),
 		  "no trace line for operation 0x7f");
 	return e2e_failures ? 1 : 0;
 }
@@ -182,7 +182,7 @@ static int run_invalid(struct e2e *e)
 /* Counts lines of vdispld's log containing needle. */
 static unsigned log_count(const struct e2e *e, const char *needle)
 {
-	FILE *f = fopen(e->log_path, "r");
+	FILE *f = fopen(e->fx.vd_log, "r");
 	if (!f)
 		return 0;
 	char line[1024];
@@ -199,7 +199,7 @@ static int run_trace(struct e2e *e)
 	if (!g)
 		return 1;
 	E2E_CHECK(drm_front_stop(xensim_guest_drm(g)) == 0, "stop");
-	e2e_pump(e, 500); /* teardown: FB_DETACH, DBUF_DESTROY, SET_CONFIG 0 */
+	vd_fixture_pump(&e->fx, 500); /* teardown: FB_DETACH, DBUF_DESTROY, SET_CONFIG 0 */
 	struct drm_front_stats s;
 	drm_front_get_stats(xensim_guest_drm(g), DRM_FRONT_ALL_CONNS, &s);
 	unsigned lines = log_count(e, " req id=");
@@ -232,19 +232,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown scenario %s\n", args.scenario);
 		return 2;
 	}
-	struct e2e e;
 	/* Nothing here looks at pixels: a small output is enough. */
 	struct e2e_opts opts = {.width = 1920, .height = 1080, .trace = true};
-	int r = e2e_start(&e, &args, &opts);
-	int ret = r == 77 ? 77 : r < 0 ? 1 : run(&e);
-	if (r == 0) {
-		e2e_vdispld_check_exit(&e);
-		if (ret == 0 && e2e_failures)
-			ret = 1;
-	}
-	e2e_report(&e);
-	e2e_destroy(&e);
-	if (ret == 0)
-		printf("PASS %s (%s)\n", args.scenario, args.renderer);
-	return ret;
+	return e2e_main(&args, &opts, run);
 }

@@ -22,33 +22,6 @@
 #include "e2e_fixture.h"
 #include "toolstack.h"
 
-static int read_text(const char *path, char **out)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	size_t cap = 8192, len = 0, n;
-	char *buf = malloc(cap);
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
-}
-
 static int parse_views(char *text, struct e2e_view *views, size_t max)
 {
 	int n = 0;
@@ -80,21 +53,20 @@ static int parse_views(char *text, struct e2e_view *views, size_t max)
 int e2e_views(struct e2e *e, struct e2e_view *views, size_t max)
 {
 	char rt[128], wd[128], path[160];
-	snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", e->wh.dir);
-	snprintf(wd, sizeof(wd), "WAYLAND_DISPLAY=%s", e->wh.socket);
-	snprintf(path, sizeof(path), "%s/scene-graph.txt", e->dir);
+	snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", e->fx.wh.dir);
+	snprintf(wd, sizeof(wd), "WAYLAND_DISPLAY=%s", e->fx.wh.socket);
+	snprintf(path, sizeof(path), "%s/scene-graph.txt", e->fx.dir);
 	const char *argv[] = {"weston-debug", "scene-graph", NULL};
 	const char *env[] = {rt, wd, NULL};
-	int st = e2e_run(e, argv, env, e->dir, path, 5000);
+	int st = vd_fixture_run(&e->fx, argv, env, e->fx.dir, path, 5000);
 	if (st < 0)
 		return st;
-	char *text = NULL;
-	int r = read_text(path, &text);
-	if (r < 0)
-		return r;
+	char *text = vd_slurp(path);
+	if (!text)
+		return -EIO;
 	if (getenv("E2E_DEBUG"))
 		fprintf(stderr, "---- scene graph ----\n%s\n", text);
-	r = parse_views(text, views, max);
+	int r = parse_views(text, views, max);
 	free(text);
 	return r;
 }
@@ -131,17 +103,17 @@ static int find_png(const char *dir, char *out, size_t len)
 int e2e_screenshot(struct e2e *e, struct wh_image *out)
 {
 	char shots[128], rt[128], wd[128], pics[160], log[160], png[512];
-	snprintf(shots, sizeof(shots), "%s/shot.XXXXXX", e->dir);
+	snprintf(shots, sizeof(shots), "%s/shot.XXXXXX", e->fx.dir);
 	int r = wh_mkdtemp(shots);
 	if (r < 0)
 		return r;
-	snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", e->wh.dir);
-	snprintf(wd, sizeof(wd), "WAYLAND_DISPLAY=%s", e->wh.socket);
+	snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", e->fx.wh.dir);
+	snprintf(wd, sizeof(wd), "WAYLAND_DISPLAY=%s", e->fx.wh.socket);
 	snprintf(pics, sizeof(pics), "XDG_PICTURES_DIR=%s", shots);
-	snprintf(log, sizeof(log), "%s/screenshooter.log", e->dir);
+	snprintf(log, sizeof(log), "%s/screenshooter.log", e->fx.dir);
 	const char *argv[] = {"weston-screenshooter", NULL};
 	const char *env[] = {rt, wd, pics, NULL};
-	int st = e2e_run(e, argv, env, shots, log, 15000);
+	int st = vd_fixture_run(&e->fx, argv, env, shots, log, 15000);
 	r = st < 0 ? st : (WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO);
 	if (r == 0)
 		r = find_png(shots, png, sizeof(png));

@@ -46,7 +46,7 @@ static const char *vdispld, *compositor;
 static int check_report(struct zc_fixture *fx, const char *kind,
 			uint64_t max_frame)
 {
-	int n = tc_harness_count_lines(&fx->tc, "commit ");
+	int n = tc_harness_count_lines(&fx->vf.tc, "commit ");
 	uint32_t *crcs = calloc(max_frame + 1, sizeof(*crcs));
 	char line[512], v[64];
 	int good = 0;
@@ -55,7 +55,7 @@ static int check_report(struct zc_fixture *fx, const char *kind,
 	for (uint64_t f = 0; f <= max_frame; f++)
 		crcs[f] = zc_pattern_crc(1, 0, f, W, H);
 	for (int i = 1; i <= n; i++) {
-		if (tc_harness_wait_line(&fx->tc, "commit ", i, line,
+		if (tc_harness_wait_line(&fx->vf.tc, "commit ", i, line,
 					 sizeof(line), 1000) < 0 ||
 		    tc_line_field(line, "buffer", v, sizeof(v)) < 0 ||
 		    strcmp(v, kind) != 0) {
@@ -101,14 +101,14 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	}
 	if (!zc_wait_flips(&fx, 40, 15000)) {
 		fprintf(stderr, "FAIL: the guest's 40 flips did not complete\n");
-		zc_dump_log(&fx, 40);
+		vd_fixture_dump_log(&fx.vf, 40);
 		goto out;
 	}
-	zc_spin(&fx, 200);
+	vd_fixture_pump(&fx.vf, 200);
 	drm_front_get_stats(zc_front(&fx), 0, &gs);
 	if (zc_stop_vdispld(&fx) < 0 || zc_read_stats(&fx, &st) < 0) {
 		fprintf(stderr, "FAIL: vdispld exit / no stats line\n");
-		zc_dump_log(&fx, 40);
+		vd_fixture_dump_log(&fx.vf, 40);
 		goto out;
 	}
 	fprintf(stderr, "guest: %llu flips, %llu in order; vdispld: frames=%llu "
@@ -130,9 +130,9 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	}
 	if (want_reason < 0) {
 		if (st.bytes_copied != 0 || st.zero_copy_frames < 20 ||
-		    zc_count_log(&fx, "takes the copy path") != 0) {
+		    vd_fixture_log_lines(&fx.vf, "takes the copy path") != 0) {
 			fprintf(stderr, "FAIL: not zero copy\n");
-			zc_dump_log(&fx, 30);
+			vd_fixture_dump_log(&fx.vf, 30);
 			goto out;
 		}
 	} else {
@@ -140,7 +140,7 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		snprintf(needle, sizeof(needle), "copy path, reason: %s:",
 			 (const char *[]){"disabled", "kernel", "compositor",
 					  "format", "refused"}[want_reason]);
-		int logged = zc_count_log(&fx, needle);
+		int logged = vd_fixture_log_lines(&fx.vf, needle);
 		/* Two buffers (double buffering): one line each. */
 		if (logged != 2 || st.zero_copy_frames != 0 ||
 		    st.bytes_copied < (uint64_t)commits * W * H * 4 ||
@@ -148,14 +148,14 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 			fprintf(stderr, "FAIL: '%s' logged %d times (want 2), "
 				"fallbacks %llu\n", needle, logged,
 				(unsigned long long)st.fallback[want_reason]);
-			zc_dump_log(&fx, 30);
+			vd_fixture_dump_log(&fx.vf, 30);
 			goto out;
 		}
 	}
 	fprintf(stderr, "%d commits checked\n", commits);
 	rc = 0;
 out:
-	zc_destroy(&fx);
+	vd_fixture_destroy(&fx.vf);
 	return rc;
 }
 
@@ -180,12 +180,12 @@ static int run_weston(void)
 	}
 	if (!zc_wait_flips(&fx, 30, 15000)) {
 		fprintf(stderr, "FAIL: 30 flips did not complete\n");
-		zc_dump_log(&fx, 40);
+		vd_fixture_dump_log(&fx.vf, 40);
 		goto out;
 	}
-	zc_spin(&fx, 300);
+	vd_fixture_pump(&fx.vf, 300);
 	if (drm_front_shown(zc_front(&fx), 0, &cookie, &frame) < 0 ||
-	    weston_harness_screenshot(&fx.wh, &img) < 0) {
+	    weston_harness_screenshot(&fx.vf.wh, &img) < 0) {
 		fprintf(stderr, "FAIL: no screenshot\n");
 		goto out;
 	}
@@ -200,7 +200,7 @@ static int run_weston(void)
 	}
 	if (zc_stop_vdispld(&fx) < 0 || zc_read_stats(&fx, &st) < 0)
 		goto out;
-	int logged = zc_count_log(&fx, "copy path, reason: compositor:");
+	int logged = vd_fixture_log_lines(&fx.vf, "copy path, reason: compositor:");
 	fprintf(stderr, "frame %llu found at %d,%d; reason logged %d times; "
 		"bytes_copied=%llu fallback_compositor=%llu\n",
 		(unsigned long long)frame, fx_x, fx_y, logged,
@@ -214,7 +214,7 @@ static int run_weston(void)
 out:
 	wh_image_free(&img);
 	free(pat);
-	zc_destroy(&fx);
+	vd_fixture_destroy(&fx.vf);
 	return rc;
 }
 

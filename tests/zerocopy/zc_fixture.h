@@ -9,11 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "tc_harness.h"
-#include "weston_harness.h"
+#include "vd_fixture.h"
 
-struct loop;
-struct xensim;
 struct xensim_guest;
 struct drm_front;
 
@@ -36,22 +33,15 @@ struct zc_stats {
 	uint64_t fallback[8]; /* by enum pres_copy_reason */
 };
 
+/* The shared fixture (tests/common/vd_fixture.h) plus the one guest. */
 struct zc_fixture {
 	struct zc_opts o;
-	char dir[64];
-	char vd_log[128];
-	struct tc_harness tc;
-	struct weston_harness wh;
-	bool tc_started, wh_started;
-	struct loop *loop;
-	struct xensim *sim;
+	struct vd_fixture vf;
 	struct xensim_guest *guest;
-	pid_t vd;
 };
 
+/* Compositor, simulator, guest, vdispld. 0 or -errno. */
 int zc_start(struct zc_fixture *fx, const struct zc_opts *o);
-/* Turns the simulator's loop for ms. */
-void zc_spin(struct zc_fixture *fx, unsigned ms);
 struct drm_front *zc_front(struct zc_fixture *fx);
 /* Waits until the guest saw n flip events. */
 bool zc_wait_flips(struct zc_fixture *fx, uint64_t n, unsigned ms);
@@ -60,10 +50,6 @@ bool zc_wait_flips(struct zc_fixture *fx, uint64_t n, unsigned ms);
 int zc_stop_vdispld(struct zc_fixture *fx);
 /* The last "stats:" line of vdispld's log, parsed. 0 or -ENOENT. */
 int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out);
-/* Lines of vdispld's log containing needle. */
-int zc_count_log(const struct zc_fixture *fx, const char *needle);
-void zc_dump_log(const struct zc_fixture *fx, unsigned last_lines);
-void zc_destroy(struct zc_fixture *fx);
 
 /* CRC the test compositor reports for frame `frame` of the guest's
  * pattern (zlib crc32 over XRGB words, X masked). */

@@ -31,7 +31,7 @@ static int check_shown(struct wlres *w, const char *when)
 	static const char *const ids[] = {"wlres-a", "wlres-b"};
 	int x[2], y[2], vw[2], vh[2];
 	for (unsigned g = 0; g < 2; g++) {
-		if (!wlres_wait_view(w, ids[g], 5000, &x[g], &y[g], &vw[g],
+		if (!vd_fixture_wait_view(&w->vf, ids[g], 5000, &x[g], &y[g], &vw[g],
 				     &vh[g])) {
 			fprintf(stderr, "FAIL (%s): no view for %s\n", when,
 				ids[g]);
@@ -41,9 +41,9 @@ static int check_shown(struct wlres *w, const char *when)
 	int fails = 1;
 	/* Mapping follows the first configure: allow it a few tries. */
 	for (int i = 0; i < 20 && fails; i++) {
-		wlres_spin(w, 150);
+		vd_fixture_pump(&w->vf, 150);
 		struct wh_image img;
-		if (weston_harness_screenshot(&w->wh, &img) < 0)
+		if (weston_harness_screenshot(&w->vf.wh, &img) < 0)
 			continue;
 		fails = 0;
 		for (unsigned g = 0; g < 2; g++) {
@@ -72,12 +72,12 @@ static int run(struct wlres *w)
 	}
 	if (check_shown(w, "before"))
 		return 1;
-	int r = weston_harness_stop(&w->wh);
+	int r = weston_harness_stop(&w->vf.wh);
 	printf("weston stopped (%d)\n", r);
 	struct drm_front_stats a0, b0, a1, b1;
 	wlres_stats(w, 0, 0, &a0);
 	wlres_stats(w, 1, 0, &b0);
-	wlres_spin(w, 2000);
+	vd_fixture_pump(&w->vf, 2000);
 	wlres_stats(w, 0, 0, &a1);
 	wlres_stats(w, 1, 0, &b1);
 	printf("flip events while weston was away: %llu, %llu\n",
@@ -89,34 +89,34 @@ static int run(struct wlres *w)
 		fprintf(stderr, "FAIL: flips stalled without the compositor\n");
 		return 1;
 	}
-	if (!wlres_vdispld_alive(w))
+	if (!vd_fixture_vdispld_alive(&w->vf))
 		return 1;
-	if (wlres_log_count(w, "lost the compositor") != 1) {
+	if (vd_fixture_log_count(&w->vf, "lost the compositor") != 1) {
 		fprintf(stderr, "FAIL: no (single) loss line in the log\n");
 		return 1;
 	}
-	r = weston_harness_restart(&w->wh, &w->wo);
+	r = weston_harness_restart(&w->vf.wh, &w->wo);
 	if (r < 0) {
 		fprintf(stderr, "FAIL: weston did not restart: %s\n",
 			strerror(-r));
 		return 1;
 	}
-	printf("weston restarted on %s\n", w->wh.socket);
+	printf("weston restarted on %s\n", w->vf.wh.socket);
 	if (check_shown(w, "after"))
 		return 1;
-	if (wlres_log_count(w, "wl: compositor is back") != 1) {
+	if (vd_fixture_log_count(&w->vf, "wl: compositor is back") != 1) {
 		fprintf(stderr, "FAIL: no (single) reconnect line in the log\n");
 		return 1;
 	}
 	struct drm_front_stats a2, b2;
 	wlres_stats(w, 0, 0, &a2);
-	wlres_spin(w, 500);
+	vd_fixture_pump(&w->vf, 500);
 	wlres_stats(w, 1, 0, &b2);
 	if (!wlres_wait_flips(w, a2.flip_events + 10, 3000)) {
 		fprintf(stderr, "FAIL: flips stalled after the reconnect\n");
 		return 1;
 	}
-	if (!wlres_vdispld_alive(w) || !wlres_flips_clean(w))
+	if (!vd_fixture_vdispld_alive(&w->vf) || !wlres_flips_clean(w))
 		return 1;
 	return 0;
 }
@@ -128,18 +128,5 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	struct weston_harness_opts wo = {.width = 800, .height = 600};
-	struct wlres w;
-	int r = wlres_start_weston(&w, &wo);
-	int fails = 1;
-	if (r == 0 && wlres_start_guests(&w, guests, 2) == 0 &&
-	    wlres_start_vdispld(&w, argv[1], conf) == 0) {
-		fails = run(&w);
-		if (fails)
-			wlres_dump_logs(&w);
-	}
-	wlres_finish(&w);
-	if (r == WLRES_SKIP)
-		return WLRES_SKIP;
-	printf("%s\n", fails ? "FAIL" : "PASS");
-	return fails ? 1 : 0;
+	return wlres_main(argv[1], &wo, guests, 2, conf, run);
 }

@@ -25,7 +25,7 @@ static int run(struct wlres *w)
 {
 	int x, y, vw, vh, fails = 0;
 	if (!wlres_wait_flips(w, 10, 15000) ||
-	    !wlres_wait_view(w, "scale-sized", 5000, &x, &y, &vw, &vh)) {
+	    !vd_fixture_wait_view(&w->vf, "scale-sized", 5000, &x, &y, &vw, &vh)) {
 		fprintf(stderr, "FAIL: no flips or no view\n");
 		return 1;
 	}
@@ -39,7 +39,7 @@ static int run(struct wlres *w)
 	 * first: allow it a few turns. */
 	bool full = false;
 	for (int i = 0; i < 20 && !full; i++) {
-		full = wlres_wait_view(w, "scale-full", 2000, &x, &y, &vw, &vh) &&
+		full = vd_fixture_wait_view(&w->vf, "scale-full", 2000, &x, &y, &vw, &vh) &&
 		       x == 0 && y == 0 && vw == 640 && vh == 480;
 	}
 	printf("scale-full: %dx%d at %d,%d\n", vw, vh, x, y);
@@ -49,9 +49,9 @@ static int run(struct wlres *w)
 	}
 	double share = 0;
 	for (int i = 0; i < 20 && share < 0.7; i++) {
-		wlres_spin(w, 150);
+		vd_fixture_pump(&w->vf, 150);
 		struct wh_image img;
-		if (weston_harness_screenshot(&w->wh, &img) < 0)
+		if (weston_harness_screenshot(&w->vf.wh, &img) < 0)
 			continue;
 		share = wlres_colour_share(w, &img, 0, 1, 0, 0, 640, 480);
 		wh_image_free(&img);
@@ -61,7 +61,7 @@ static int run(struct wlres *w)
 		fprintf(stderr, "FAIL: the output is not c1's frame scaled\n");
 		fails++;
 	}
-	if (!wlres_vdispld_alive(w) || !wlres_flips_clean(w))
+	if (!vd_fixture_vdispld_alive(&w->vf) || !wlres_flips_clean(w))
 		fails++;
 	return fails ? 1 : 0;
 }
@@ -73,18 +73,5 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	struct weston_harness_opts wo = {.width = 640, .height = 480};
-	struct wlres w;
-	int r = wlres_start_weston(&w, &wo);
-	int fails = 1;
-	if (r == 0 && wlres_start_guests(&w, &guest, 1) == 0 &&
-	    wlres_start_vdispld(&w, argv[1], conf) == 0) {
-		fails = run(&w);
-		if (fails)
-			wlres_dump_logs(&w);
-	}
-	wlres_finish(&w);
-	if (r == WLRES_SKIP)
-		return WLRES_SKIP;
-	printf("%s\n", fails ? "FAIL" : "PASS");
-	return fails ? 1 : 0;
+	return wlres_main(argv[1], &wo, &guest, 1, conf, run);
 }

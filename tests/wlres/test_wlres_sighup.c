@@ -30,7 +30,7 @@ static const char conf2[] = "[general]\nshell = xdg\n"
 static char *view_line(struct wlres *w, const char *needle)
 {
 	char *text = NULL;
-	if (weston_harness_scene_graph(&w->wh, &text) < 0 || !text)
+	if (weston_harness_scene_graph(&w->vf.wh, &text) < 0 || !text)
 		return NULL;
 	char *line = NULL;
 	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
@@ -61,17 +61,17 @@ static int run(struct wlres *w)
 {
 	int x, y, vw, vh;
 	if (!wlres_wait_flips(w, 10, 15000) ||
-	    !wlres_wait_view(w, "hup-a0", 5000, &x, &y, &vw, &vh) ||
-	    !wlres_wait_view(w, "hup-b", 5000, &x, &y, &vw, &vh)) {
+	    !vd_fixture_wait_view(&w->vf, "hup-a0", 5000, &x, &y, &vw, &vh) ||
+	    !vd_fixture_wait_view(&w->vf, "hup-b", 5000, &x, &y, &vw, &vh)) {
 		fprintf(stderr, "FAIL: no flips or views at start\n");
 		return 1;
 	}
-	int maps_before = wlres_log_count(w, "as xdg_toplevel");
+	int maps_before = vd_fixture_log_count(&w->vf, "as xdg_toplevel");
 	char *b0 = view_line(w, "hup-b");
 	printf("c1 before reload: %s\n", b0 ? b0 : "(none)");
-	if (wlres_write_conf(w, conf2) < 0 || kill(w->vd, SIGHUP) < 0)
+	if (vd_fixture_write_conf(&w->vf, conf2) < 0 || kill(w->vf.vd, SIGHUP) < 0)
 		return 1;
-	if (!b0 || !wlres_wait_view(w, "hup-a1", 5000, &x, &y, &vw, &vh)) {
+	if (!b0 || !vd_fixture_wait_view(&w->vf, "hup-a1", 5000, &x, &y, &vw, &vh)) {
 		fprintf(stderr, "FAIL: c0 has no view with its new app_id\n");
 		free(b0);
 		return 1;
@@ -99,11 +99,11 @@ static int run(struct wlres *w)
 	free(b);
 	/* vdispld's own account: one surface made anew (c0's), c1's title
 	 * set in place, no new connector. */
-	int renewed = wlres_log_count(w, "): new surface");
-	int c0_renewed = wlres_log_count(w, "hup-a0: settings changed");
-	int retitled = wlres_log_count(w, "hup-b: title now 'B two'");
+	int renewed = vd_fixture_log_count(&w->vf, "): new surface");
+	int c0_renewed = vd_fixture_log_count(&w->vf, "hup-a0: settings changed");
+	int retitled = vd_fixture_log_count(&w->vf, "hup-b: title now 'B two'");
 	if (renewed != 1 || c0_renewed != 1 || retitled != 1 ||
-	    wlres_log_count(w, "as xdg_toplevel") != maps_before) {
+	    vd_fixture_log_count(&w->vf, "as xdg_toplevel") != maps_before) {
 		fprintf(stderr, "FAIL: %d surfaces re-created (%d of c0), %d "
 			"retitled; want 1, 1, 1\n", renewed, c0_renewed,
 			retitled);
@@ -115,7 +115,7 @@ static int run(struct wlres *w)
 		fprintf(stderr, "FAIL: flips stalled after the reload\n");
 		fails++;
 	}
-	if (!wlres_vdispld_alive(w) || !wlres_flips_clean(w))
+	if (!vd_fixture_vdispld_alive(&w->vf) || !wlres_flips_clean(w))
 		fails++;
 	return fails ? 1 : 0;
 }
@@ -127,18 +127,5 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	struct weston_harness_opts wo = {.width = 800, .height = 600};
-	struct wlres w;
-	int r = wlres_start_weston(&w, &wo);
-	int fails = 1;
-	if (r == 0 && wlres_start_guests(&w, &guest, 1) == 0 &&
-	    wlres_start_vdispld(&w, argv[1], conf1) == 0) {
-		fails = run(&w);
-		if (fails)
-			wlres_dump_logs(&w);
-	}
-	wlres_finish(&w);
-	if (r == WLRES_SKIP)
-		return WLRES_SKIP;
-	printf("%s\n", fails ? "FAIL" : "PASS");
-	return fails ? 1 : 0;
+	return wlres_main(argv[1], &wo, &guest, 1, conf1, run);
 }

@@ -2,91 +2,42 @@
 #include "agl_fixture.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "drm_front.h"
-#include "loop.h"
 #include "toolstack.h"
 #include "xensim.h"
 
 int agl_start_weston(struct agl *a, const struct weston_harness_opts *opts)
 {
+	struct vd_fixture_opts fo = {.weston = *opts,
+				     .skip_without_weston = true,
+				     .defer_sim = true};
 	memset(a, 0, sizeof(*a));
-	snprintf(a->dir, sizeof(a->dir), "/tmp/vdispld-agl-XXXXXX");
-	if (wh_mkdtemp(a->dir) < 0) {
-		a->dir[0] = '\0';
-		return -errno;
-	}
-	if (access("/usr/bin/weston", X_OK) != 0) {
-		printf("SKIP: weston is not installed\n");
-		return AGL_SKIP;
-	}
-	int r = weston_harness_start(&a->wh, opts);
-	if (r < 0) {
-		fprintf(stderr, "weston did not start: %s\n", strerror(-r));
-		weston_harness_dump_log(&a->wh);
-		return r;
-	}
-	a->wh_started = true;
-	return 0;
+	return vd_fixture_setup(&a->vf, "agl", &fo);
 }
 
 int agl_start_guest(struct agl *a, const struct agl_conn *conns, unsigned n)
 {
-	char xdir[96];
-	snprintf(xdir, sizeof(xdir), "%s/xen", a->dir);
-	a->loop = loop_create();
-	if (!a->loop || mkdir(xdir, 0700) < 0)
-		return -EIO;
-	a->sim = xensim_create(a->loop, xdir);
-	if (!a->sim)
-		return -errno;
-	struct xensim_guest_cfg cfg = {
-		.domid = AGL_DOMID, .name = "agl-guest", .vdispl = true,
-		.num_conns = n,
-	};
+	int r = vd_fixture_start_sim(&a->vf);
+	if (r < 0)
+		return r;
+	uint32_t sizes[XENSIM_MAX_CONNECTORS][2];
+	const char *uids[XENSIM_MAX_CONNECTORS];
 	for (unsigned i = 0; i < n && i < XENSIM_MAX_CONNECTORS; i++) {
-		cfg.conns[i].width = conns[i].width;
-		cfg.conns[i].height = conns[i].height;
-		snprintf(cfg.conns[i].unique_id, XENSIM_ID_LEN, "%s",
-			 conns[i].unique_id);
+		sizes[i][0] = conns[i].width;
+		sizes[i][1] = conns[i].height;
+		uids[i] = conns[i].unique_id;
 	}
+	struct xensim_guest_cfg cfg;
+	struct drm_front_client_cfg cc;
+	vd_guest_cfg(&cfg, AGL_DOMID, "agl-guest", n, sizes, uids);
+	vd_client_cfg(&cc, 0, AGL_MAX_FLIPS);
 	a->n_conns = n;
-	struct drm_front_client_cfg cc = {
-		.draw = true, .force_be_alloc = -1,
-		.max_flips = AGL_MAX_FLIPS,
-	};
-	a->guest = xensim_guest_create(a->sim, &cfg);
-	if (!a->guest || drm_front_start(xensim_guest_drm(a->guest), &cc) < 0)
-		return -EIO;
-	return 0;
-}
-
-/* The simulator's three variables, the compositor's two, RUNTIME_DIRECTORY
- * (where the status file goes), then extra; NULL-terminated. */
-static int child_env(struct agl *a, const char **env, size_t max,
-		     char *xdg, char *wl, const char *extra)
-{
-	int n = xensim_env(a->sim, env, max);
-	if (n < 0 || (size_t)n + 5 > max)
-		return -ENOSPC;
-	snprintf(xdg, 128, "XDG_RUNTIME_DIR=%s", a->wh.dir);
-	snprintf(wl, 128, "WAYLAND_DISPLAY=%s", a->wh.socket);
-	snprintf(a->runtime_env, sizeof(a->runtime_env),
-		 "RUNTIME_DIRECTORY=%s", a->dir);
-	env[n++] = xdg;
-	env[n++] = wl;
-	env[n++] = a->runtime_env;
-	if (extra)
-		env[n++] = extra;
-	env[n] = NULL;
-	return n;
+	a->guest = vd_fixture_guest(&a->vf, &cfg, &cc);
+	return a->guest ? 0 : -EIO;
 }
 
 int agl_start_vdispld(struct agl *a, const char *vdispld,
@@ -98,59 +49,36 @@ int agl_start_vdispld(struct agl *a, const char *vdispld,
 int agl_start_vdispld_env(struct agl *a, const char *vdispld,
 			  const char *conf_text, const char *const extra[])
 {
-	snprintf(a->conf, sizeof(a->conf), "%s/vdispld.conf", a->dir);
-	FILE *f = fopen(a->conf, "w");
-	if (!f)
-		return -errno;
-	fputs(conf_text, f);
-	if (fclose(f) != 0)
-		return -EIO;
-	const char *env[16];
-	char xdg[128], wl[128];
-	int n = child_env(a, env, 12, xdg, wl, NULL);
-	if (n < 0)
-		return -ENOSPC;
-	for (int i = 0; extra && extra[i] && n < 15; i++)
-		env[n++] = extra[i];
-	env[n] = NULL;
-	const char *argv[] = {vdispld, "-c", a->conf, "-l", "debug", NULL};
-	snprintf(a->vd_log, sizeof(a->vd_log), "%s/vdispld.log", a->dir);
-	a->vd = wh_spawn(argv, env, NULL, a->vd_log);
-	return a->vd > 0 ? 0 : (int)a->vd;
+	const char *args[] = {"-l", "debug", NULL};
+	struct vd_spawn s = {.vdispld = vdispld, .conf_text = conf_text,
+			     .args = args, .env = extra,
+			     .runtime_directory = true};
+	return vd_fixture_spawn(&a->vf, &s);
+}
+
+/* An exit code, or 128 + the signal. */
+static int exit_code(int st)
+{
+	if (st < 0)
+		return st;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 int agl_run(struct agl *a, const char *const argv[], const char *extra,
 	    const char *out_path, unsigned timeout_ms)
 {
-	const char *env[12];
-	char xdg[128], wl[128];
-	if (child_env(a, env, 12, xdg, wl, extra) < 0)
+	const char *more[] = {extra, NULL};
+	struct vd_env env;
+	if (vd_fixture_env(&a->vf, &env, true, more) < 0)
 		return -ENOSPC;
-	pid_t pid = wh_spawn(argv, env, NULL, out_path);
-	if (pid < 0)
-		return (int)pid;
 	/* The child may talk to the simulator, which lives on our loop. */
-	uint64_t end = loop_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	while (loop_now_ns() < end) {
-		int st;
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		loop_dispatch(a->loop, 10);
-	}
-	wh_kill(pid, SIGKILL, 1000);
-	return -ETIMEDOUT;
+	return exit_code(vd_fixture_run(&a->vf, argv, env.v, NULL, out_path,
+					(int)timeout_ms));
 }
 
-void agl_spin(struct agl *a, unsigned ms)
+static bool all_flipped(void *data)
 {
-	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000u;
-	while (loop_now_ns() < end)
-		loop_dispatch(a->loop, 10);
-}
-
-static bool all_flipped(struct agl *a)
-{
+	struct agl *a = data;
 	struct drm_front *f = xensim_guest_drm(a->guest);
 	for (unsigned i = 0; f && i < a->n_conns; i++) {
 		struct drm_front_stats st;
@@ -163,16 +91,14 @@ static bool all_flipped(struct agl *a)
 
 bool agl_wait_static(struct agl *a, unsigned timeout_ms)
 {
-	uint64_t end = loop_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	while (!all_flipped(a) && loop_now_ns() < end)
-		loop_dispatch(a->loop, 10);
-	if (all_flipped(a)) {
-		agl_spin(a, 300); /* let the compositor repaint once more */
+	if (vd_fixture_pump_until(&a->vf, all_flipped, a, (int)timeout_ms)) {
+		/* let the compositor repaint once more */
+		vd_fixture_pump(&a->vf, 300);
 		return true;
 	}
 	fprintf(stderr, "the guest did not finish its %u flips\n",
 		AGL_MAX_FLIPS);
-	agl_dump_logs(a);
+	vd_fixture_report(&a->vf);
 	return false;
 }
 
@@ -217,77 +143,17 @@ bool agl_rect_is(const struct wh_image *img, int x, int y, int w, int h,
 	return true;
 }
 
-char *agl_slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	char chunk[4096];
-	size_t n;
-	while (m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	fclose(f);
-	if (!m || fclose(m) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-void agl_dump_logs(struct agl *a)
-{
-	char *log = a->vd_log[0] ? agl_slurp(a->vd_log) : NULL;
-	if (log) {
-		size_t len = strlen(log);
-		fprintf(stderr, "---- vdispld log (tail) ----\n%s\n",
-			len > 6000 ? log + len - 6000 : log);
-		free(log);
-	}
-	if (a->wh_started)
-		weston_harness_dump_log(&a->wh);
-}
-
 int agl_stop_vdispld(struct agl *a)
 {
-	if (a->vd <= 0)
+	if (!a->vf.vd)
 		return -ECHILD;
-	pid_t pid = a->vd;
-	a->vd = 0;
-	kill(pid, SIGTERM);
 	/* vdispld closes every device in XenStore on the way out: the
-	 * simulator answering it runs on our loop, so keep turning it. */
-	uint64_t end = loop_now_ns() + 5000000000ull;
-	while (loop_now_ns() < end) {
-		int st;
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st)
-					     : 128 + WTERMSIG(st);
-		if (a->loop)
-			loop_dispatch(a->loop, 10);
-		else
-			usleep(10000);
-	}
-	wh_kill(pid, SIGKILL, 1000);
-	return -ETIMEDOUT;
+	 * simulator answering it runs on our loop, which the stop turns. */
+	return exit_code(vd_fixture_stop_vdispld(&a->vf, 5000));
 }
 
 void agl_finish(struct agl *a)
 {
-	if (a->vd > 0)
-		agl_stop_vdispld(a);
-	if (a->guest)
-		xensim_guest_destroy(a->guest);
+	vd_fixture_destroy(&a->vf);
 	a->guest = NULL;
-	if (a->sim)
-		xensim_destroy(a->sim);
-	a->sim = NULL;
-	if (a->loop)
-		loop_destroy(a->loop);
-	a->loop = NULL;
-	weston_harness_destroy(&a->wh);
-	if (a->dir[0] && !getenv("AGL_KEEP"))
-		wh_rm_rf(a->dir);
 }

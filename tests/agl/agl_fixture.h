@@ -1,7 +1,8 @@
 /* Shared by the AGL/shell tests: a real Weston (any shell, extra modules),
  * the Xen simulator on the test's loop with one guest that flips a few
  * frames and then holds still, and the shipping vdispld as a child with a
- * settings file the test writes. */
+ * settings file the test writes; through the shared fixture
+ * (tests/common/vd_fixture.h). */
 #ifndef VDISPLD_AGL_FIXTURE_H
 #define VDISPLD_AGL_FIXTURE_H
 
@@ -9,14 +10,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "weston_harness.h"
+#include "vd_fixture.h"
 
 #define AGL_DOMID 3u
 #define AGL_MAX_FLIPS 3u
 #define AGL_SKIP 77
 
-struct loop;
-struct xensim;
 struct xensim_guest;
 
 struct agl_conn {
@@ -24,16 +23,11 @@ struct agl_conn {
 	const char *unique_id;
 };
 
+/* The shared fixture (tests/common/vd_fixture.h) plus the one guest. */
 struct agl {
-	char dir[64]; /* temp dir: config, logs, xen sockets, status */
-	char conf[128], vd_log[128], runtime_env[128];
-	struct weston_harness wh;
-	bool wh_started;
-	struct loop *loop;
-	struct xensim *sim;
+	struct vd_fixture vf;
 	struct xensim_guest *guest;
 	unsigned n_conns;
-	pid_t vd;
 };
 
 /* Makes the temp dir and starts Weston with opts. 0, AGL_SKIP (no
@@ -52,8 +46,6 @@ int agl_start_vdispld_env(struct agl *a, const char *vdispld,
 /* Turns the loop until every connector got its AGL_MAX_FLIPS flip events
  * (then the screen holds still). false on time-out (logs dumped). */
 bool agl_wait_static(struct agl *a, unsigned timeout_ms);
-/* Turns the loop for ms. */
-void agl_spin(struct agl *a, unsigned ms);
 /* Counts pixels of connector conn's shown frame that differ from the
  * screenshot at (ox, oy); prints the first few. -1 if out of the image. */
 long agl_compare(struct agl *a, const struct wh_image *img, unsigned conn,
@@ -65,14 +57,11 @@ bool agl_rect_is(const struct wh_image *img, int x, int y, int w, int h,
  * stdout+stderr into out_path. Returns the exit code or -errno. */
 int agl_run(struct agl *a, const char *const argv[], const char *extra,
 	    const char *out_path, unsigned timeout_ms);
-void agl_dump_logs(struct agl *a);
 /* SIGTERM, keeping the simulator answering; vdispld's exit code, 128+sig,
  * or -ETIMEDOUT (then it was killed). */
 int agl_stop_vdispld(struct agl *a);
 /* Stops vdispld (SIGTERM), the guest, the simulator, Weston; removes the
  * temp dirs. */
 void agl_finish(struct agl *a);
-/* Reads a whole file (malloc'ed, NUL-terminated) or NULL. */
-char *agl_slurp(const char *path);
 
 #endif

@@ -35,7 +35,7 @@ static const char conf[] = "[general]\n"
 static int check_pixels(struct agl *a)
 {
 	struct wh_image img;
-	int r = weston_harness_screenshot(&a->wh, &img);
+	int r = weston_harness_screenshot(&a->vf.wh, &img);
 	if (r < 0) {
 		fprintf(stderr, "screenshot failed: %s\n", strerror(-r));
 		return 1;
@@ -57,7 +57,7 @@ static int check_pixels(struct agl *a)
 	}
 	if (fails) {
 		char path[128];
-		snprintf(path, sizeof(path), "%s/shot.png", a->dir);
+		snprintf(path, sizeof(path), "%s/shot.png", a->vf.dir);
 		wh_image_save_png(&img, path);
 		fprintf(stderr, "screenshot kept in %s (set AGL_KEEP=1)\n", path);
 	}
@@ -77,11 +77,11 @@ static bool contains(const char *text, const char *needle, const char *what)
 static int check_list(struct agl *a, const char *vdispld, bool daemon)
 {
 	char out[128];
-	snprintf(out, sizeof(out), "%s/list-%s.txt", a->dir,
+	snprintf(out, sizeof(out), "%s/list-%s.txt", a->vf.dir,
 		 daemon ? "daemon" : "xenstore");
 	const char *argv[] = {vdispld, "--list", NULL};
 	int code = agl_run(a, argv, NULL, out, 10000);
-	char *text = agl_slurp(out);
+	char *text = vd_slurp(out);
 	int fails = code != 0;
 	if (code != 0)
 		fprintf(stderr, "FAIL: vdispld --list exited %d\n", code);
@@ -140,12 +140,12 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	fails += check_pixels(&a);
-	agl_spin(&a, 1200); /* one status refresh with the rates at 0 */
+	vd_fixture_pump(&a.vf, 1200); /* one status refresh with the rates at 0 */
 	fails += check_list(&a, vdispld, true);
 
 	int code = agl_stop_vdispld(&a);
 	char status[128];
-	snprintf(status, sizeof(status), "%s/status", a.dir);
+	snprintf(status, sizeof(status), "%s/status", a.vf.dir);
 	if (code != 0 || access(status, F_OK) == 0) {
 		fprintf(stderr, "FAIL: vdispld exit %d, status file %s\n",
 			code, access(status, F_OK) == 0 ? "left behind"
@@ -154,7 +154,7 @@ int main(int argc, char *argv[])
 	}
 	fails += check_list(&a, vdispld, false);
 	if (fails)
-		agl_dump_logs(&a);
+		vd_fixture_report(&a.vf);
 	agl_finish(&a);
 	printf("%s\n", fails ? "FAIL" : "PASS");
 	return fails ? 1 : 0;

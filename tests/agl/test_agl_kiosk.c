@@ -45,7 +45,7 @@ static const char ini[] = "[output]\n"
 static int check(struct agl *a, bool last)
 {
 	struct wh_image img;
-	int r = weston_harness_screenshot(&a->wh, &img);
+	int r = weston_harness_screenshot(&a->vf.wh, &img);
 	if (r < 0) {
 		fprintf(stderr, "screenshot failed: %s\n", strerror(-r));
 		return 1;
@@ -79,7 +79,7 @@ static int check(struct agl *a, bool last)
 	}
 	if (fails && last) {
 		char path[128];
-		snprintf(path, sizeof(path), "%s/shot.png", a->dir);
+		snprintf(path, sizeof(path), "%s/shot.png", a->vf.dir);
 		wh_image_save_png(&img, path);
 		fprintf(stderr, "screenshot kept in %s (set AGL_KEEP=1)\n", path);
 	}
@@ -116,11 +116,11 @@ int main(int argc, char *argv[])
 		 * may come after the guest's last flip: allow it 3 s. */
 		for (int i = 0; i < 10 && fails; i++) {
 			if (i)
-				agl_spin(&a, 300);
+				vd_fixture_pump(&a.vf, 300);
 			fails = check(&a, i == 9);
 		}
 		if (fails)
-			agl_dump_logs(&a);
+			vd_fixture_report(&a.vf);
 	}
 	agl_finish(&a);
 	unlink(input_sock);

@@ -63,7 +63,7 @@ int main(int argc, char *argv[])
 	}
 	struct notes n = {.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/notify", a.dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/notify", a.vf.dir);
 	if (n.fd < 0 || bind(n.fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		perror("notify socket");
 		agl_finish(&a);
@@ -82,7 +82,7 @@ int main(int argc, char *argv[])
 		/* 1.5 s of keepalives after the screens settled. */
 		uint64_t end = loop_now_ns() + 1500000000ull;
 		while (loop_now_ns() < end) {
-			loop_dispatch(a.loop, 10);
+			loop_dispatch(a.vf.loop, 10);
 			drain(&n);
 		}
 		double span = (double)(n.last_wd - n.first_wd) / 1e9;
@@ -107,7 +107,7 @@ int main(int argc, char *argv[])
 		}
 	}
 	if (fails)
-		agl_dump_logs(&a);
+		vd_fixture_report(&a.vf);
 	agl_finish(&a);
 	close(n.fd);
 	printf("%s\n", fails ? "FAIL" : "PASS");

@@ -17,7 +17,7 @@ static int run_with(struct agl *a, const char *vdispld, const char *shell,
 		    const char *log)
 {
 	char conf[128];
-	snprintf(conf, sizeof(conf), "%s/%s.conf", a->dir, shell);
+	snprintf(conf, sizeof(conf), "%s/%s.conf", a->vf.dir, shell);
 	FILE *f = fopen(conf, "w");
 	if (!f)
 		return -1;
@@ -43,9 +43,9 @@ int main(int argc, char *argv[])
 	}
 	int fails = 0;
 	char log[128];
-	snprintf(log, sizeof(log), "%s/ivi.log", a.dir);
+	snprintf(log, sizeof(log), "%s/ivi.log", a.vf.dir);
 	int code = run_with(&a, argv[1], "ivi", log);
-	char *text = agl_slurp(log);
+	char *text = vd_slurp(log);
 	if (code != 2 || !text || !strstr(text, "no ivi_application")) {
 		fprintf(stderr, "FAIL: shell = ivi under desktop-shell: exit "
 			"%d (want 2), log:\n%s\n", code, text ? text : "");
@@ -53,9 +53,9 @@ int main(int argc, char *argv[])
 	}
 	free(text);
 	/* auto: starts (and runs until agl_run's time-out kills it). */
-	snprintf(log, sizeof(log), "%s/auto.log", a.dir);
+	snprintf(log, sizeof(log), "%s/auto.log", a.vf.dir);
 	code = run_with(&a, argv[1], "auto", log);
-	text = agl_slurp(log);
+	text = vd_slurp(log);
 	if (code != -110 || !text ||
 	    !strstr(text, "shell: xdg_toplevel")) {
 		fprintf(stderr, "FAIL: shell = auto: exit %d (want it still "

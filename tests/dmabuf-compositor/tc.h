@@ -24,6 +24,7 @@ struct tc_config {
 	int output_width, output_height;
 	bool unthrottled;	/* frame callbacks done at commit, no 60 Hz grid */
 	bool no_read;		/* latch buffers without reading their pixels */
+	bool no_viewporter;	/* do not advertise wp_viewporter */
 };
 
 struct tc_server {
@@ -39,6 +40,20 @@ struct tc_server {
 	uint32_t next_surface_id;
 	int format_table_fd;		/* sealed memfd (dma-buf v4) */
 	uint32_t format_table_size;
+};
+
+/* A rectangle of buffer pixels. */
+struct tc_rect {
+	int32_t x, y, width, height;
+};
+
+/* wp_viewport state (double-buffered like the rest of a surface). The
+ * source is kept as sent; pixels are cropped at its integer part. */
+struct tc_viewport_state {
+	bool src_set;
+	wl_fixed_t src_x, src_y, src_w, src_h;
+	bool dst_set;
+	int32_t dst_w, dst_h;
 };
 
 /* The pixels of one buffer as this compositor reads them. */
@@ -61,7 +76,10 @@ struct tc_surface {
 		struct wl_resource *buffer;
 		struct wl_listener buffer_destroy;
 		struct wl_list frames;	/* wl_callback links */
+		struct tc_viewport_state viewport; /* the whole next state */
 	} pending;
+	struct tc_viewport_state viewport;	/* applied at the last commit */
+	struct wl_resource *viewport_resource;	/* wp_viewport, or NULL */
 	struct wl_resource *buffer;	/* latched; released when replaced */
 	struct wl_listener buffer_destroy;
 	struct tc_xdg_surface *xdg;	/* role, or NULL */
@@ -88,6 +106,16 @@ void tc_xdg_surface_postcommit(struct tc_xdg_surface *xdg);
 const char *tc_xdg_surface_app_id(const struct tc_xdg_surface *xdg);
 void tc_xdg_surface_detach(struct tc_xdg_surface *xdg);
 
+/* tc_viewporter.c: wp_viewporter v1. The CRC of a frame covers the
+ * viewport's source rectangle (the whole buffer without one) at its own
+ * size: nothing is scaled, dst is only reported. */
+int tc_viewporter_create(struct tc_server *server);
+/* The buffer pixels a commit shows; -EPROTO after posting out_of_buffer
+ * when the source lies outside the buffer (buf_w x buf_h). */
+int tc_viewport_region(struct tc_surface *surface, int32_t buf_w,
+		       int32_t buf_h, struct tc_rect *out);
+void tc_viewport_surface_gone(struct tc_surface *surface);
+
 /* tc_output.c */
 int tc_output_create(struct tc_server *server);
 
@@ -100,11 +128,19 @@ void tc_dmabuf_params_create(struct tc_server *server, struct wl_client *client,
 /* Reads a dma-buf wl_buffer. 1 if resource is one (info filled), 0 if
  * it is not a dma-buf buffer, -errno if it can't be read. */
 int tc_dmabuf_buffer_read(struct wl_resource *resource,
+			  const struct tc_rect *crop,
 			  struct tc_frame_info *info, int dump_fd);
+/* 1 and its size if resource is a dma-buf buffer, else 0. */
+int tc_dmabuf_buffer_size(struct wl_resource *resource, int32_t *width,
+			  int32_t *height);
 
-/* tc_buffer.c: any wl_buffer (shm or dma-buf) to a tc_frame_info. */
-int tc_buffer_read(struct wl_resource *resource, struct tc_frame_info *info,
-		   int dump_fd);
+/* tc_buffer.c: any wl_buffer (shm or dma-buf) to a tc_frame_info, the
+ * crop's pixels only when crop is not NULL (it must lie inside). */
+int tc_buffer_read(struct wl_resource *resource, const struct tc_rect *crop,
+		   struct tc_frame_info *info, int dump_fd);
+/* Width and height of any wl_buffer we can read; -ENOTSUP otherwise. */
+int tc_buffer_size(struct wl_resource *resource, int32_t *width,
+		   int32_t *height);
 
 /* tc_pixels.c */
 uint32_t tc_crc32(uint32_t crc, const void *data, size_t len);

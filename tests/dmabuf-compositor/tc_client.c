@@ -10,6 +10,7 @@
 
 #include "tc_client.h"
 #include "linux-dmabuf-unstable-v1-client-protocol.h"
+#include "viewporter-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
 static long now_ms(void)
@@ -119,6 +120,9 @@ static void registry_global(void *data, struct wl_registry *r, uint32_t name,
 		c->dmabuf = wl_registry_bind(r, name,
 					     &zwp_linux_dmabuf_v1_interface, v);
 		zwp_linux_dmabuf_v1_add_listener(c->dmabuf, &dmabuf_listener, c);
+	} else if (!strcmp(iface, wp_viewporter_interface.name)) {
+		c->viewporter = wl_registry_bind(r, name,
+						 &wp_viewporter_interface, 1);
 	}
 }
 
@@ -153,6 +157,8 @@ void tc_client_disconnect(struct tc_client *c)
 		return;
 	if (c->dmabuf)
 		zwp_linux_dmabuf_v1_destroy(c->dmabuf);
+	if (c->viewporter)
+		wp_viewporter_destroy(c->viewporter);
 	if (c->wm_base)
 		xdg_wm_base_destroy(c->wm_base);
 	if (c->shm)

@@ -16,6 +16,7 @@ struct tc_client {
 	struct wl_shm *shm;
 	struct xdg_wm_base *wm_base;
 	struct zwp_linux_dmabuf_v1 *dmabuf;
+	struct wp_viewporter *viewporter;	/* NULL if not offered */
 	uint32_t dmabuf_version;	/* offered by the compositor */
 	uint32_t want_dmabuf_version;	/* bound: min(offered, wanted) */
 	/* v3: format/modifier events; v4: the default feedback's table. */
@@ -68,6 +69,11 @@ int tc_picture_create(struct tc_picture *p, int32_t width, int32_t height,
 		      uint32_t stride, uint32_t offset, uint32_t drm_format,
 		      uint8_t xbyte, uint32_t seed);
 void tc_picture_destroy(struct tc_picture *p);
+/* The CRC the compositor must report for rect (x, y, w x h) of an XR24 /
+ * AR24 picture, read back from its memfd; *px0 gets the rect's first
+ * word. 0 or -errno. */
+int tc_picture_rect_crc(const struct tc_picture *p, int32_t x, int32_t y,
+			int32_t w, int32_t h, uint32_t *crc, uint32_t *px0);
 
 /* Wraps p->fd (a dup) as a dma-buf; modifier LINEAR unless told. immed
  * selects create_immed. Waits for created/failed unless immed. */

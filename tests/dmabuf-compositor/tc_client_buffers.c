@@ -84,6 +84,38 @@ int tc_picture_create(struct tc_picture *p, int32_t width, int32_t height,
 	return 0;
 }
 
+int tc_picture_rect_crc(const struct tc_picture *p, int32_t x, int32_t y,
+			int32_t w, int32_t h, uint32_t *crc, uint32_t *px0)
+{
+	size_t size = (size_t)p->offset + (size_t)p->stride * (size_t)p->height;
+	if (p->drm_format != DRM_FORMAT_XRGB8888 &&
+	    p->drm_format != DRM_FORMAT_ARGB8888)
+		return -ENOTSUP;
+	if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > p->width ||
+	    y + h > p->height)
+		return -EINVAL;
+	const uint8_t *map = mmap(NULL, size, PROT_READ, MAP_SHARED, p->fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	*crc = 0;
+	for (int32_t j = y; j < y + h; j++) {
+		const uint8_t *row = map + p->offset + (size_t)j * p->stride;
+		for (int32_t i = x; i < x + w; i++) {
+			uint8_t le[4];
+			memcpy(le, row + (size_t)i * 4, 4);
+			if (p->drm_format == DRM_FORMAT_XRGB8888)
+				le[3] = 0;
+			if (i == x && j == y)
+				*px0 = (uint32_t)le[0] | (uint32_t)le[1] << 8 |
+				       (uint32_t)le[2] << 16 |
+				       (uint32_t)le[3] << 24;
+			*crc = tc_test_crc32(*crc, le, 4);
+		}
+	}
+	munmap((void *)map, size);
+	return 0;
+}
+
 void tc_picture_destroy(struct tc_picture *p)
 {
 	if (p->fd >= 0)

@@ -125,31 +125,55 @@ static void surface_set_region(struct wl_client *client,
 	(void)client, (void)resource, (void)region;
 }
 
+/* " src=X,Y,WxH dst=WxH" for a surface with viewport state, else "". */
+static void viewport_fields(const struct tc_surface *surface,
+			    const struct tc_rect *region, char *buf,
+			    size_t len)
+{
+	const struct tc_viewport_state *vp = &surface->viewport;
+	buf[0] = '\0';
+	if (!vp->src_set && !vp->dst_set)
+		return;
+	snprintf(buf, len, " src=%d,%d,%dx%d dst=%dx%d", region->x, region->y,
+		 region->width, region->height,
+		 vp->dst_set ? vp->dst_w : region->width,
+		 vp->dst_set ? vp->dst_h : region->height);
+}
+
 static void report_frame(struct tc_surface *surface)
 {
 	struct tc_server *server = surface->server;
 	struct tc_frame_info info = {0};
-	char name[128], fmt[5];
+	struct tc_rect region = {0};
+	char name[128], fmt[5], view[96];
 	tc_surface_name(surface, name, sizeof(name));
 	if (server->cfg.no_read) {
 		/* Benchmarks: the pixels stay unread, the line still counts. */
 		tc_report(server, "commit surface=%s buffer=unread", name);
 		return;
 	}
+	int32_t bw, bh;
+	if (tc_buffer_size(surface->buffer, &bw, &bh) == 0 &&
+	    tc_viewport_region(surface, bw, bh, &region) < 0)
+		return; /* out_of_buffer posted: the client is gone */
+	const struct tc_rect *crop = surface->viewport.src_set ? &region : NULL;
 	int dump_fd = tc_dump_begin(server, name);
-	int ret = tc_buffer_read(surface->buffer, &info, dump_fd);
+	int ret = tc_buffer_read(surface->buffer, crop, &info, dump_fd);
 	tc_dump_end(server, name, dump_fd, ret == 0);
 	if (ret < 0) {
 		tc_report(server, "commit surface=%s buffer=%s error=%s", name,
 			  info.kind ? info.kind : "unknown", strerror(-ret));
 		return;
 	}
+	if (!crop)
+		region = (struct tc_rect){0, 0, info.width, info.height};
+	viewport_fields(surface, &region, view, sizeof(view));
 	tc_report(server,
 		  "commit surface=%s buffer=%s w=%d h=%d fmt=%s stride=%d "
-		  "offset=%u crc=%08x px0=%08x",
+		  "offset=%u crc=%08x px0=%08x%s",
 		  name, info.kind, info.width, info.height,
 		  tc_format_name(info.drm_format, fmt), info.stride,
-		  info.offset, info.crc, info.px0);
+		  info.offset, info.crc, info.px0, view);
 }
 
 /* Latches the attached buffer; the one it replaces goes back to the
@@ -182,6 +206,7 @@ static void surface_commit(struct wl_client *client,
 	bool attached = surface->pending.attached;
 	bool damaged = surface->pending.damaged;
 	surface->pending.attached = surface->pending.damaged = false;
+	surface->viewport = surface->pending.viewport;
 	if (attached)
 		latch_buffer(surface);
 	if (surface->buffer && (attached || damaged))
@@ -235,6 +260,7 @@ static void surface_resource_destroyed(struct wl_resource *resource)
 		wl_resource_destroy(cb);
 	if (surface->xdg)
 		tc_xdg_surface_detach(surface->xdg);
+	tc_viewport_surface_gone(surface);
 	wl_list_remove(&surface->pending.buffer_destroy.link);
 	wl_list_remove(&surface->buffer_destroy.link);
 	free(surface);

@@ -84,7 +84,22 @@ static size_t plane_span(uint32_t offset, uint32_t stride, int32_t height)
 	return (size_t)offset + (size_t)stride * (size_t)height;
 }
 
+int tc_dmabuf_buffer_size(struct wl_resource *resource, int32_t *width,
+			  int32_t *height)
+{
+	if (!wl_resource_instance_of(resource, &wl_buffer_interface,
+				     &dmabuf_buffer_impl))
+		return 0;
+	struct tc_dmabuf_buffer *buffer = wl_resource_get_user_data(resource);
+	if (!buffer)
+		return 0;
+	*width = buffer->width;
+	*height = buffer->height;
+	return 1;
+}
+
 int tc_dmabuf_buffer_read(struct wl_resource *resource,
+			  const struct tc_rect *crop,
 			  struct tc_frame_info *info, int dump_fd)
 {
 	if (!wl_resource_instance_of(resource, &wl_buffer_interface,
@@ -107,11 +122,18 @@ int tc_dmabuf_buffer_read(struct wl_resource *resource,
 	void *map = mmap(NULL, span, PROT_READ, MAP_SHARED, buffer->fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
+	size_t skip = buffer->offset;
+	if (crop) {
+		/* A wp_viewport source: only its pixels are the frame. */
+		skip += (size_t)crop->y * buffer->stride +
+			(size_t)crop->x * (size_t)tc_format_bpp(buffer->format);
+		info->width = crop->width;
+		info->height = crop->height;
+	}
 	dmabuf_sync(buffer->fd, DMA_BUF_SYNC_START);
-	int ret = tc_pixels_digest((const uint8_t *)map + buffer->offset,
-				   buffer->width, buffer->height,
-				   (int32_t)buffer->stride, buffer->format,
-				   info, dump_fd);
+	int ret = tc_pixels_digest((const uint8_t *)map + skip, info->width,
+				   info->height, (int32_t)buffer->stride,
+				   buffer->format, info, dump_fd);
 	dmabuf_sync(buffer->fd, DMA_BUF_SYNC_END);
 	munmap(map, span);
 	return ret < 0 ? ret : 1;

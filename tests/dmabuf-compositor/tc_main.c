@@ -27,6 +27,7 @@ static const char usage[] =
 	"  --output-size WxH      wl_output mode (default 1024x768)\n"
 	"  --unthrottled          frame callbacks done at commit (no 60 Hz grid)\n"
 	"  --no-read              do not read committed pixels (no CRC)\n"
+	"  --no-viewporter        do not advertise wp_viewporter\n"
 	"  --verbose              debug logs on stderr\n";
 
 static int parse_args(int argc, char **argv, struct tc_config *cfg)
@@ -42,6 +43,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		{"output-size", required_argument, NULL, 'o'},
 		{"unthrottled", no_argument, NULL, 'U'},
 		{"no-read", no_argument, NULL, 'N'},
+		{"no-viewporter", no_argument, NULL, 'P'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -60,6 +62,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		case 'R': cfg->refuse_dmabuf = true; break;
 		case 'U': cfg->unthrottled = true; break;
 		case 'N': cfg->no_read = true; break;
+		case 'P': cfg->no_viewporter = true; break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'o':
 			if (sscanf(optarg, "%dx%d", &cfg->output_width,
@@ -128,7 +131,8 @@ static int globals_create(struct tc_server *server)
 	if ((ret = tc_compositor_create(server)) < 0 ||
 	    (ret = tc_xdg_create(server)) < 0 ||
 	    (ret = tc_output_create(server)) < 0 ||
-	    (ret = tc_dmabuf_create(server)) < 0)
+	    (ret = tc_dmabuf_create(server)) < 0 ||
+	    (ret = tc_viewporter_create(server)) < 0)
 		return ret;
 	if (wl_display_init_shm(server->display) < 0 ||
 	    !wl_display_add_shm_format(server->display, WL_SHM_FORMAT_RGB565))

@@ -15,6 +15,8 @@ fail() { say "FAIL: $*"; }
 ENV="XDG_RUNTIME_DIR=/run/user/0 WAYLAND_DISPLAY=wayland-1"
 # shellcheck disable=SC2086
 in_root() { chroot "$S" /usr/bin/env $ENV "$@"; }
+# shellcheck source=dom0-input.sh
+. "$CFG/dom0-input.sh"
 
 # wait_for SECONDS COMMAND...: polls once a second; 0 when it succeeded.
 wait_for() {
@@ -54,16 +56,20 @@ weston_up() {
 }
 
 start_weston() {
+	mods=
+	have_input && mods=--modules=$INPUT_MODULE
 	# A simple command, not the in_root function: `&` on a function would
 	# fork a subshell, and $! would be that shell, not the program.
-	chroot "$S" /usr/bin/env $ENV /usr/bin/weston \
+	chroot "$S" /usr/bin/env $ENV VDISPLD_TEST_INPUT=$INPUT_SOCK \
+		/usr/bin/weston \
 		--backend=headless-backend.so --use-pixman \
 		--width=1920 --height=1080 --debug --socket=wayland-1 \
-		--config=/realxen/weston.ini --log=/result/weston.log \
+		--config=/realxen/weston.ini --log=/result/weston.log $mods \
 		> "$R/weston.out" 2>&1 &
 	WESTON_PID=$!
 	if wait_for 60 weston_up && kill -0 "$WESTON_PID" 2>/dev/null; then
-		say "weston ready"
+		say "weston ready${mods:+ with the test seat}"
+		park_pointer
 	else
 		fail "weston not ready after 60 s"
 		sed 's/^/REALXEN-WESTON: /' "$R/weston.log" | tail -n 20
@@ -92,7 +98,23 @@ follow_guest_console() {
 	TAIL_PID=$!
 }
 
-# One guest boot: waits for modetest flipping, captures, stops, waits done.
+# Screenshots and the scene graph into /result/TAG.
+capture_screen() { # TAG
+	mkdir -p "$R/$1"
+	# modetest alternates two buffers: three shots, a second apart
+	# (their names carry the time), so each connector is caught
+	# showing the bars at least once.
+	for _ in 1 2 3; do
+		in_root /usr/bin/busybox sh -c "cd /result/$1 && weston-screenshooter" ||
+			fail "weston-screenshooter"
+		sleep 1.1
+	done
+	scene_graph "/result/$1/scene-graph.txt"
+	say "screenshots $(ls "$R/$1/"*.png 2>/dev/null | wc -l) in $1"
+}
+
+# One guest boot: waits for modetest flipping, captures, injects input,
+# stops, waits done.
 exercise_guest() { # DOMID TAG
 	if wait_for 180 guest_state "$1" flipping; then
 		say "guest $1 flipping"
@@ -101,20 +123,10 @@ exercise_guest() { # DOMID TAG
 	fi
 	sleep 4
 	dump_xs "$1" "$2"
-	if [ "$2" = boot1 ]; then
-		# modetest alternates two buffers: three shots, a second
-		# apart (their names carry the time), so each connector is
-		# caught showing the bars at least once.
-		for _ in 1 2 3; do
-			in_root /usr/bin/busybox sh -c 'cd /result && weston-screenshooter' ||
-				fail "weston-screenshooter"
-			sleep 1.1
-		done
-		in_root /usr/bin/weston-debug -o /result/scene-graph.txt scene-graph \
-			> /dev/null 2>&1 &
-		sleep 3
-		kill $! 2>/dev/null
-		say "screenshot $(ls /result/*.png 2>/dev/null | head -n1)"
+	capture_screen "$2"
+	if have_input; then
+		inject_input "$1" "$2"
+		sleep 1 # the guest's readers catch up
 	fi
 	xenstore-write "/local/domain/$1/data/realxen-stop" 1
 	wait_for 60 guest_state "$1" "done" || fail "guest $1 did not finish"

@@ -1,9 +1,9 @@
 #!/usr/bin/sh
 # The guest's /init (busybox): the real Linux frontends against vdispld.
 # Loads xen-drm-front (whose probe waits for the backend), runs modetest on
-# both connectors with page flips until Dom0 says stop, reads the
-# multi-touch device meanwhile, and reports everything on hvc0 behind
-# "REALXEN-GUEST:" markers. Handshake with Dom0 through its own XenStore
+# both connectors with page flips until Dom0 says stop, records the vkbd's
+# input devices meanwhile (Dom0 injects touches and a key), and reports
+# everything on hvc0 behind "REALXEN-GUEST:" markers. Handshake with Dom0 through its own XenStore
 # home: data/realxen-state (written here), data/realxen-stop (by Dom0).
 PATH=/usr/sbin:/usr/bin
 export PATH
@@ -15,7 +15,31 @@ mount -t tmpfs tmp /tmp
 
 say() { echo "REALXEN-GUEST: t=$(cut -d' ' -f1 /proc/uptime) $*"; }
 state() { xenstore-write data/realxen-state "$1"; say "state $1"; }
-say "boot"
+
+# decode_events NAME FILE: struct input_event records (24 bytes on x86_64:
+# timeval, u16 type, u16 code, s32 value) as one line per SYN_REPORT,
+# "NAME: CODE=VALUE ...". Names only for what xen-kbdfront reports.
+decode_events() {
+	hexdump -v -e '4/4 "%u " 1/2 " %u" 1/2 " %u" 1/4 " %d" "\n"' "$2" | awk -v dev="$1" '
+	function name(t, c) {
+		if (t == 3 && c == 0) return "ABS_X"
+		if (t == 3 && c == 1) return "ABS_Y"
+		if (t == 3 && c == 47) return "ABS_MT_SLOT"
+		if (t == 3 && c == 53) return "ABS_MT_POSITION_X"
+		if (t == 3 && c == 54) return "ABS_MT_POSITION_Y"
+		if (t == 3 && c == 57) return "ABS_MT_TRACKING_ID"
+		if (t == 1 && c == 330) return "BTN_TOUCH"
+		if (t == 1 && c == 272) return "BTN_LEFT"
+		if (t == 1) return "KEY_" c
+		if (t == 2) return "REL_" c
+		if (t == 4) return "MSC_" c
+		return "T" t "_" c
+	}
+	$5 == 0 && $6 == 0 { print dev ":" line; line = ""; next }
+	{ line = line " " name($5, $6) "=" $7 }
+	END { if (line != "") print dev ":" line " (no SYN_REPORT)" }'
+}
+say "boot domid $(xenstore-read domid)"
 mode='test'
 for a in $(cat /proc/cmdline); do
 	case "$a" in realxen.mode=*) mode=${a#realxen.mode=} ;; esac
@@ -34,12 +58,17 @@ else
 fi
 dmesg | grep -iE 'xen.?drm|vdispl|drm|kbd|input' | sed 's/^/REALXEN-GUEST: dmesg: /'
 
-mt=
+# xen-kbdfront's three devices, found by name.
+mt='' kbd='' ptr=''
 for e in /sys/class/input/event*; do
 	[ -e "$e" ] || continue
 	name=$(cat "$e/device/name")
 	say "input $(basename "$e") $name"
-	case "$name" in *[Mm]ulti-touch*|*[Mm]ultitouch*) mt=$(basename "$e") ;; esac
+	case "$name" in
+	*Multi-touch*) mt=$(basename "$e") ;;
+	*Keyboard*) kbd=$(basename "$e") ;;
+	*Pointer*) ptr=$(basename "$e") ;;
+	esac
 done
 
 if [ "$mode" = shell ]; then
@@ -59,11 +88,14 @@ if [ $# -ne 2 ]; then
 	cat /tmp/conn.txt
 fi
 
-if [ -n "$mt" ]; then
-	# struct input_event is 24 bytes on x86_64: one line per event.
-	hexdump -v -e '24/1 "%02x" "\n"' "/dev/input/$mt" > /tmp/touch.txt &
-	touch_pid=$!
-fi
+# Raw struct input_event records, decoded at the end: cat writes each
+# read at once, so nothing is lost in a buffer when it is killed.
+readers=''
+for dev in "mt:$mt" "kbd:$kbd" "ptr:$ptr"; do
+	[ -n "${dev#*:}" ] || continue
+	cat "/dev/input/${dev#*:}" > "/tmp/${dev%:*}.raw" &
+	readers="$readers $!"
+done
 
 # modetest -v flips until its stdin becomes readable: hold a FIFO open and
 # close it to stop modetest cleanly (it then detaches and destroys).
@@ -87,10 +119,13 @@ kill -0 $mt_pid 2>/dev/null && { say "FAIL: modetest did not exit"; kill $mt_pid
 wait $mt_pid
 say "modetest exit $?"
 sed 's/^/REALXEN-GUEST: modetest: /' /tmp/modetest.log | tail -n 40
-if [ -n "$mt" ]; then
-	kill "$touch_pid" 2>/dev/null
-	say "touch events read on $mt: $(wc -l < /tmp/touch.txt)"
-	head -n 20 /tmp/touch.txt | sed 's/^/REALXEN-GUEST: touch: /'
-fi
+# shellcheck disable=SC2086
+[ -n "$readers" ] && kill $readers 2>/dev/null
+for dev in mt kbd ptr; do
+	[ -e "/tmp/$dev.raw" ] || continue
+	decode_events "$dev" "/tmp/$dev.raw" > "/tmp/$dev.txt"
+	say "input frames read on $dev: $(wc -l < "/tmp/$dev.txt")"
+	head -n 40 "/tmp/$dev.txt" | sed 's/^/REALXEN-GUEST: ev /'
+done
 state done
 while :; do sleep 3600; done

@@ -9,6 +9,9 @@
 #                   it does not exist the run stops at "frontends wait for a
 #                   backend" and exits 77
 #   SHOT_CHECK      the screenshot checker (built by CMake: realxen_shot_check)
+#   INPUT_MODULE    the test-only Weston input module (vdispld-test-input.so)
+#   INPUT_CMD       its command client for Dom0 (realxen_input_cmd); without
+#                   both, no input is injected and the input checks fail
 #   REALXEN_CACHE   package cache (see fetch.sh)
 #   REALXEN_SHELL   dom0: a shell in Dom0 instead of the test; domu: Dom0 sets
 #                   up everything, creates the guest with a shell and attaches
@@ -29,6 +32,8 @@ skip() { say "SKIP: $*"; exit 77; }
 
 VDISPLD_BIN=${VDISPLD_BIN:-$REPO/build/vdispld}
 SHOT_CHECK=${SHOT_CHECK:-}
+INPUT_MODULE=${INPUT_MODULE:-$REPO/build/weston-modules/vdispld-test-input.so}
+INPUT_CMD=${INPUT_CMD:-$REPO/build/tests/realxen/realxen_input_cmd}
 SHELL_MODE=${REALXEN_SHELL:-}
 TIMEOUT=${REALXEN_TIMEOUT:-780}
 
@@ -67,6 +72,15 @@ build_share() {
 	copy_prog "$s" /usr/bin/weston-screenshooter
 	copy_prog "$s" /usr/bin/weston-debug
 	copy_prog "$s" /usr/bin/wayland-info
+	# A seat for headless Weston, driven by realxen-input-cmd: the only
+	# way touches and keys reach vdispld's surfaces here.
+	if [ -f "$INPUT_MODULE" ] && [ -x "$INPUT_CMD" ]; then
+		copy_prog "$s" "$INPUT_MODULE" \
+			/usr/lib/x86_64-linux-gnu/weston/vdispld-test-input.so
+		copy_prog "$s" "$INPUT_CMD" /usr/bin/realxen-input-cmd
+	else
+		say "no input module/client ($INPUT_MODULE, $INPUT_CMD): no input injected"
+	fi
 	# Weston builds an XKB context at start even without a seat.
 	mkdir -p "$s/usr/share/X11"
 	cp -r /usr/share/X11/xkb "$s/usr/share/X11/xkb"
@@ -79,6 +93,7 @@ build_share() {
 			{ say "vdispld would not use Debian's libxengnttab"; exit 1; }
 	fi
 	install -m 755 "$HERE/dom0-test.sh" "$s/realxen/dom0-test.sh"
+	cp "$HERE/dom0-input.sh" "$s/realxen/dom0-input.sh"
 	cp "$BOOT/vmlinuz" "$BOOT/domU.cpio.gz" "$s/realxen/"
 	cat > "$s/realxen/weston.ini" <<-INI
 	[core]
@@ -91,7 +106,10 @@ build_share() {
 	locking=false
 	background-color=0xff203040
 	INI
-	printf '[general]\nlog-level = info\nshell = xdg\n' > "$s/realxen/vdispld.conf"
+	# Debug: the per-connector counters (frames shown, flips answered by
+	# the timer) every 5 s in result/vdispld.log, for the post-mortem.
+	printf '[general]\nlog-level = debug\nstatus-interval = 5\nshell = xdg\n' \
+		> "$s/realxen/vdispld.conf"
 	cat > "$s/realxen/domu.cfg" <<-CFG
 	name = "domu"
 	type = "pv"
@@ -102,7 +120,9 @@ build_share() {
 	vcpus = 1
 	on_reboot = "restart"
 	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768' ]
-	vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=800,multi-touch-height=600,multi-touch-num-contacts=10,unique-id=c0' ]
+	# The touch area is twice the 800x600 connector it follows: touches
+	# must arrive scaled (x2), not passed through.
+	vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=1600,multi-touch-height=1200,multi-touch-num-contacts=10,unique-id=c0' ]
 	CFG
 }
 

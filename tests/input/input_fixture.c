@@ -1,14 +1,11 @@
 /* The input tests' fixture: see input_fixture.h. */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "drm_front.h"
@@ -18,38 +15,6 @@
 #include "toolstack.h"
 #include "xensim.h"
 #include "xs_server.h"
-
-void ifix_spin(struct ifix *fx, unsigned ms)
-{
-	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000u;
-
-	for (uint64_t now = loop_now_ns(); now < end; now = loop_now_ns()) {
-		uint64_t left = (end - now) / 1000000u;
-
-		loop_dispatch(fx->loop, (int)(left > 20 ? 20 : left + 1));
-	}
-}
-
-void ifix_poll(struct ifix *fx)
-{
-	loop_dispatch(fx->loop, 0);
-}
-
-bool ifix_vdispld_alive(struct ifix *fx)
-{
-	int st;
-
-	return fx->vd > 0 && waitpid(fx->vd, &st, WNOHANG) == 0;
-}
-
-void ifix_dump_log(struct ifix *fx, unsigned lines)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "tail -n %u '%s' >&2", lines, fx->vd_log);
-	if (system(cmd) != 0)
-		fprintf(stderr, "(no vdispld log)\n");
-}
 
 static int connect_cmd(struct ifix *fx)
 {
@@ -95,45 +60,24 @@ int ifix_cmd(struct ifix *fx, const char *fmt, ...)
 	return 0;
 }
 
-static int write_config(struct ifix *fx, const char *extra, char *path,
-			size_t len)
-{
-	FILE *f;
-
-	snprintf(path, len, "%s/vdispld.conf", fx->dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "[general]\nlog-level = debug\n%s", extra ? extra : "");
-	return fclose(f) == 0 ? 0 : -EIO;
-}
-
 static int spawn_vdispld(struct ifix *fx, const char *vdispld,
 			 const char *extra)
 {
-	char conf[128], xdg[128], wl[128];
-	const char *env[8];
-	int n = xensim_env(fx->sim, env, 3);
-
-	if (n < 0 || write_config(fx, extra, conf, sizeof(conf)) < 0)
-		return -EIO;
-	snprintf(xdg, sizeof(xdg), "XDG_RUNTIME_DIR=%s", fx->wh.dir);
-	snprintf(wl, sizeof(wl), "WAYLAND_DISPLAY=%s", fx->wh.socket);
-	env[n++] = xdg;
-	env[n++] = wl;
-	env[n] = NULL;
-	const char *argv[] = {vdispld, "-c", conf, NULL};
-	snprintf(fx->vd_log, sizeof(fx->vd_log), "%s/vdispld.log", fx->dir);
-	fx->vd = wh_spawn(argv, env, NULL, fx->vd_log);
-	return fx->vd > 0 ? 0 : -EIO;
+	char conf[4096];
+	struct vd_spawn s = {.vdispld = vdispld, .conf_text = conf};
+	snprintf(conf, sizeof(conf), "[general]\nlog-level = debug\n%s",
+		 extra ? extra : "");
+	return vd_fixture_spawn(&fx->vf, &s) < 0 ? -EIO : 0;
 }
 
 int ifix_start(struct ifix *fx, const char *vdispld, const char *module,
 	       const char *extra_conf)
 {
-	struct weston_harness_opts wo = {.renderer = "pixman", .width = 1600,
-					 .height = 1000, .modules = module};
-	char xdir[96];
+	struct vd_fixture_opts fo = {
+		.weston = {.renderer = "pixman", .width = 1600,
+			   .height = 1000, .modules = module},
+		.defer_sim = true,
+	};
 
 	memset(fx, 0, sizeof(*fx));
 	fx->cmd_fd = -1;
@@ -141,75 +85,37 @@ int ifix_start(struct ifix *fx, const char *vdispld, const char *module,
 		printf("SKIP: no Weston input module at %s\n", module);
 		return 77;
 	}
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/vdispld-input-XXXXXX");
-	if (wh_mkdtemp(fx->dir) < 0)
+	if (vd_fixture_create(&fx->vf, "input") < 0)
 		return -1;
-	snprintf(fx->cmd_path, sizeof(fx->cmd_path), "%s/input.sock", fx->dir);
+	snprintf(fx->cmd_path, sizeof(fx->cmd_path), "%s/input.sock",
+		 fx->vf.dir);
 	setenv("VDISPLD_TEST_INPUT", fx->cmd_path, 1);
-	if (weston_harness_start(&fx->wh, &wo) < 0) {
-		weston_harness_dump_log(&fx->wh);
-		return -1;
-	}
-	fx->wh_started = true;
-	if (connect_cmd(fx) < 0)
-		return -1;
-	snprintf(xdir, sizeof(xdir), "%s/xen", fx->dir);
-	fx->loop = loop_create();
-	if (!fx->loop || mkdir(xdir, 0700) < 0)
-		return -1;
-	fx->sim = xensim_create(fx->loop, xdir);
-	if (!fx->sim || spawn_vdispld(fx, vdispld, extra_conf) < 0)
+	if (vd_fixture_start(&fx->vf, &fo) != 0 || connect_cmd(fx) < 0 ||
+	    vd_fixture_start_sim(&fx->vf) < 0 ||
+	    spawn_vdispld(fx, vdispld, extra_conf) < 0)
 		return -1;
 	return 0;
-}
-
-static int stop_vdispld(struct ifix *fx)
-{
-	uint64_t end = loop_now_ns() + 10000000000ull;
-	int st = 0;
-
-	if (fx->vd <= 0)
-		return 0;
-	kill(fx->vd, SIGTERM);
-	while (waitpid(fx->vd, &st, WNOHANG) == 0) {
-		if (loop_now_ns() > end) {
-			fprintf(stderr, "vdispld ignored SIGTERM\n");
-			kill(fx->vd, SIGKILL);
-			waitpid(fx->vd, &st, 0);
-			fx->vd = 0;
-			return -1;
-		}
-		loop_dispatch(fx->loop, 20);
-	}
-	fx->vd = 0;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	fprintf(stderr, "vdispld ended with %s %d\n",
-		WIFEXITED(st) ? "exit code" : "signal",
-		WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-	return -1;
 }
 
 int ifix_stop(struct ifix *fx)
 {
 	int ret = 0;
 
-	if (fx->loop && stop_vdispld(fx) < 0) {
-		ifix_dump_log(fx, 60);
-		ret = -1;
+	if (fx->vf.loop && fx->vf.vd) {
+		int st = vd_fixture_stop_vdispld(&fx->vf, 10000);
+
+		if (!vd_exit_is(st, 0)) {
+			char why[64];
+
+			fprintf(stderr, "vdispld ended with %s\n",
+				vd_exit_describe(st, why, sizeof(why)));
+			vd_fixture_dump_log(&fx->vf, 60);
+			ret = -1;
+		}
 	}
-	if (fx->sim)
-		xensim_destroy(fx->sim);
-	if (fx->loop)
-		loop_destroy(fx->loop);
 	if (fx->cmd_fd >= 0)
 		close(fx->cmd_fd);
-	if (fx->wh_started)
-		weston_harness_destroy(&fx->wh);
-	if (getenv("INPUT_KEEP"))
-		fprintf(stderr, "kept %s\n", fx->dir);
-	else if (fx->dir[0])
-		wh_rm_rf(fx->dir);
+	vd_fixture_destroy(&fx->vf);
 	return ret;
 }
 
@@ -222,7 +128,7 @@ static bool vkbd_connected(struct ifix *fx, uint32_t domid)
 
 	snprintf(path, sizeof(path), "/local/domain/0/backend/vinput/%u/0/state",
 		 domid);
-	v = xs_srv_read(xensim_store(fx->sim), 0, path);
+	v = xs_srv_read(xensim_store(fx->vf.sim), 0, path);
 	ok = v && atoi(v) == 4; /* XenbusStateConnected */
 	free(v);
 	return ok;
@@ -237,7 +143,7 @@ static bool guest_ready(struct ifix *fx, struct iguest *g, uint32_t domid)
 	if (st.flip_events < 3 || !vkbd_connected(fx, domid))
 		return false;
 	snprintf(app_id, sizeof(app_id), "vdispl-%u-0-0", domid);
-	return weston_harness_find_view(&fx->wh, app_id, &g->vx, &g->vy,
+	return weston_harness_find_view(&fx->vf.wh, app_id, &g->vx, &g->vy,
 					&g->vw, &g->vh) == 0;
 }
 
@@ -257,7 +163,7 @@ int ifix_guest(struct ifix *fx, const struct iguest_cfg *c, struct iguest *g)
 	memset(g, 0, sizeof(*g));
 	snprintf(cfg.name, sizeof(cfg.name), "%s", c->name);
 	snprintf(cfg.vkbs[0].unique_id, XENSIM_ID_LEN, "%s", c->vkb_uid);
-	g->g = xensim_guest_create(fx->sim, &cfg);
+	g->g = xensim_guest_create(fx->vf.sim, &cfg);
 	if (!g->g || fx->n_guests == IFIX_MAX_GUESTS)
 		return -1;
 	fx->guests[fx->n_guests++] = g->g;
@@ -268,14 +174,14 @@ int ifix_guest(struct ifix *fx, const struct iguest_cfg *c, struct iguest *g)
 	while (!guest_ready(fx, g, c->domid)) {
 		if (loop_now_ns() > end) {
 			fprintf(stderr, "guest %s never got ready\n", c->name);
-			ifix_dump_log(fx, 40);
+			vd_fixture_dump_log(&fx->vf, 40);
 			return -1;
 		}
-		ifix_spin(fx, 50);
+		vd_fixture_pump(&fx->vf, 50);
 	}
 	/* The surface is mapped where the shell put it; let the first
 	 * configure/enter events settle. */
-	ifix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	kbd_front_clear_events(g->kbd);
 	return 0;
 }
@@ -288,8 +194,8 @@ size_t ifix_wait_events(struct ifix *fx, struct kbd_front *k, size_t n,
 	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000u;
 
 	while (kbd_front_event_count(k) < n && loop_now_ns() < end)
-		loop_dispatch(fx->loop, 10);
-	ifix_spin(fx, 150);
+		loop_dispatch(fx->vf.loop, 10);
+	vd_fixture_pump(&fx->vf, 150);
 	return kbd_front_event_count(k);
 }
 
@@ -364,21 +270,4 @@ int ifix_expect(struct ifix *fx, struct kbd_front *k, size_t n,
 	fprintf(stderr, "  want (%zu): %s\n  got  (%zu): %s\n", n, want, have,
 		got);
 	return -1;
-}
-
-long ifix_vdispld_rss_kb(struct ifix *fx)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)fx->vd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }

@@ -16,26 +16,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "weston_harness.h"
+#include "vd_fixture.h"
 
-struct loop;
-struct xensim;
 struct xensim_guest;
 struct kbd_front;
 struct drm_front;
 
 #define IFIX_MAX_GUESTS 4
 
+/* The shared fixture (tests/common/vd_fixture.h) plus the input
+ * module's command socket. */
 struct ifix {
-	char dir[64];
-	struct weston_harness wh;
-	bool wh_started;
+	struct vd_fixture vf;
 	char cmd_path[100];
 	int cmd_fd;
-	struct loop *loop;
-	struct xensim *sim;
-	pid_t vd;
-	char vd_log[128];
 	struct xensim_guest *guests[IFIX_MAX_GUESTS];
 	unsigned n_guests;
 };
@@ -68,11 +62,6 @@ int ifix_stop(struct ifix *fx);
  * Connected and its surface is on screen. 0 or -1. */
 int ifix_guest(struct ifix *fx, const struct iguest_cfg *cfg,
 	       struct iguest *out);
-void ifix_spin(struct ifix *fx, unsigned ms);
-/* One turn of the loop without waiting. */
-void ifix_poll(struct ifix *fx);
-bool ifix_vdispld_alive(struct ifix *fx);
-void ifix_dump_log(struct ifix *fx, unsigned lines);
 
 /* One module command (printf-like); 0 when Weston answered "ok". */
 int ifix_cmd(struct ifix *fx, const char *fmt, ...)
@@ -88,9 +77,6 @@ void ifix_describe(struct kbd_front *k, size_t from, char *buf, size_t len);
  * when they differ. 0 when equal. Clears the recorded events. */
 int ifix_expect(struct ifix *fx, struct kbd_front *k, size_t n,
 		const char *want);
-
-/* vdispld's resident set, KiB (-1 on error). */
-long ifix_vdispld_rss_kb(struct ifix *fx);
 
 #define ICHECK(cond)                                                           \
 	do {                                                                   \

@@ -245,10 +245,10 @@ static int flood(struct ifix *fx, const struct iguest *a, int n, bool extras)
 			ICHECK(touch(fx, a, "up", 0, 0, 0) == 0);
 		ICHECK(ifix_cmd(fx, "pointer move %d %d", a->vx + 100 + i % 500,
 				a->vy + 100 + i % 300) == 0);
-		ifix_poll(fx);
+		vd_fixture_poll(&fx->vf);
 		uint64_t due = t0 + (uint64_t)(i + 1) * FLOOD_INTERVAL_NS;
 		if (i % 10 == 9 && loop_now_ns() < due)
-			ifix_spin(fx, (unsigned)((due - loop_now_ns()) / 1000000u));
+			vd_fixture_pump(&fx->vf, (unsigned)((due - loop_now_ns()) / 1000000u));
 	}
 	return 0;
 }
@@ -262,13 +262,13 @@ static int flood_and_measure(struct ifix *fx, const struct iguest *a,
 	ICHECK(flood(fx, a, 2000, extras) == 0);
 	ms = (loop_now_ns() - t0) / 1000000u;
 	f1 = flips(a, NULL);
-	ifix_spin(fx, 500);
-	*rss = ifix_vdispld_rss_kb(fx);
+	vd_fixture_pump(&fx->vf, 500);
+	*rss = vd_proc_rss_kb(fx->vf.vd);
 	printf("  2000 motions in %llu ms; vdispld RSS %ld KiB; %llu flips "
 	       "during the flood, %llu in the 500 ms after\n",
 	       (unsigned long long)ms, *rss, (unsigned long long)(f1 - f0),
 	       (unsigned long long)(flips(a, &timeouts) - f1));
-	ICHECK(ifix_vdispld_alive(fx));
+	ICHECK(vd_fixture_vdispld_alive(&fx->vf));
 	/* vdispld never blocked: flips kept completing, none timed out. */
 	ICHECK(f1 > f0 && flips(a, &timeouts) > f1 && timeouts == 0);
 	return 0;
@@ -284,8 +284,8 @@ static int case_stalled_guest(struct ifix *fx)
 	ICHECK(ifix_guest(fx, &guest_a, &a) == 0);
 	kbd_front_set_consuming(a.kbd, false);
 	ICHECK(flood(fx, &a, 600, false) == 0); /* ring and queue full */
-	ifix_spin(fx, 300);
-	rss0 = ifix_vdispld_rss_kb(fx);
+	vd_fixture_pump(&fx->vf, 300);
+	rss0 = vd_proc_rss_kb(fx->vf.vd);
 	ICHECK(flood_and_measure(fx, &a, true, &rss1) == 0);
 	ICHECK(flood_and_measure(fx, &a, false, &rss2) == 0);
 	/* Bounded: a second flood as big as the first costs nothing. */
@@ -339,8 +339,8 @@ int main(int argc, char *argv[])
 		if (ret == 0)
 			ret = cases[i].run(&fx);
 		if (ret != 0) {
-			ifix_dump_log(&fx, 40);
-			weston_harness_dump_log(&fx.wh);
+			vd_fixture_dump_log(&fx.vf, 40);
+			weston_harness_dump_log(&fx.vf.wh);
 		}
 		if (ifix_stop(&fx) < 0)
 			ret = -1;

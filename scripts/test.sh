@@ -22,13 +22,26 @@ CC=clang cmake -S . -B build-fuzz -DVDISPLD_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDe
 cmake --build build-fuzz -j"$jobs" --target fuzz_all
 
 status=0
+# Suites that start Weston, the simulator and vdispld measure the good
+# guest's flip rate against its own rate alone: they run one at a time, so
+# two of them never compete for the two cores. Unit and simulator tests run
+# in parallel.
+run_ctest() { # TREE [ctest args]
+  local tree=$1
+  shift
+  ctest --test-dir "$tree" --output-on-failure -j"$jobs" -L 'unit|xensim' "$@" || status=1
+  ctest --test-dir "$tree" --output-on-failure -j1 -LE 'unit|xensim|fuzz' "$@" || status=1
+}
+
 echo "== ctest: fuzzers (clang, libFuzzer + ASan/UBSan)"
-ctest --test-dir build-fuzz --output-on-failure -L fuzz "$@" || status=1
+ctest --test-dir build-fuzz --output-on-failure -L fuzz || status=1
 # The real-Xen tier boots a VM and valgrind wants the plain binary: they run
-# once, in the release tree.
+# once, in the release tree. So does the connect/disconnect cycle test: its
+# RSS bound is meaningless under ASan, whose quarantine keeps freed memory
+# on purpose (LeakSanitizer checks every vdispld exit in this tree instead).
 echo "== ctest (ASan+UBSan build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'realxen|valgrind|fuzz' "$@" || status=1
+  run_ctest build-asan -E 'realxen|valgrind|hostile_cycles' "$@"
 echo "== ctest (release build)"
-ctest --test-dir build --output-on-failure -j"$jobs" -LE fuzz "$@" || status=1
+run_ctest build "$@"
 exit $status

@@ -32,7 +32,9 @@ input() {
 }
 
 # scene_graph FILE (a path in the chroot): Weston's one-shot dump.
+# weston-debug appends to FILE: start from an empty one.
 scene_graph() {
+	rm -f "$S$1"
 	chroot "$S" /usr/bin/env $ENV /usr/bin/weston-debug -o "$1" \
 		scene-graph > /dev/null 2>&1 &
 	sg_pid=$!

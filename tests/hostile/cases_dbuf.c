@@ -294,12 +294,12 @@ static int destroy_on_screen(struct hfix *fx)
 	HEXPECT_OK(fx, 0, hr_config(44, 0, 0, H_CONN_W, H_CONN_H));
 	for (int i = 0; i < 5; i++) {
 		HEXPECT_OK(fx, 0, hr_flip(44));
-		hfix_spin(fx, 20);
+		vd_fixture_pump(&fx->vf, 20);
 	}
 	HEXPECT_OK(fx, 0, hr_flip(44));
 	HEXPECT_OK(fx, 0, hr_dbuf_destroy(43)); /* flip still in flight */
 	HEXPECT_ERR(fx, 0, hr_flip(44));
-	hfix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	return 0;
 }
 

@@ -132,7 +132,7 @@ static int flip_detached(struct hfix *fx)
 	HEXPECT_OK(fx, 0, hr_flip(2));
 	HEXPECT_OK(fx, 0, hr_fb_detach(2));
 	HEXPECT_ERR(fx, 0, hr_flip(2));
-	hfix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	return 0;
 }
 
@@ -164,7 +164,7 @@ static int flip_flood(struct hfix *fx)
 	HCHECK(hreq_batch(fx, 0, r, H_RING_SLOTS, st, false) == 0);
 	for (unsigned i = 0; i < H_RING_SLOTS; i++)
 		HCHECK(st[i] == 0 || st[i] == -XEN_EBUSY);
-	hfix_spin(fx, 200);
+	vd_fixture_pump(&fx->vf, 200);
 	HEXPECT_ERR(fx, 0, hr_flip(3));
 	return 0;
 }

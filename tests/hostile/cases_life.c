@@ -25,7 +25,7 @@ static int flipping_guest(struct hfix *fx, bool be_alloc, unsigned conns)
 
 	HCHECK(f);
 	HCHECK(drm_front_start(f, &cc) == 0);
-	hfix_spin(fx, 400);
+	vd_fixture_pump(&fx->vf, 400);
 	drm_front_get_stats(f, DRM_FRONT_ALL_CONNS, &st);
 	HCHECK(st.flip_events > 0);
 	return 0;
@@ -52,7 +52,7 @@ static int mid_request(struct hfix *fx)
 	drm_front_notify(f, 0, 1);
 	/* Let vdispld be in the middle of them, then pull the plug. */
 	for (int i = 0; i < 3; i++)
-		loop_dispatch(fx->loop, 0);
+		loop_dispatch(fx->vf.loop, 0);
 	return destroy_now(fx);
 }
 
@@ -83,7 +83,7 @@ static int during_storm(struct hfix *fx)
 	HEXPECT_OK(fx, 0, hr_config(2, 0, 0, H_CONN_W, H_CONN_H));
 	for (int i = 0; i < 20; i++) {
 		drm_front_notify(f, 0, 10000);
-		loop_dispatch(fx->loop, 0);
+		loop_dispatch(fx->vf.loop, 0);
 	}
 	return destroy_now(fx);
 }
@@ -119,7 +119,7 @@ static int mid_big_create(struct hfix *fx)
 	r = hr_dbuf(7, 0, 0, 0, 3000 * 4096, dir);
 	r.id = drm_front_next_id(f, 0);
 	HCHECK(drm_front_send_raw(f, 0, &r, NULL, NULL) == 0);
-	loop_dispatch(fx->loop, 0);
+	loop_dispatch(fx->vf.loop, 0);
 	return destroy_now(fx);
 }
 
@@ -140,7 +140,7 @@ static int reboot_storm(struct hfix *fx)
 		HCHECK(xensim_guest_reboot(fx->bad, fx->bad_domid) == 0);
 		f = xensim_guest_drm(fx->bad);
 		HCHECK(f && drm_front_start(f, &cc) == 0);
-		hfix_spin(fx, i % 3 == 0 ? 0 : 60);
+		vd_fixture_pump(&fx->vf, i % 3 == 0 ? 0 : 60);
 	}
 	for (unsigned i = 0; i < 10; i++)
 		HCHECK(hleak_wait(fx, old[i]) == 0);
@@ -169,15 +169,15 @@ static int reload_storm(struct hfix *fx)
 
 		while ((r = xensim_guest_reload_drivers(fx->bad)) < 0 &&
 		       loop_now_ns() < end)
-			loop_dispatch(fx->loop, 5);
+			loop_dispatch(fx->vf.loop, 5);
 		if (r < 0)
 			fprintf(stderr, "  reload %u refused: %s\n", i,
 				strerror(-r));
 		done += r == 0;
-		hfix_spin(fx, 25);
+		vd_fixture_pump(&fx->vf, 25);
 	}
 	HCHECK(done == 10);
-	HCHECK(hfix_wait(fx, bad_connected, fx, 5000));
+	HCHECK(vd_fixture_pump_until(&fx->vf, bad_connected, fx, 5000));
 	HCHECK(hbad_wait_closed(fx, 100));
 	return destroy_now(fx);
 }

@@ -80,7 +80,7 @@ static int rewrite_after_read(struct hfix *fx)
 						    sizeof(s->ring[0]),
 				    &evil, sizeof(evil)) == 0);
 	HCHECK(drm_front_notify(f, 0, 50) == 0);
-	hfix_spin(fx, 200);
+	vd_fixture_pump(&fx->vf, 200);
 	HCHECK(s->rsp_prod == rsp);
 	/* Still there: creating it again is refused. */
 	HEXPECT_ERR(fx, 0, hr_dbuf(0x51, 32, 32, 32, 4096, dir));
@@ -116,7 +116,7 @@ static int rewrite_race(struct hfix *fx)
 		for (unsigned k = 0; k < 64; k++)
 			memcpy(slot, (k & 1) ? &a : &b, sizeof(a));
 		while (s->rsp_prod == p && loop_now_ns() < end)
-			loop_dispatch(fx->loop, 1);
+			loop_dispatch(fx->vf.loop, 1);
 		HCHECK(s->rsp_prod == p + 1);
 		ok += s->ring[p & (H_RING_SLOTS - 1)].rsp.status == 0;
 	}
@@ -209,7 +209,7 @@ static int notify_storm(struct hfix *fx)
 	HCHECK(f);
 	for (unsigned i = 0; i < 100; i++) {
 		HCHECK(drm_front_notify(f, 0, 10000) == 0);
-		loop_dispatch(fx->loop, 0);
+		loop_dispatch(fx->vf.loop, 0);
 		if (i == 50)
 			HEXPECT_ERR(fx, 0, hr_flip(0xfeed));
 	}
@@ -239,9 +239,9 @@ static int evt_cons_lie(struct hfix *fx, uint32_t delta)
 		struct xendispl_req q = hr_flip(2);
 
 		HCHECK(hreq(fx, 0, &q, &st) == 0); /* 0 or -EBUSY */
-		hfix_spin(fx, 5);
+		vd_fixture_pump(&fx->vf, 5);
 	}
-	hfix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	HCHECK(ev->in_prod == prod);
 	HEXPECT_ERR(fx, 0, hr_flip(0x999));
 	return 0;

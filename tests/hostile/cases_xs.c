@@ -23,7 +23,7 @@ static bool error_node(struct hfix *fx)
 	char *v;
 
 	snprintf(path, sizeof(path), "%s/error", fx->be_path);
-	v = xs_srv_read(xensim_store(fx->sim), 0, path);
+	v = xs_srv_read(xensim_store(fx->vf.sim), 0, path);
 	free(v);
 	return v != NULL;
 }
@@ -41,7 +41,7 @@ static int expect_fail(struct hfix *fx, unsigned conns, unsigned flags,
 		       const char *ring_ref, const char *port)
 {
 	HCHECK(hmf_start(fx, conns, flags, ring_ref, port) == 0);
-	HCHECK(hfix_wait(fx, closed_seen, fx, fx->valgrind ? 20000 : 3000));
+	HCHECK(vd_fixture_pump_until(&fx->vf, closed_seen, fx, fx->valgrind ? 20000 : 3000));
 	HCHECK(error_node(fx));
 	return 0;
 }
@@ -56,7 +56,7 @@ static int toolstack_value(struct hfix *fx, const char *node, const char *v)
 		char path[256];
 
 		snprintf(path, sizeof(path), "%s/%s", fx->fe_path, node);
-		HCHECK(xs_srv_rm(xensim_store(fx->sim), 0, path) == 0);
+		HCHECK(xs_srv_rm(xensim_store(fx->vf.sim), 0, path) == 0);
 	}
 	return expect_fail(fx, 1, 0, NULL, NULL);
 }
@@ -118,10 +118,10 @@ static int no_conns(struct hfix *fx)
 
 	HCHECK(deferred(fx) == 0);
 	snprintf(path, sizeof(path), "%s/0", fx->fe_path);
-	HCHECK(xs_srv_rm(xensim_store(fx->sim), 0, path) == 0);
+	HCHECK(xs_srv_rm(xensim_store(fx->vf.sim), 0, path) == 0);
 	HCHECK(hxs_write(fx, 0, "1/resolution", "320x240") == 0);
 	HCHECK(hmf_start(fx, 0, 0, NULL, NULL) == 0);
-	HCHECK(hfix_wait(fx, closed_seen, fx, fx->valgrind ? 20000 : 3000));
+	HCHECK(vd_fixture_pump_until(&fx->vf, closed_seen, fx, fx->valgrind ? 20000 : 3000));
 	return 0;
 }
 
@@ -171,7 +171,7 @@ static int backend_node(struct hfix *fx, const char *node, const char *v)
 	HCHECK(deferred(fx) == 0);
 	snprintf(path, sizeof(path), "%s/%s", fx->be_path, node);
 	HCHECK(hxs_write(fx, 0, path, v) == 0);
-	hfix_spin(fx, 500);
+	vd_fixture_pump(&fx->vf, 500);
 	HCHECK(hbad_be_state(fx) == XenbusStateInitialising);
 	HCHECK(!(fx->be_seen & (1u << XenbusStateInitWait)));
 	return 0;
@@ -225,10 +225,10 @@ static int state_closed_connected(struct hfix *fx)
 {
 	HCHECK(hbad_create(fx, NULL));
 	HCHECK(hxs_write(fx, fx->bad_domid, "state", "6") == 0);
-	hfix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	HCHECK(hxs_write(fx, fx->bad_domid, "state", "4") == 0);
 	HCHECK(hbad_wait_closed(fx, 3000));
-	hfix_spin(fx, 100);
+	vd_fixture_pump(&fx->vf, 100);
 	return 0;
 }
 
@@ -240,7 +240,7 @@ static int state_flap(struct hfix *fx)
 	for (unsigned i = 0; i < 210; i++) {
 		HCHECK(hxs_write(fx, fx->bad_domid, "state", seq[i % 7]) == 0);
 		if (i % 10 == 0)
-			hfix_spin(fx, 5);
+			vd_fixture_pump(&fx->vf, 5);
 	}
 	HCHECK(hxs_write(fx, fx->bad_domid, "state", "6") == 0);
 	HCHECK(hbad_wait_closed(fx, 3000));
@@ -254,7 +254,7 @@ static int state_closing_mid_flip(struct hfix *fx)
 
 	HCHECK(f);
 	HCHECK(drm_front_start(f, &cc) == 0);
-	hfix_spin(fx, 300);
+	vd_fixture_pump(&fx->vf, 300);
 	hbad_clear_seen(fx);
 	HCHECK(hxs_write(fx, fx->bad_domid, "state", "5") == 0);
 	HCHECK(hbad_wait_closed(fx, 3000));
@@ -264,7 +264,7 @@ static int state_closing_mid_flip(struct hfix *fx)
 static int fe_dir_removed(struct hfix *fx)
 {
 	HCHECK(hbad_create(fx, NULL));
-	HCHECK(xs_srv_rm(xensim_store(fx->sim), 0, fx->fe_path) == 0);
+	HCHECK(xs_srv_rm(xensim_store(fx->vf.sim), 0, fx->fe_path) == 0);
 	HCHECK(hbad_wait_closed(fx, 3000));
 	return 0;
 }

@@ -23,10 +23,8 @@
 
 #include "drm_front.h"
 #include "toolstack.h"
-#include "weston_harness.h"
+#include "vd_fixture.h"
 
-struct loop;
-struct xensim;
 struct xensim_guest;
 struct gsim_domain;
 struct xs_srv_watch;
@@ -43,15 +41,11 @@ struct xs_srv_watch;
 #define H_FMT_XRGB8888 0x34325258u /* 'XR24' */
 #define H_FMT_RGB565 0x36314752u   /* 'RG16' */
 
+/* The shared fixture (tests/common/vd_fixture.h) plus the good guest and
+ * the current hostile one. */
 struct hfix {
-	char dir[64];
-	struct weston_harness wh;
-	bool wh_started;
-	struct loop *loop;
-	struct xensim *sim;
+	struct vd_fixture vf;
 	struct xensim_guest *good;
-	pid_t vd;
-	char vd_log[128];
 	bool valgrind;
 	unsigned min_rate; /* good guest flip events per second, at least */
 	uint32_t next_domid;
@@ -69,12 +63,6 @@ struct hfix {
 int hfix_start(struct hfix *fx, const char *vdispld, bool valgrind);
 /* Stops everything; returns vdispld's exit status check (0 ok). */
 int hfix_stop(struct hfix *fx);
-void hfix_spin(struct hfix *fx, unsigned ms);
-/* Turns the loop until pred(data) or ms pass; returns pred's last value. */
-bool hfix_wait(struct hfix *fx, bool (*pred)(void *data), void *data,
-	       unsigned ms);
-bool hfix_vdispld_alive(struct hfix *fx);
-void hfix_dump_vdispld_log(struct hfix *fx, unsigned last_lines);
 struct drm_front *hfix_good_front(struct hfix *fx);
 
 /* ---- the hostile guest ---- */

@@ -103,10 +103,10 @@ static int run_case(struct hfix *fx, const struct hcase *c)
 	t1 = loop_now_ns();
 	if (fx->bad && hbad_destroy(fx) < 0)
 		ret = -1;
-	hfix_spin(fx, AFTER_MS);
+	vd_fixture_pump(&fx->vf, AFTER_MS);
 	good_stats(fx, &b);
 	t2 = loop_now_ns();
-	if (!hfix_vdispld_alive(fx)) {
+	if (!vd_fixture_vdispld_alive(&fx->vf)) {
 		fprintf(stderr, "  vdispld died\n");
 		return -1;
 	}
@@ -150,9 +150,9 @@ static int run_group(struct hfix *fx, const char *group)
 			run++;
 			if (run_case(fx, c) < 0) {
 				failed++;
-				hfix_dump_vdispld_log(fx, 15);
+				vd_fixture_dump_log(&fx->vf, 15);
 			}
-			if (!hfix_vdispld_alive(fx))
+			if (!vd_fixture_vdispld_alive(&fx->vf))
 				return -1;
 		}
 	}

@@ -56,7 +56,7 @@ int hreq_batch(struct hfix *fx, unsigned conn, struct xendispl_req *reqs,
 	while ((RING_IDX)(s->rsp_prod - prod) < n) {
 		if (loop_now_ns() > end || !fx->bad)
 			return -ETIMEDOUT;
-		loop_dispatch(fx->loop, 5);
+		loop_dispatch(fx->vf.loop, 5);
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct xendispl_resp *r =
@@ -327,7 +327,7 @@ static int share_conn(struct hfix *fx, unsigned i, unsigned flags,
 int hmf_start(struct hfix *fx, unsigned conns, unsigned flags,
 	      const char *ring_ref, const char *port)
 {
-	if (!hfix_wait(fx, be_initwait, fx, fx->valgrind ? 40000 : 5000)) {
+	if (!vd_fixture_pump_until(&fx->vf, be_initwait, fx, fx->valgrind ? 40000 : 5000)) {
 		fprintf(stderr, "  backend never reached InitWait (state %d)\n",
 			hbad_be_state(fx));
 		return -1;

@@ -6,7 +6,6 @@
  * after a warm-up must equal those at the end (fds exactly, RSS within
  * RSS_MARGIN_KB), and once the guest is destroyed vdispld must hold none
  * of its mappings, shared pages or ports. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,39 +20,6 @@
 #define WARMUP 20u
 #define RSS_MARGIN_KB 2048l
 
-static long count_fds(pid_t pid)
-{
-	char path[64];
-	DIR *d;
-	long n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	for (struct dirent *e = readdir(d); e; e = readdir(d))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static long rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	FILE *f;
-	long kb = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* The fewest fds over 200 ms: buffers of the live connection come and go
  * with the compositor's releases, so a single look can catch one extra. */
 static long settled_fds(struct hfix *fx)
@@ -61,11 +27,11 @@ static long settled_fds(struct hfix *fx)
 	long best = -1;
 
 	for (int i = 0; i < 10; i++) {
-		long n = count_fds(fx->vd);
+		long n = vd_proc_fd_count(fx->vf.vd);
 
 		if (n >= 0 && (best < 0 || n < best))
 			best = n;
-		hfix_spin(fx, 20);
+		vd_fixture_pump(&fx->vf, 20);
 	}
 	return best;
 }
@@ -98,7 +64,7 @@ static int one_cycle(struct hfix *fx)
 	w.since = st.flip_events;
 	if (xensim_guest_reload_drivers(fx->bad) < 0)
 		return -1;
-	return hfix_wait(fx, flipping_again, &w, 5000) ? 0 : -1;
+	return vd_fixture_pump_until(&fx->vf, flipping_again, &w, 5000) ? 0 : -1;
 }
 
 static int run(struct hfix *fx, unsigned cycles)
@@ -112,7 +78,7 @@ static int run(struct hfix *fx, unsigned cycles)
 	for (unsigned i = 0; i < cycles; i++) {
 		if (i == WARMUP) {
 			fd0 = settled_fds(fx);
-			rss0 = rss_kb(fx->vd);
+			rss0 = vd_proc_rss_kb(fx->vf.vd);
 		}
 		if (one_cycle(fx) < 0) {
 			fprintf(stderr, "cycle %u: guest did not reconnect\n", i);
@@ -120,7 +86,7 @@ static int run(struct hfix *fx, unsigned cycles)
 		}
 	}
 	fd1 = settled_fds(fx);
-	rss1 = rss_kb(fx->vd);
+	rss1 = vd_proc_rss_kb(fx->vf.vd);
 	fprintf(stderr, "%u cycles in %.1f s; vdispld after %u: %ld fds, "
 			"%ld kB RSS; at the end: %ld fds, %ld kB RSS (%+ld kB)\n",
 		cycles, (double)(loop_now_ns() - t0) / 1e9, WARMUP, fd0, rss0,
@@ -129,7 +95,7 @@ static int run(struct hfix *fx, unsigned cycles)
 	if (fd1 != fd0) {
 		char cmd[80];
 
-		snprintf(cmd, sizeof(cmd), "ls -l /proc/%d/fd >&2", (int)fx->vd);
+		snprintf(cmd, sizeof(cmd), "ls -l /proc/%d/fd >&2", (int)fx->vf.vd);
 		if (system(cmd) != 0)
 			fprintf(stderr, "cannot list vdispld's fds\n");
 	}

@@ -178,22 +178,32 @@ static void buf_write(struct drm_buf *b, size_t off, const void *src,
 	}
 }
 
-void drm_buf_draw(struct drm_front *f, struct drm_chan *ch, struct drm_buf *b,
-		  uint64_t frame)
+void drm_buf_draw_region(struct drm_front *f, struct drm_chan *ch,
+			 struct drm_buf *b, uint64_t frame, uint32_t x0,
+			 uint32_t w, uint32_t h)
 {
 	if (!ch->row) {
-		ch->row = calloc(b->width ? b->width : 1, sizeof(*ch->row));
+		ch->row = calloc(w ? w : 1, sizeof(*ch->row));
 		if (!ch->row)
 			return;
 	}
-	for (uint32_t y = 0; y < b->height; y++) {
-		for (uint32_t x = 0; x < b->width; x++)
+	if (x0 + w > b->width || h > b->height)
+		return;
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++)
 			ch->row[x] = xensim_pattern_pixel(f->domid, ch->idx, frame,
-							  b->width, x, y);
-		buf_write(b, (size_t)y * b->pitch, ch->row, (size_t)b->width * 4);
+							  w, x, y);
+		buf_write(b, (size_t)y * b->pitch + (size_t)x0 * 4, ch->row,
+			  (size_t)w * 4);
 	}
 	b->frame = frame;
 	ch->stats->frames_drawn++;
+}
+
+void drm_buf_draw(struct drm_front *f, struct drm_chan *ch, struct drm_buf *b,
+		  uint64_t frame)
+{
+	drm_buf_draw_region(f, ch, b, frame, 0, b->width, b->height);
 }
 
 /* 00 FF FF FF FF FF FF 00, then each 128-byte block sums to 0 mod 256. */

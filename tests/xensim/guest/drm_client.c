@@ -38,6 +38,10 @@ static void add_step(struct drm_front *f, enum drm_step_kind k, unsigned conn,
 static void plan_setup(struct drm_front *f)
 {
 	f->nsteps = f->cur_step = 0;
+	if (drm_shared(f)) {
+		drm_shared_plan_setup(f, add_step);
+		return;
+	}
 	for (unsigned c = 0; c < f->num_conns; c++) {
 		if (f->ccfg.get_edid)
 			add_step(f, STEP_GET_EDID, c, 0);
@@ -68,16 +72,15 @@ static int build_dbuf_create(struct drm_front *f, struct drm_chan *ch,
 			     struct drm_buf *b, struct xendispl_req *req)
 {
 	bool be = want_be_alloc(f);
-	b->width = ch->width;
-	b->height = ch->height;
-	b->pitch = ch->width * 4;
+	drm_shared_size(ch, &b->width, &b->height);
+	b->pitch = b->width * 4;
 	int ret = drm_buf_alloc(f, b, b->pitch * b->height, be);
 	if (ret < 0)
 		return ret;
 	b->dbuf_cookie = f->next_cookie += 0x200;
 	b->fb_cookie = f->next_cookie += 0x200;
 	if (!be && f->ccfg.draw && b == &ch->bufs[0])
-		drm_buf_draw(f, ch, b, ch->frame);
+		drm_client_draw(f, ch, b, ch->frame);
 	struct xendispl_dbuf_create_req *d = &req->op.dbuf_create;
 	d->dbuf_cookie = b->dbuf_cookie;
 	if (!f->ccfg.prime) { /* PRIME imports carry no geometry */
@@ -106,7 +109,7 @@ static int build_step(struct drm_front *f, const struct drm_step *s,
 		      struct xendispl_req *req)
 {
 	struct drm_chan *ch = &f->chans[s->conn];
-	struct drm_buf *b = &ch->bufs[s->buf];
+	struct drm_buf *b = drm_chan_buf(ch, s->buf);
 	static const uint8_t ops[] = {
 		[STEP_GET_EDID] = XENDISPL_OP_GET_EDID,
 		[STEP_DBUF_CREATE] = XENDISPL_OP_DBUF_CREATE,
@@ -136,6 +139,7 @@ static int build_step(struct drm_front *f, const struct drm_step *s,
 		break;
 	case STEP_SET_CONFIG: /* display_enable: crtc x/y, the fb's size */
 		req->op.set_config.fb_cookie = b->fb_cookie;
+		req->op.set_config.x = drm_shared_x(f, s->conn);
 		req->op.set_config.width = b->width;
 		req->op.set_config.height = b->height;
 		req->op.set_config.bpp = 32;
@@ -210,7 +214,7 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			return false;
 		}
 		if (f->ccfg.draw && s->buf == 0)
-			drm_buf_draw(f, ch, b, ch->frame);
+			drm_client_draw(f, ch, b, ch->frame);
 	}
 	return true;
 }
@@ -311,7 +315,7 @@ static void flip_finish(struct drm_chan *ch)
 	loop_timer_arm(ch->flip_timer, 0, 0);
 	ch->front_buf = ch->flip_buf;
 	ch->shown_cookie = ch->flip_cookie;
-	ch->shown_frame = ch->bufs[ch->flip_buf].frame;
+	ch->shown_frame = drm_chan_buf(ch, ch->flip_buf)->frame;
 	ch->flips_done++;
 }
 
@@ -353,18 +357,52 @@ void drm_client_on_flip_evt(struct drm_chan *ch, uint64_t cookie)
 	flip_settled(ch);
 }
 
+static bool flip_ready(const struct drm_chan *ch)
+{
+	const struct drm_front *f = ch->front;
+	if (!ch->flipping || ch->busy || ch->flip_pending || f->stop_wanted)
+		return false;
+	return !f->ccfg.max_flips || ch->stats->flips_sent < f->ccfg.max_flips;
+}
+
+static void send_flip(struct drm_chan *ch, unsigned back);
+
+/* Shared fb: one new frame for every connector at once, once all are
+ * done with the last (an atomic commit over all CRTCs). */
+static void flip_next_shared(struct drm_front *f)
+{
+	for (unsigned c = 0; c < f->num_conns; c++)
+		if (!flip_ready(&f->chans[c]))
+			return;
+	unsigned back = 1 - f->chans[0].front_buf;
+	uint64_t frame = f->chans[0].frame + 1;
+	for (unsigned c = 0; c < f->num_conns; c++)
+		f->chans[c].frame = frame;
+	if (f->ccfg.draw)
+		drm_client_draw(f, &f->chans[0], &f->chans[0].bufs[back], frame);
+	for (unsigned c = 0; c < f->num_conns; c++)
+		send_flip(&f->chans[c], back);
+}
+
 static void flip_next(struct drm_chan *ch)
 {
 	struct drm_front *f = ch->front;
-	if (!ch->flipping || ch->busy || ch->flip_pending || f->stop_wanted)
+	if (drm_shared(f)) {
+		flip_next_shared(f);
 		return;
-	if (f->ccfg.max_flips && ch->stats->flips_sent >= f->ccfg.max_flips)
+	}
+	if (!flip_ready(ch))
 		return;
 	unsigned back = 1 - ch->front_buf;
-	struct drm_buf *b = &ch->bufs[back];
 	ch->frame++;
 	if (f->ccfg.draw)
-		drm_buf_draw(f, ch, b, ch->frame);
+		drm_buf_draw(f, ch, &ch->bufs[back], ch->frame);
+	send_flip(ch, back);
+}
+
+static void send_flip(struct drm_chan *ch, unsigned back)
+{
+	struct drm_buf *b = drm_chan_buf(ch, back);
 	struct xendispl_req req;
 	drm_chan_prepare(ch, &req, XENDISPL_OP_PG_FLIP);
 	req.op.pg_flip.fb_cookie = b->fb_cookie;
@@ -495,7 +533,7 @@ int drm_front_buf_info(const struct drm_front *f, unsigned conn, unsigned buf,
 {
 	if (conn >= f->num_conns || buf >= DRM_FRONT_NUM_BUFS)
 		return -EINVAL;
-	const struct drm_buf *b = &f->chans[conn].bufs[buf];
+	const struct drm_buf *b = drm_chan_buf(&f->chans[conn], buf);
 	if (!b->allocated)
 		return -ENOENT;
 	*out = (struct drm_front_buf_info){

@@ -80,6 +80,12 @@ struct drm_front_client_cfg {
 	int force_be_alloc; /* -1: use be-alloc from XenStore; 0/1: override */
 	uint32_t flip_interval_ms; /* 0: next flip as soon as the last is done */
 	uint64_t max_flips;	   /* per connector; 0: unlimited */
+	/* One framebuffer pair for all connectors side by side (Linux with
+	 * modetest -s A -s B: an 1824x768 fb for 800x600 + 1024x768): each
+	 * SET_CONFIG carries its x offset and the fb's full size, flips go
+	 * to every connector at once. Connector c's region holds its own
+	 * pattern (xensim_pattern_pixel(domid, c, frame, its width, ...)). */
+	bool shared_fb;
 };
 
 /* Starts now or as soon as the device is Connected. 0 or -errno. */

@@ -132,9 +132,33 @@ int drm_buf_map_backend(struct drm_front *f, struct drm_buf *b);
 void drm_buf_free(struct drm_front *f, struct drm_buf *b, bool domain_dead);
 void drm_buf_draw(struct drm_front *f, struct drm_chan *ch,
 		  struct drm_buf *b, uint64_t frame);
+/* ch's pattern (w x h, as if its own buffer) at column x0 of b. */
+void drm_buf_draw_region(struct drm_front *f, struct drm_chan *ch,
+			 struct drm_buf *b, uint64_t frame, uint32_t x0,
+			 uint32_t w, uint32_t h);
 uint32_t drm_buf_gref_dir(const struct drm_buf *b);
 /* 0 if the first edid_sz bytes of b are a valid EDID, else -EINVAL. */
 int drm_buf_check_edid(const struct drm_buf *b, uint32_t edid_sz);
+
+/* drm_shared.c: one framebuffer pair for every connector (shared_fb),
+ * each showing its own region side by side, as modetest with several -s
+ * makes it. The pair is connector 0's bufs. */
+bool drm_shared(const struct drm_front *f);
+/* The buffer ch shows as its buffer i (connector 0's when shared). */
+struct drm_buf *drm_chan_buf(struct drm_chan *ch, unsigned i);
+/* Width x height of buffers connector ch allocates. */
+void drm_shared_size(const struct drm_chan *ch, uint32_t *w, uint32_t *h);
+/* Column where conn's region starts (0 unless shared). */
+uint32_t drm_shared_x(const struct drm_front *f, unsigned conn);
+/* Draws frame into b: every connector's region when shared, else ch's. */
+void drm_client_draw(struct drm_front *f, struct drm_chan *ch,
+		     struct drm_buf *b, uint64_t frame);
+/* Setup steps when shared: the pair on connector 0's ring, then each
+ * connector's SET_CONFIG at its offset. */
+void drm_shared_plan_setup(struct drm_front *f,
+			   void (*add)(struct drm_front *f,
+				       enum drm_step_kind k, unsigned conn,
+				       unsigned buf));
 
 /* drm_client.c */
 void drm_client_on_connected(struct drm_front *f);

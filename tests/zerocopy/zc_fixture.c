@@ -77,14 +77,17 @@ static int spawn_vdispld(struct zc_fixture *fx)
 
 static int start_guest(struct zc_fixture *fx)
 {
-	static const char *const uids[] = {"zc0"};
-	const uint32_t sizes[][2] = {{fx->o.width, fx->o.height}};
+	static const char *const uids[] = {"zc0", "zc1"};
+	const uint32_t one[][2] = {{fx->o.width, fx->o.height}};
+	static const uint32_t two[][2] = {{320, 240}, {400, 300}};
 	struct xensim_guest_cfg cfg;
 	struct drm_front_client_cfg cc;
-	vd_guest_cfg(&cfg, GUEST_DOMID, "zc", 1, sizes, uids);
+	vd_guest_cfg(&cfg, GUEST_DOMID, "zc", fx->o.shared_fb ? 2 : 1,
+		     fx->o.shared_fb ? two : one, uids);
 	cfg.be_alloc = fx->o.be_alloc;
 	vd_client_cfg(&cc, fx->o.fps ? 1000 / fx->o.fps : 0, fx->o.max_flips);
 	cc.draw = !fx->o.no_draw;
+	cc.shared_fb = fx->o.shared_fb;
 	fx->guest = vd_fixture_guest(&fx->vf, &cfg, &cc);
 	return fx->guest ? 0 : -EIO;
 }
@@ -119,14 +122,16 @@ static uint64_t field(const char *line, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
-int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out)
+/* The last "stats:" line containing key (any with NULL). */
+static int read_stats(const struct zc_fixture *fx, const char *key,
+		      struct zc_stats *out)
 {
 	FILE *f = fopen(fx->vf.vd_log, "r");
 	char line[1024], last[1024] = "";
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "stats: "))
+		if (strstr(line, "stats: ") && (!key || strstr(line, key)))
 			memcpy(last, line, sizeof(last));
 	fclose(f);
 	if (!last[0])
@@ -139,4 +144,17 @@ int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out)
 	for (size_t i = 0; i < sizeof(reason_keys) / sizeof(reason_keys[0]); i++)
 		out->fallback[i] = field(last, reason_keys[i]);
 	return 0;
+}
+
+int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out)
+{
+	return read_stats(fx, NULL, out);
+}
+
+int zc_read_conn_stats(const struct zc_fixture *fx, unsigned conn,
+		       struct zc_stats *out)
+{
+	char key[32];
+	snprintf(key, sizeof(key), " c%u: frames=", conn);
+	return read_stats(fx, key, out);
 }

@@ -26,6 +26,11 @@ struct zc_opts {
 	bool no_draw;		  /* guest flips without drawing (bench) */
 	uint64_t max_flips;	  /* 0: unlimited */
 	unsigned status_interval_s; /* 0: only the exit line */
+	/* Two connectors, 320x240 and 400x300, showing one 720x300 fb side
+	 * by side (width/height unused), as Linux does for modetest with two
+	 * -s (there: 1824x768 for 800x600 + 1024x768; smaller here so a
+	 * sanitizer build of the test compositor keeps up). */
+	bool shared_fb;
 };
 
 struct zc_stats {
@@ -50,6 +55,9 @@ bool zc_wait_flips(struct zc_fixture *fx, uint64_t n, unsigned ms);
 int zc_stop_vdispld(struct zc_fixture *fx);
 /* The last "stats:" line of vdispld's log, parsed. 0 or -ENOENT. */
 int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out);
+/* The same for connector conn's last line. */
+int zc_read_conn_stats(const struct zc_fixture *fx, unsigned conn,
+		       struct zc_stats *out);
 
 /* CRC the test compositor reports for frame `frame` of the guest's
  * pattern (zlib crc32 over XRGB words, X masked). */

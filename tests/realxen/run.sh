@@ -92,6 +92,10 @@ build_share() {
 			"$ROOT/usr/lib/x86_64-linux-gnu/libxengnttab.so.1" ||
 			{ say "vdispld would not use Debian's libxengnttab"; exit 1; }
 	fi
+	# Dom0 runs the screenshot checker too, to know when to stop shooting.
+	if [ -n "$SHOT_CHECK" ] && [ -x "$SHOT_CHECK" ]; then
+		copy_prog "$s" "$SHOT_CHECK" /usr/bin/realxen-shot-check
+	fi
 	install -m 755 "$HERE/dom0-test.sh" "$s/realxen/dom0-test.sh"
 	cp "$HERE/dom0-input.sh" "$s/realxen/dom0-input.sh"
 	cp "$BOOT/vmlinuz" "$BOOT/domU.cpio.gz" "$s/realxen/"

@@ -3,7 +3,8 @@
  * simulated guest's kbdif ring, compared event by event.
  *
  * Usage: test_input <vdispld> <vdispld-test-input.so> <case>
- * Cases: touch, pointer_keyboard, focus_loss, two_guests, stalled_guest. */
+ * Cases: touch, pointer_keyboard, focus_loss, two_guests, stalled_guest,
+ * scaled_surface. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,10 @@ static const struct iguest_cfg guest_b = {
 };
 
 static const char extra_conf[] = "[vkb kb]\nconnector = c0\n";
+
+/* Guest A's connector shown at 1.5x (wp_viewport destination 1200x900):
+ * surface coordinates must be scaled back to the connector's pixels. */
+static const char scaled_conf[] = "[connector c0]\nsize = 1200x900\n";
 
 /* Touch, with frames as a real touchscreen sends them. */
 static int touch(struct ifix *fx, const struct iguest *g, const char *what,
@@ -76,6 +81,31 @@ static int case_touch(struct ifix *fx)
 	return ifix_expect(fx, a.kbd, 6,
 			   "DOWN c0 1598,1198; SYN; MOTION c0 1599,0; SYN; "
 			   "UP c0; SYN");
+}
+
+/* 800x600 shown as 1200x900: surface (600,450) is connector (400,300),
+ * i.e. (800,600) of the 1600x1200 touch area and (512,384) of the
+ * 1024x768 pointer. */
+static int case_scaled_surface(struct ifix *fx)
+{
+	struct iguest a;
+
+	ICHECK(ifix_guest(fx, &guest_a, &a) == 0);
+	printf("  surface view %dx%d at %d,%d\n", a.vw, a.vh, a.vx, a.vy);
+	ICHECK(a.vw == 1200 && a.vh == 900);
+	ICHECK(touch(fx, &a, "down", 0, 600, 450) == 0);
+	ICHECK(touch(fx, &a, "motion", 0, 300, 225) == 0);
+	ICHECK(touch(fx, &a, "motion", 0, 900, 675) == 0);
+	ICHECK(touch(fx, &a, "up", 0, 0, 0) == 0);
+	ICHECK(ifix_expect(fx, a.kbd, 8,
+			   "DOWN c0 800,600; SYN; MOTION c0 400,300; SYN; "
+			   "MOTION c0 1200,900; SYN; UP c0; SYN") == 0);
+	ICHECK(ifix_cmd(fx, "pointer move %d %d", a.vx + 600, a.vy + 450) == 0);
+	ICHECK(ifix_cmd(fx, "pointer move %d %d", a.vx + 900, a.vy + 675) == 0);
+	ICHECK(ifix_cmd(fx, "pointer move %d %d", a.vx + 1199, a.vy + 899) == 0);
+	/* The far corner: connector (799.33,599.33), inside the last pixel. */
+	return ifix_expect(fx, a.kbd, 3,
+			   "POS 512,384 z0; POS 768,576 z0; POS 1023,767 z0");
 }
 
 static int case_pointer_keyboard(struct ifix *fx)
@@ -312,12 +342,14 @@ static int case_stalled_guest(struct ifix *fx)
 static const struct {
 	const char *name;
 	int (*run)(struct ifix *fx);
+	const char *conf; /* NULL: extra_conf */
 } cases[] = {
-	{"touch", case_touch},
-	{"pointer_keyboard", case_pointer_keyboard},
-	{"focus_loss", case_focus_loss},
-	{"two_guests", case_two_guests},
-	{"stalled_guest", case_stalled_guest},
+	{"touch", case_touch, NULL},
+	{"pointer_keyboard", case_pointer_keyboard, NULL},
+	{"focus_loss", case_focus_loss, NULL},
+	{"two_guests", case_two_guests, NULL},
+	{"stalled_guest", case_stalled_guest, NULL},
+	{"scaled_surface", case_scaled_surface, scaled_conf},
 };
 
 int main(int argc, char *argv[])
@@ -333,7 +365,8 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (strcmp(cases[i].name, argv[3]) != 0)
 			continue;
-		ret = ifix_start(&fx, argv[1], argv[2], extra_conf);
+		ret = ifix_start(&fx, argv[1], argv[2],
+				 cases[i].conf ? cases[i].conf : extra_conf);
 		if (ret == 77)
 			return 77;
 		if (ret == 0)

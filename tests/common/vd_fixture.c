@@ -171,12 +171,21 @@ int vd_fixture_env(struct vd_fixture *fx, struct vd_env *e,
 	return 0;
 }
 
+/* A suite asks for valgrind per spawn; VD_FIXTURE_VALGRIND=1 in the
+ * environment puts every vdispld of a run under it (ctest label
+ * "valgrind" re-runs whole suites so). */
+static bool vd_fixture_wants_valgrind(const struct vd_spawn *s)
+{
+	const char *env = getenv("VD_FIXTURE_VALGRIND");
+	return s->valgrind || (env && strcmp(env, "1") == 0);
+}
+
 /* [valgrind ...] vdispld <conf_flag> CONF args... into argv. */
 static int build_argv(const struct vd_fixture *fx, const struct vd_spawn *s,
 		      const char **argv, size_t max, char *vglog, size_t vglen)
 {
 	size_t a = 0;
-	if (s->valgrind) {
+	if (vd_fixture_wants_valgrind(s)) {
 		snprintf(vglog, vglen, "--log-file=%s/valgrind.log", fx->dir);
 		argv[a++] = "valgrind";
 		argv[a++] = "--leak-check=full";
@@ -219,7 +228,7 @@ int vd_fixture_spawn(struct vd_fixture *fx, const struct vd_spawn *s)
 	if (pid < 0)
 		return (int)pid;
 	fx->vd = pid;
-	fx->valgrind = s->valgrind;
+	fx->valgrind = vd_fixture_wants_valgrind(s);
 	fx->vd_exited = false;
 	return 0;
 }

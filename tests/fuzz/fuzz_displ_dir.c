@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_xen.h"
 #include "fuzz_guest.h"
 #include "fuzz_input.h"
-#include "fuzz_xen.h"
 #include "xen_grant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -98,7 +98,7 @@ static void build(struct fin *in, struct dir *d)
 		uint8_t b = fin_u8(in);
 
 		d->ro[i] = (b & 7) == 7;
-		d->ref[i] = fuzz_guest_grant(FG_DOMID, d->ro[i]);
+		d->ref[i] = fake_guest_grant_new(FG_DOMID, d->ro[i]);
 		FG_CHECK(d->ref[i] != 0);
 		d->revoked[i] = (b & 0x38) == 0x38;
 	}
@@ -111,13 +111,13 @@ static void build(struct fin *in, struct dir *d)
 		d->next[i] = pick_ref(in, d);
 	}
 	for (unsigned i = 0; i < d->n; i++) {
-		struct xendispl_page_directory *pd = fuzz_guest_page(d->ref[i]);
+		struct xendispl_page_directory *pd = fake_guest_page(d->ref[i]);
 
 		pd->gref_dir_next_page = d->next[i];
 		for (uint32_t j = 0; j < PER_PAGE; j++)
 			pd->gref[j] = ENTRY(i, j);
 		if (d->revoked[i])
-			fuzz_guest_revoke(d->ref[i]);
+			fake_guest_revoke(d->ref[i]);
 	}
 }
 
@@ -135,7 +135,7 @@ static void check_fill(const struct dir *d, const int *order, int visited,
 		const struct xendispl_page_directory *pd;
 		uint32_t n = npages - (uint32_t)v * PER_PAGE;
 
-		pd = fuzz_guest_page(d->ref[k]);
+		pd = fake_guest_page(d->ref[k]);
 		FG_CHECK(pd && pd->gref_dir_next_page == d->next[k]);
 		if (n > PER_PAGE)
 			n = PER_PAGE;
@@ -175,7 +175,7 @@ static void run(struct fin *in)
 		       ? model(&d, first, npages, fill, order)
 		       : (npages ? -1 : 0);
 	ret = displ_dir_walk(&dev, first, npages, refs, fill);
-	FG_CHECK(fuzz_live_maps() == 0);
+	FG_CHECK(fake_live_maps() == 0);
 	FG_CHECK(ret == 0 || ret == -XEN_EINVAL);
 	FG_CHECK((ret == 0) == (want >= 0));
 	if (ret == 0 && !fill) {
@@ -191,7 +191,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
 	fuzz_log_from_env();
-	fuzz_xen_reset();
+	fake_xen_set_mode(FAKE_XEN_FUZZ);
+	fake_xen_reset();
 	return 0;
 }
 
@@ -199,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fin in = { .p = data, .n = size };
 
-	fuzz_xen_reset();
+	fake_xen_reset();
 	run(&in);
 	return 0;
 }

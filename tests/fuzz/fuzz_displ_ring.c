@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "displ_edid.h"
+#include "fake_xen.h"
 #include "fuzz_guest.h"
 #include "fuzz_input.h"
-#include "fuzz_xen.h"
 #include "fuzz_xs.h"
 #include "xen_grant.h"
 
@@ -233,10 +233,10 @@ static void act_buf_new(struct run *r)
 	bool dir_only = sel & 0x80, ro = sel & 0x40;
 	uint32_t first_data = 0;
 
-	if (npages + ndir + 8 > fuzz_pages_left())
+	if (npages + ndir + 8 > fake_pages_left())
 		return;
 	for (uint32_t i = 0; !dir_only && i < npages; i++) {
-		uint32_t ref = fuzz_guest_grant(FG_DOMID, false);
+		uint32_t ref = fake_guest_grant_new(FG_DOMID, false);
 
 		if (i == 0)
 			first_data = ref;
@@ -246,9 +246,9 @@ static void act_buf_new(struct run *r)
 	b->ndir = ndir;
 	b->data0 = first_data;
 	for (uint32_t i = 0; i < ndir; i++)
-		b->dir[i] = fuzz_guest_grant(FG_DOMID, ro);
+		b->dir[i] = fake_guest_grant_new(FG_DOMID, ro);
 	for (uint32_t i = 0; i < ndir; i++) {
-		struct xendispl_page_directory *pd = fuzz_guest_page(b->dir[i]);
+		struct xendispl_page_directory *pd = fake_guest_page(b->dir[i]);
 		uint32_t n = npages - done;
 
 		if (n > DISPL_GREFS_PER_DIR_PAGE)
@@ -270,7 +270,7 @@ static void act_dir_poke(struct run *r)
 
 	if (b->ndir == 0)
 		return;
-	pd = fuzz_guest_page(b->dir[page % b->ndir]);
+	pd = fake_guest_page(b->dir[page % b->ndir]);
 	if (!pd)
 		return;
 	switch (sel & 3) {
@@ -298,17 +298,17 @@ static void act_revoke(struct run *r)
 
 	switch (sel & 3) {
 	case 0:
-		fuzz_guest_revoke(b->dir[0]);
+		fake_guest_revoke(b->dir[0]);
 		break;
 	case 1:
-		fuzz_guest_revoke(b->data0 + b->npages / 2);
+		fake_guest_revoke(b->data0 + b->npages / 2);
 		break;
 	case 2:
-		fuzz_guest_revoke(c->req_ref);
+		fake_guest_revoke(c->req_ref);
 		c->hostile_req = c->hostile_evt = true; /* it sees nothing */
 		break;
 	default:
-		fuzz_guest_revoke(c->evt_ref);
+		fake_guest_revoke(c->evt_ref);
 		c->hostile_req = c->hostile_evt = true;
 		break;
 	}
@@ -317,7 +317,7 @@ static void act_revoke(struct run *r)
 static void act_ring_poke(struct run *r, unsigned ci)
 {
 	struct fg_conn *c = &r->g.conn[ci];
-	uint32_t *page = fuzz_guest_page(c->req_ref);
+	uint32_t *page = fake_guest_page(c->req_ref);
 	uint16_t word = fin_u16(&r->in) % (XGRANT_PAGE_SIZE / 4);
 	uint32_t v = fin_u32(&r->in);
 
@@ -333,7 +333,7 @@ static void act_req_prod(struct run *r, unsigned ci)
 	uint8_t sel = fin_u8(&r->in);
 	uint32_t v;
 
-	if (!fuzz_guest_page(c->req_ref))
+	if (!fake_guest_page(c->req_ref))
 		return;
 	/* Near the real index is where the off-by-ones live. */
 	v = sel < 0xc0 ? c->front.req_prod_pvt + (int8_t)fin_u8(&r->in)
@@ -347,7 +347,7 @@ static void act_in_cons(struct run *r, unsigned ci)
 {
 	struct fg_conn *c = &r->g.conn[ci];
 
-	if (!fuzz_guest_page(c->evt_ref))
+	if (!fake_guest_page(c->evt_ref))
 		return;
 	c->evt->in_cons = fin_u8(&r->in) < 0x80 ? c->evt->in_prod
 						: fin_u32(&r->in);
@@ -361,7 +361,7 @@ static void act_pres_mode(struct run *r)
 	r->g.pres.sync_flips = b & 1;
 	r->g.pres.fail_fb_create = (b & 6) == 6;
 	r->g.pres.fail_show = (b & 24) == 24;
-	fuzz_set_dmabuf_export(b & 32);
+	fg_set_dmabuf(b & 32);
 	r->g.ctx.trace = b & 64;
 }
 
@@ -428,13 +428,13 @@ static void act_one(struct run *r, enum action a)
 		fg_dispatch(&r->g);
 		break;
 	case A_FLIP_DONE:
-		fuzz_pres_flip_done(&r->g.pres, ci);
+		fake_pres_flip_done(&r->g.pres, ci);
 		break;
 	case A_EVT_CONSUME:
 		fg_consume_events(&r->g, ci);
 		break;
 	case A_EVT_FIRE:
-		fuzz_evtchn_fire(r->g.conn[ci].evt_port);
+		fake_evtchn_fire(r->g.conn[ci].evt_port);
 		break;
 	case A_REQ_PROD:
 		act_req_prod(r, ci);
@@ -476,7 +476,7 @@ static void setup(struct run *r)
 	uint8_t b = fin_u8(&r->in), l = fin_u8(&r->in);
 
 	fg_init(&r->g, 1 + (b & 3), versions[(b >> 2) & 3], b & 0x10);
-	fuzz_set_dmabuf_export(b & 0x20);
+	fg_set_dmabuf(b & 0x20);
 	r->g.pres.sync_flips = b & 0x40;
 	r->g.ctx.trace = b & 0x80;
 	r->g.ctx.limits.max_reqs_per_turn = 1 + (l & 63);
@@ -488,7 +488,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc, (void)argv;
 	fuzz_log_from_env();
 	fg_trace = getenv("FUZZ_TRACE") != NULL;
-	fuzz_xen_reset(); /* the memfd lives for the whole process */
+	fake_xen_set_mode(FAKE_XEN_FUZZ);
+	fake_xen_reset(); /* the memfd lives for the whole process */
 	return 0;
 }
 

@@ -1,10 +1,11 @@
 /* See fuzz_guest.h. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_xen.h"
 #include "fuzz_guest.h"
-#include "fuzz_xen.h"
 #include "fuzz_xs.h"
 #include "loop.h"
 #include "xen_grant.h"
@@ -70,13 +71,13 @@ void fg_reset_rings(struct fg *g)
 {
 	for (unsigned i = 0; i < g->n_conns; i++) {
 		struct fg_conn *c = &g->conn[i];
-		struct xen_displif_sring *sring = fuzz_guest_page(c->req_ref);
+		struct xen_displif_sring *sring = fake_guest_page(c->req_ref);
 
 		memset(c->ids, 0, sizeof(c->ids));
 		memset(c->ops, 0, sizeof(c->ops));
 		c->hostile_req = c->hostile_evt = g->ring_nodes_tainted;
 		c->flips_ok = c->events = 0;
-		c->evt = fuzz_guest_page(c->evt_ref);
+		c->evt = fake_guest_page(c->evt_ref);
 		if (!sring || !c->evt) {
 			/* The guest revoked its own ring: it can only lose. */
 			c->hostile_req = c->hostile_evt = true;
@@ -94,13 +95,13 @@ void fg_init(struct fg *g, unsigned n_conns, const char *version,
 	     bool be_alloc)
 {
 	memset(g, 0, sizeof(*g));
-	fuzz_xen_reset();
+	fake_xen_reset();
 	fuzz_xs_reset();
 	g->loop = loop_create();
 	FG_CHECK(g->loop != NULL);
 	g->xs = xstore_open(g->loop);
 	FG_CHECK(g->xs != NULL);
-	fuzz_presenter_init(&g->pres);
+	fake_presenter_init(&g->pres);
 	displ_ctx_init(&g->ctx, &g->pres.base, NULL, NULL);
 	fg_limits(&g->ctx.limits);
 	g->n_conns = n_conns;
@@ -114,8 +115,8 @@ void fg_init(struct fg *g, unsigned n_conns, const char *version,
 	for (unsigned i = 0; i < n_conns; i++) {
 		struct fg_conn *c = &g->conn[i];
 
-		c->req_ref = fuzz_guest_grant(FG_DOMID, false);
-		c->evt_ref = fuzz_guest_grant(FG_DOMID, false);
+		c->req_ref = fake_guest_grant_new(FG_DOMID, false);
+		c->evt_ref = fake_guest_grant_new(FG_DOMID, false);
 		c->req_port = 9 + 2 * i;
 		c->evt_port = 10 + 2 * i;
 		node(i, "resolution", resolutions[i]);
@@ -144,10 +145,10 @@ void fg_init(struct fg *g, unsigned n_conns, const char *version,
 /* Nothing of a device may outlive its connection. */
 static void check_idle(struct fg *g)
 {
-	FG_CHECK(fuzz_live_maps() == 0);
-	FG_CHECK(fuzz_live_shares() == 0);
-	FG_CHECK(fuzz_live_imports() == 0);
-	FG_CHECK(fuzz_live_bindings() == 0);
+	FG_CHECK(fake_live_maps() == 0);
+	FG_CHECK(fake_live_shares() == 0);
+	FG_CHECK(fake_live_imports() == 0);
+	FG_CHECK(fake_live_bindings() == 0);
 	FG_CHECK(g->pres.live_fbs == 0);
 	FG_CHECK(g->pres.live_conns == 0);
 	FG_CHECK(g->dev->conns == NULL && g->dev->n_conns == 0);
@@ -161,7 +162,7 @@ int fg_connect(struct fg *g)
 	int ret;
 
 	FG_CHECK(!g->connected);
-	g->fails_seen = fuzz_fail_count();
+	g->fails_seen = fake_fail_count();
 	ret = displ_xb_impl.connect(&g->dev->base);
 	FG_CHECK(ret <= 0);
 	if (ret < 0) {
@@ -174,7 +175,7 @@ int fg_connect(struct fg *g)
 	 * drive; they are still the backend's to serve. */
 	FG_CHECK(g->dev->n_conns >= 1 &&
 		 g->dev->n_conns <= DISPL_MAX_CONNECTORS);
-	FG_CHECK(fuzz_live_bindings() == 2 * g->dev->n_conns);
+	FG_CHECK(fake_live_bindings() == 2 * g->dev->n_conns);
 	return 0;
 }
 
@@ -191,9 +192,9 @@ void fg_disconnect(struct fg *g)
 void fg_dispatch(struct fg *g)
 {
 	loop_dispatch(g->loop, 0);
-	if (g->connected && fuzz_fail_count() != g->fails_seen)
+	if (g->connected && fake_fail_count() != g->fails_seen)
 		fg_disconnect(g);
-	g->fails_seen = fuzz_fail_count();
+	g->fails_seen = fake_fail_count();
 }
 
 void fg_destroy(struct fg *g)
@@ -211,7 +212,7 @@ void fg_destroy(struct fg *g)
 	xstore_close(g->xs);
 	loop_destroy(g->loop);
 	fuzz_xs_reset();
-	fuzz_xen_reset();
+	fake_xen_reset();
 }
 
 static bool conn_live(struct fg *g, unsigned ci)
@@ -219,7 +220,7 @@ static bool conn_live(struct fg *g, unsigned ci)
 	return g->connected && ci < g->n_conns && ci < g->dev->n_conns &&
 	       !g->conn[ci].detached &&
 	       g->conn[ci].evt &&
-	       fuzz_guest_page(g->conn[ci].req_ref);
+	       fake_guest_page(g->conn[ci].req_ref);
 }
 
 bool fg_push(struct fg *g, unsigned ci, struct xendispl_req *req)
@@ -227,7 +228,7 @@ bool fg_push(struct fg *g, unsigned ci, struct xendispl_req *req)
 	struct fg_conn *c = &g->conn[ci];
 	RING_IDX i = c->front.req_prod_pvt;
 
-	if (ci >= g->n_conns || !fuzz_guest_page(c->req_ref) ||
+	if (ci >= g->n_conns || !fake_guest_page(c->req_ref) ||
 	    i - c->front.rsp_cons >= FG_RING_SIZE)
 		return false;
 	req->id = g->next_id++;
@@ -241,7 +242,7 @@ bool fg_push(struct fg *g, unsigned ci, struct xendispl_req *req)
 
 bool fg_kick(struct fg *g, unsigned ci)
 {
-	return ci < g->n_conns && fuzz_evtchn_fire(g->conn[ci].req_port);
+	return ci < g->n_conns && fake_evtchn_fire(g->conn[ci].req_port);
 }
 
 /* Reads up to the backend's private producer: a response slot the guest
@@ -311,13 +312,13 @@ static bool settle_round(struct fg *g)
 	bool busy = false;
 
 	for (unsigned ci = 0; g->connected && ci < g->dev->n_conns; ci++) {
-		while (fuzz_pres_flip_done(&g->pres, ci))
+		while (fake_pres_flip_done(&g->pres, ci))
 			busy = true;
 		if (ci < g->n_conns) {
 			fg_consume_events(g, ci);
 			/* A sign of life: the backend delivers what it
 			 * held. */
-			fuzz_evtchn_fire(g->conn[ci].evt_port);
+			fake_evtchn_fire(g->conn[ci].evt_port);
 			fg_consume_events(g, ci);
 		}
 		if (g->dev->conns[ci].held_len > 0)
@@ -346,4 +347,23 @@ void fg_settle_flips(struct fg *g)
 		FG_CHECK(bc->held_len == 0 && bc->flip_len == 0);
 		FG_CHECK(c->flips_ok == c->events + bc->evt_dropped);
 	}
+}
+
+void fg_set_dmabuf(bool ok)
+{
+	fake_set_dmabuf_export(ok);
+	fake_set_dmabuf_import(ok);
+}
+
+unsigned fuzz_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	if (!d)
+		abort();
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
 }

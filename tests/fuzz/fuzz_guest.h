@@ -1,7 +1,7 @@
 /* One vdispl device driven by a fuzzer: the frontend's XenStore nodes,
  * rings and event pages on the guest side, the real displ code (through
- * displ_xb_impl, as xenbus calls it) on the other, over fuzz_xen, fuzz_xs
- * and fuzz_presenter. Checks the invariants that hold for any guest. */
+ * displ_xb_impl, as xenbus calls it) on the other, over tests/common's
+ * fake_xen (in FAKE_XEN_FUZZ mode) and fake_presenter, and fuzz_xs. Checks the invariants that hold for any guest. */
 #ifndef VDISPLD_FUZZ_GUEST_H
 #define VDISPLD_FUZZ_GUEST_H
 
@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "displ_priv.h"
-#include "fuzz_presenter.h"
+#include "fake_presenter.h"
 
 #define FG_DOMID 1u
 #define FG_MAX_CONNS 4u
@@ -40,7 +40,7 @@ struct fg_conn {
 struct fg {
 	struct loop *loop;
 	struct xstore *xs;
-	struct fuzz_presenter pres;
+	struct fake_presenter pres;
 	struct displ_ctx ctx;
 	struct displ_device *dev;
 	unsigned n_conns;
@@ -82,6 +82,13 @@ void fg_consume_events(struct fg *g, unsigned ci);
 void fg_settle_flips(struct fg *g);
 
 bool fg_is_xen_status(int32_t status);
+
+/* dma-buf both ways (export of guest refs, import of be-alloc buffers),
+ * as one gntdev feature of the kernel is. */
+void fg_set_dmabuf(bool ok);
+
+/* Open fds of this process, for leak checks around one input. */
+unsigned fuzz_count_fds(void);
 
 /* FUZZ_TRACE=1: print actions, responses and events (to debug a crash). */
 extern bool fg_trace;

@@ -19,6 +19,7 @@ void h_init(struct harness *h, unsigned n_conns, const char *version,
 {
 	memset(h, 0, sizeof(*h));
 	fake_xen_reset();
+	fake_xs_reset();
 	h->loop = loop_create();
 	assert_non_null(h->loop);
 	fake_presenter_init(&h->pres);
@@ -116,6 +117,7 @@ void h_teardown(struct harness *h)
 	loop_dispatch(h->loop, 0);
 	loop_destroy(h->loop);
 	fake_xen_teardown();
+	fake_xs_reset();
 }
 
 void h_push(struct harness *h, unsigned ci, struct xendispl_req *req)

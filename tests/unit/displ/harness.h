@@ -1,11 +1,12 @@
 /* A guest behaving like Linux xen-drm-front, driven step by step, against
- * the real vdispl code over fake_xen and fake_presenter. */
+ * the real vdispl code over tests/common's fake_xen, fake_xstore and fake_presenter. */
 #ifndef VDISPLD_TEST_DISPL_HARNESS_H
 #define VDISPLD_TEST_DISPL_HARNESS_H
 
 #include "displ_priv.h"
 #include "fake_presenter.h"
 #include "fake_xen.h"
+#include "fake_xstore.h"
 
 #define H_DOMID 1u
 #define H_MAX_CONNS 4u

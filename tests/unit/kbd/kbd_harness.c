@@ -12,6 +12,7 @@
 void kh_reset(struct kbd_ctx *ctx)
 {
 	fake_xen_reset();
+	fake_xs_reset();
 	kbd_ctx_init(ctx, NULL, NULL);
 }
 
@@ -20,6 +21,7 @@ void kh_teardown(void)
 	assert_int_equal(fake_live_maps(), 0);
 	assert_int_equal(fake_live_bindings(), 0);
 	fake_xen_teardown();
+	fake_xs_reset();
 }
 
 void kh_be(struct kh_dev *k, const char *node, const char *value)

@@ -1,5 +1,5 @@
 /* A guest behaving like Linux xen-kbdfront, driven step by step, against
- * the real vkbd code over the displ tests' fake Xen. */
+ * the real vkbd code over tests/common's fake Xen and XenStore. */
 #ifndef VDISPLD_TEST_KBD_HARNESS_H
 #define VDISPLD_TEST_KBD_HARNESS_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "fake_xen.h"
+#include "fake_xstore.h"
 #include "kbd_priv.h"
 
 struct kh_dev {

@@ -86,6 +86,7 @@ static int probe_with(const char *node, const char *value)
 
 	kh_dev_destroy(&k);
 	fake_xen_reset();
+	fake_xs_reset();
 	kh_dev_init(&k, 1, 0, "c0");
 	kh_be(&k, "feature-multi-touch", "1");
 	kh_be(&k, node, value);

@@ -1,36 +1,29 @@
-/* See fuzz_presenter.h. A broken contract is an abort(): the fuzzer
- * reports it as a crash with the input that caused it. */
+/* See fake_presenter.h. */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "displ_formats.h"
-#include "fuzz_presenter.h"
-
-struct pres_fb {
-	struct pres_fb_desc desc;
-};
-
-struct pres_conn {
-	unsigned index;
-	const struct pres_conn_listener *listener;
-	void *data;
-	struct pres_fb *config_fb;
-	struct pres_fb *pending[FUZZ_PRES_MAX_PENDING];
-	unsigned n_pending;
-};
-
-static struct fuzz_presenter *fake(struct presenter *p)
-{
-	return (struct fuzz_presenter *)p;
-}
+#include "fake_presenter.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \
 		if (!(cond))                                                   \
 			abort();                                               \
 	} while (0)
+
+static struct fake_presenter *fake(struct presenter *p)
+{
+	return (struct fake_presenter *)p;
+}
+
+static bool conn_live(struct fake_presenter *fp, const struct pres_conn *c)
+{
+	return c && c->info.index < FAKE_PRES_MAX_CONNS &&
+	       fp->conns[c->info.index] == c;
+}
 
 /* A compositor copies stride * (height - 1) + one row from pixels: that
  * must lie within size, and size within the mapping (touch both ends). */
@@ -57,7 +50,7 @@ static void check_desc(const struct pres_fb_desc *d)
 static struct pres_fb *fb_create(struct presenter *p,
 				 const struct pres_fb_desc *desc)
 {
-	struct fuzz_presenter *fp = fake(p);
+	struct fake_presenter *fp = fake(p);
 	struct pres_fb *fb;
 
 	check_desc(desc);
@@ -67,22 +60,23 @@ static struct pres_fb *fb_create(struct presenter *p,
 	if (!fb)
 		abort();
 	fb->desc = *desc;
+	fp->last_desc = *desc;
 	fp->live_fbs++;
+	fp->fb_creates++;
 	return fb;
 }
 
 static void fb_destroy(struct presenter *p, struct pres_fb *fb)
 {
-	struct fuzz_presenter *fp = fake(p);
+	struct fake_presenter *fp = fake(p);
 
 	/* The contract: nobody shows an fb while it is destroyed. */
-	for (unsigned i = 0; i < FUZZ_PRES_MAX_CONNS; i++)
+	for (unsigned i = 0; i < FAKE_PRES_MAX_CONNS; i++)
 		CHECK(!fp->conns[i] || fp->conns[i]->config_fb != fb);
 	CHECK(fp->live_fbs > 0);
 	fp->live_fbs--;
-	/* Pending flips may still name it: the presenter forgets it there
-	 * (flip_done passes the pointer only as a token). */
-	for (unsigned i = 0; i < FUZZ_PRES_MAX_CONNS; i++) {
+	/* Pending flips may still name it: forget it there. */
+	for (unsigned i = 0; i < FAKE_PRES_MAX_CONNS; i++) {
 		struct pres_conn *c = fp->conns[i];
 
 		for (unsigned j = 0; c && j < c->n_pending; j++) {
@@ -98,17 +92,19 @@ static struct pres_conn *conn_create(struct presenter *p,
 				     const struct pres_conn_listener *l,
 				     void *data)
 {
-	struct fuzz_presenter *fp = fake(p);
+	struct fake_presenter *fp = fake(p);
 	struct pres_conn *c;
 
 	CHECK(info->unique_id && strlen(info->unique_id) <= 64);
 	CHECK(info->width > 0 && info->height > 0);
-	if (info->index >= FUZZ_PRES_MAX_CONNS || fp->conns[info->index])
+	if (info->index >= FAKE_PRES_MAX_CONNS || fp->conns[info->index])
 		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		abort();
-	c->index = info->index;
+	c->info = *info;
+	snprintf(c->unique_id, sizeof(c->unique_id), "%s", info->unique_id);
+	c->info.unique_id = c->unique_id;
 	c->listener = l;
 	c->data = data;
 	fp->conns[info->index] = c;
@@ -118,10 +114,10 @@ static struct pres_conn *conn_create(struct presenter *p,
 
 static void conn_destroy(struct presenter *p, struct pres_conn *c)
 {
-	struct fuzz_presenter *fp = fake(p);
+	struct fake_presenter *fp = fake(p);
 
-	CHECK(c && fp->conns[c->index] == c);
-	fp->conns[c->index] = NULL;
+	CHECK(conn_live(fp, c));
+	fp->conns[c->info.index] = NULL;
 	fp->live_conns--;
 	free(c);
 }
@@ -129,27 +125,31 @@ static void conn_destroy(struct presenter *p, struct pres_conn *c)
 static int conn_set_config(struct presenter *p, struct pres_conn *c,
 			   struct pres_fb *fb, uint32_t x, uint32_t y)
 {
-	CHECK(c && fake(p)->conns[c->index] == c);
+	CHECK(conn_live(fake(p), c));
 	if (fb)
 		check_desc(&fb->desc);
-	(void)x, (void)y;
 	c->config_fb = fb;
+	c->x = x;
+	c->y = y;
+	c->set_configs++;
 	return 0;
 }
 
 static int conn_show(struct presenter *p, struct pres_conn *c,
 		     struct pres_fb *fb)
 {
-	struct fuzz_presenter *fp = fake(p);
+	struct fake_presenter *fp = fake(p);
 
-	CHECK(c && fp->conns[c->index] == c && fb);
+	CHECK(conn_live(fp, c) && fb);
 	check_desc(&fb->desc);
-	if (fp->fail_show || c->n_pending == FUZZ_PRES_MAX_PENDING)
+	if (fp->fail_show || c->n_pending == FAKE_PRES_MAX_PENDING)
 		return -1;
 	c->config_fb = fb;
+	c->shown = fb;
+	c->shows++;
 	c->pending[c->n_pending++] = fb;
 	if (fp->sync_flips)
-		fuzz_pres_flip_done(fp, c->index);
+		fake_pres_flip_done(fp, c->info.index);
 	return 0;
 }
 
@@ -165,8 +165,8 @@ static void destroy(struct presenter *p)
 	(void)p;
 }
 
-static const struct presenter_impl fuzz_impl = {
-	.name = "fuzz",
+static const struct presenter_impl fake_impl = {
+	.name = "fake",
 	.fb_create = fb_create,
 	.fb_destroy = fb_destroy,
 	.conn_create = conn_create,
@@ -177,15 +177,20 @@ static const struct presenter_impl fuzz_impl = {
 	.destroy = destroy,
 };
 
-void fuzz_presenter_init(struct fuzz_presenter *fp)
+void fake_presenter_init(struct fake_presenter *fp)
 {
 	memset(fp, 0, sizeof(*fp));
-	fp->base.impl = &fuzz_impl;
+	fp->base.impl = &fake_impl;
 }
 
-bool fuzz_pres_flip_done(struct fuzz_presenter *fp, unsigned i)
+struct pres_conn *fake_pres_conn(struct fake_presenter *fp, unsigned i)
 {
-	struct pres_conn *c = i < FUZZ_PRES_MAX_CONNS ? fp->conns[i] : NULL;
+	return i < FAKE_PRES_MAX_CONNS ? fp->conns[i] : NULL;
+}
+
+bool fake_pres_flip_done(struct fake_presenter *fp, unsigned i)
+{
+	struct pres_conn *c = fake_pres_conn(fp, i);
 	struct pres_fb *fb;
 
 	if (!c || c->n_pending == 0)
@@ -198,9 +203,9 @@ bool fuzz_pres_flip_done(struct fuzz_presenter *fp, unsigned i)
 	return true;
 }
 
-unsigned fuzz_pres_pending(struct fuzz_presenter *fp, unsigned i)
+unsigned fake_pres_pending(struct fake_presenter *fp, unsigned i)
 {
-	struct pres_conn *c = i < FUZZ_PRES_MAX_CONNS ? fp->conns[i] : NULL;
+	struct pres_conn *c = fake_pres_conn(fp, i);
 
 	return c ? c->n_pending : 0;
 }

@@ -1,21 +1,27 @@
-/* See fuzz_xen.h. */
-#include <dirent.h>
+/* See fake_xen.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "fuzz_xen.h"
+#include "fake_xen.h"
 #include "xen_evtchn.h"
 #include "xen_grant.h"
 #include "xenbus.h"
 
 #define PG XGRANT_PAGE_SIZE
+#define FIRST_REF 8u
+#define UNIT_POOL_PAGES 16384u
+#define FUZZ_POOL_PAGES 8192u
 #define MAX_MAPS 512u
 #define MAX_MAP_PAGES 4096u
 #define MAX_IMPORTS 64u
+#define MAX_HELD_EXPORTS 256u /* exports fake_set_dmabuf_hold_ms can time */
+#define MAX_PORTS 1024u	      /* notifies counted for remote ports below */
 
 struct grant {
 	bool used;
@@ -30,6 +36,13 @@ struct mapping {
 	uint32_t *refs; /* shares only: the grants to drop at unshare */
 };
 
+/* A dma-buf granted to the guest (xgrant_dmabuf_import), by fd. */
+struct import {
+	int fd;
+	uint32_t count;
+	uint32_t *refs;
+};
+
 struct xevtchn_port {
 	struct xevtchn_port *next;
 	uint32_t remote;
@@ -37,42 +50,80 @@ struct xevtchn_port {
 	void *data;
 };
 
-/* Page i of the memfd backs grant ref FUZZ_FIRST_REF + i. */
+static enum fake_xen_mode mode = FAKE_XEN_UNIT;
+
+/* Page i of the memfd backs grant ref FIRST_REF + i. Outlives resets. */
 static struct {
 	int fd;
 	uint8_t *guest_view;
-	struct grant grants[FUZZ_LAST_REF + 1];
+	uint32_t pages;
+} pool = { .fd = -1 };
+
+/* Everything a reset forgets. */
+static struct {
+	struct grant grants[FIRST_REF + UNIT_POOL_PAGES];
 	uint32_t next_ref;
 	struct mapping maps[MAX_MAPS];
-	bool dmabuf_ok;
-	/* dma-bufs granted to the guest (xgrant_dmabuf_import), by fd. */
-	struct {
-		int fd;
-		uint32_t count;
-		uint32_t *refs;
-	} imports[MAX_IMPORTS];
-	unsigned fails;
+	unsigned total_maps;
+	struct import imports[MAX_IMPORTS];
+	bool export_ok, import_ok;
+	int last_dmabuf_fd;
+	uint32_t next_export;
+	uint32_t hold_ms;
+	uint64_t first_wait_ns[MAX_HELD_EXPORTS + 1]; /* 0: not asked yet */
+	unsigned wait_calls;
 	struct xevtchn_port *ports;
-} fx = { .fd = -1 };
+	unsigned notifies_by_port[MAX_PORTS];
+	unsigned fails;
+	int fail_err;
+} fx;
+
+void fake_xen_set_mode(enum fake_xen_mode m)
+{
+	mode = m;
+}
+
+/* A pool ran out: see enum fake_xen_mode. Sets errno for the caller's
+ * failure return. */
+static void pool_empty(const char *what)
+{
+	if (mode == FAKE_XEN_UNIT) {
+		fprintf(stderr, "fake_xen: out of %s\n", what);
+		abort();
+	}
+	errno = ENOMEM;
+}
+
+static void pool_close(void)
+{
+	if (pool.guest_view)
+		munmap(pool.guest_view, (size_t)pool.pages * PG);
+	if (pool.fd >= 0)
+		close(pool.fd);
+	pool.guest_view = NULL;
+	pool.fd = -1;
+}
 
 static void pool_open(void)
 {
-	size_t len = (size_t)FUZZ_POOL_PAGES * PG;
+	uint32_t pages = mode == FAKE_XEN_FUZZ ? FUZZ_POOL_PAGES
+					       : UNIT_POOL_PAGES;
 
-	if (fx.fd >= 0)
+	if (pool.fd >= 0 && pool.pages == pages)
 		return;
-	fx.fd = memfd_create("fuzz-guest", MFD_CLOEXEC);
-	if (fx.fd < 0 || ftruncate(fx.fd, (off_t)len) < 0)
+	pool_close();
+	pool.pages = pages;
+	pool.fd = memfd_create("fake-guest", MFD_CLOEXEC);
+	if (pool.fd < 0 || ftruncate(pool.fd, (off_t)pages * PG) < 0)
 		abort();
-	fx.guest_view = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			     fx.fd, 0);
-	if (fx.guest_view == MAP_FAILED)
+	pool.guest_view = mmap(NULL, (size_t)pages * PG,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, pool.fd, 0);
+	if (pool.guest_view == MAP_FAILED)
 		abort();
 }
 
-void fuzz_xen_reset(void)
+static void forget_all(void)
 {
-	pool_open();
 	for (unsigned i = 0; i < MAX_MAPS; i++) {
 		struct mapping *m = &fx.maps[i];
 
@@ -80,39 +131,52 @@ void fuzz_xen_reset(void)
 			munmap(m->addr, (size_t)m->count * PG);
 		free(m->refs);
 	}
-	memset(fx.maps, 0, sizeof(fx.maps));
 	for (unsigned i = 0; i < MAX_IMPORTS; i++)
 		free(fx.imports[i].refs);
-	memset(fx.imports, 0, sizeof(fx.imports));
-	memset(fx.grants, 0, sizeof(fx.grants));
 	while (fx.ports) {
 		struct xevtchn_port *p = fx.ports;
 
 		fx.ports = p->next;
 		free(p);
 	}
-	fx.next_ref = FUZZ_FIRST_REF;
-	fx.dmabuf_ok = false;
-	fx.fails = 0;
+	memset(&fx, 0, sizeof(fx));
+	fx.next_ref = FIRST_REF;
+	fx.last_dmabuf_fd = -1;
 }
+
+void fake_xen_reset(void)
+{
+	forget_all();
+	pool_open();
+}
+
+void fake_xen_teardown(void)
+{
+	forget_all();
+	pool_close();
+}
+
+/* ---- the guest's grant table ---- */
 
 static bool ref_ok(uint32_t ref)
 {
-	return ref >= FUZZ_FIRST_REF && ref <= FUZZ_LAST_REF &&
+	return ref >= FIRST_REF && ref < FIRST_REF + pool.pages &&
 	       fx.grants[ref].used;
 }
 
 static uint8_t *page_of(uint32_t ref)
 {
-	return fx.guest_view + (size_t)(ref - FUZZ_FIRST_REF) * PG;
+	return pool.guest_view + (size_t)(ref - FIRST_REF) * PG;
 }
 
-uint32_t fuzz_guest_grant(uint32_t domid, bool readonly)
+uint32_t fake_guest_grant_new(uint32_t domid, bool readonly)
 {
 	uint32_t ref;
 
-	if (fx.next_ref > FUZZ_LAST_REF)
+	if (fake_pages_left() == 0) {
+		pool_empty("grant pages");
 		return 0;
+	}
 	ref = fx.next_ref++;
 	fx.grants[ref] = (struct grant){ .used = true, .readonly = readonly,
 					 .domid = domid };
@@ -120,21 +184,23 @@ uint32_t fuzz_guest_grant(uint32_t domid, bool readonly)
 	return ref;
 }
 
-void *fuzz_guest_page(uint32_t ref)
+void *fake_guest_page(uint32_t ref)
 {
 	return ref_ok(ref) ? page_of(ref) : NULL;
 }
 
-void fuzz_guest_revoke(uint32_t ref)
+void fake_guest_revoke(uint32_t ref)
 {
-	if (ref >= FUZZ_FIRST_REF && ref <= FUZZ_LAST_REF)
+	if (ref >= FIRST_REF && ref < FIRST_REF + pool.pages)
 		fx.grants[ref].used = false;
 }
 
-unsigned fuzz_pages_left(void)
+unsigned fake_pages_left(void)
 {
-	return FUZZ_LAST_REF + 1 - fx.next_ref;
+	return FIRST_REF + pool.pages - fx.next_ref;
 }
+
+/* ---- xgrant_map / xgrant_share ---- */
 
 static struct mapping *map_slot(void)
 {
@@ -142,6 +208,7 @@ static struct mapping *map_slot(void)
 		if (!fx.maps[i].addr)
 			return &fx.maps[i];
 	}
+	pool_empty("map slots");
 	return NULL;
 }
 
@@ -155,10 +222,10 @@ static void *map_refs(uint32_t count, const uint32_t *refs, bool writable)
 	if (base == MAP_FAILED)
 		return NULL;
 	for (uint32_t i = 0; i < count; i++) {
-		off_t off = (off_t)(refs[i] - FUZZ_FIRST_REF) * PG;
+		off_t off = (off_t)(refs[i] - FIRST_REF) * PG;
 
 		if (mmap(base + (size_t)i * PG, PG, prot,
-			 MAP_SHARED | MAP_FIXED, fx.fd, off) == MAP_FAILED)
+			 MAP_SHARED | MAP_FIXED, pool.fd, off) == MAP_FAILED)
 			abort();
 	}
 	return base;
@@ -167,11 +234,11 @@ static void *map_refs(uint32_t count, const uint32_t *refs, bool writable)
 void *xgrant_map(struct xgrant *xg, uint32_t domid, uint32_t count,
 		 const uint32_t *refs, bool writable)
 {
-	struct mapping *m = map_slot();
+	struct mapping *m;
 
 	(void)xg;
-	if (count == 0 || count > MAX_MAP_PAGES || !m) {
-		errno = count ? ENOMEM : EINVAL;
+	if (count == 0 || count > MAX_MAP_PAGES) {
+		errno = EINVAL;
 		return NULL;
 	}
 	for (uint32_t i = 0; i < count; i++) {
@@ -181,11 +248,15 @@ void *xgrant_map(struct xgrant *xg, uint32_t domid, uint32_t count,
 			return NULL;
 		}
 	}
+	m = map_slot();
+	if (!m)
+		return NULL;
 	m->addr = map_refs(count, refs, writable);
 	if (!m->addr)
 		return NULL;
 	m->count = count;
 	m->share = false;
+	fx.total_maps++;
 	return m->addr;
 }
 
@@ -218,19 +289,25 @@ int xgrant_unmap(struct xgrant *xg, void *addr, uint32_t count)
 void *xgrant_share(struct xgrant *xg, uint32_t domid, uint32_t count,
 		   uint32_t *refs_out, bool writable)
 {
-	struct mapping *m = map_slot();
+	struct mapping *m;
 
 	(void)xg;
-	if (count == 0 || count > MAX_MAP_PAGES || !m ||
-	    count > fuzz_pages_left()) {
-		errno = count ? ENOMEM : EINVAL;
+	if (count == 0 || count > MAX_MAP_PAGES) {
+		errno = EINVAL;
 		return NULL;
 	}
+	if (count > fake_pages_left()) {
+		pool_empty("grant pages");
+		return NULL;
+	}
+	m = map_slot();
+	if (!m)
+		return NULL;
 	m->refs = calloc(count, sizeof(*m->refs));
 	if (!m->refs)
 		abort();
 	for (uint32_t i = 0; i < count; i++) {
-		refs_out[i] = fuzz_guest_grant(domid, !writable);
+		refs_out[i] = fake_guest_grant_new(domid, !writable);
 		m->refs[i] = refs_out[i];
 	}
 	m->addr = map_refs(count, refs_out, true);
@@ -245,53 +322,112 @@ int xgrant_unshare(struct xgrant *xg, void *addr, uint32_t count)
 	return unmap_any(addr, count, true);
 }
 
+unsigned fake_live_maps(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MAX_MAPS; i++)
+		n += fx.maps[i].addr && !fx.maps[i].share;
+	return n;
+}
+
+unsigned fake_live_mapped_pages(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MAX_MAPS; i++) {
+		if (fx.maps[i].addr && !fx.maps[i].share)
+			n += fx.maps[i].count;
+	}
+	return n;
+}
+
+unsigned fake_live_shares(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MAX_MAPS; i++)
+		n += fx.maps[i].addr && fx.maps[i].share;
+	return n;
+}
+
+unsigned fake_total_maps(void)
+{
+	return fx.total_maps;
+}
+
+/* ---- dma-buf ---- */
+
 int xgrant_dmabuf_export(struct xgrant *xg, uint32_t domid, uint32_t count,
 			 const uint32_t *refs, uint32_t *wait_handle)
 {
 	int fd;
 
 	(void)xg, (void)domid, (void)count, (void)refs;
-	if (!fx.dmabuf_ok)
+	if (!fx.export_ok)
 		return -ENOTSUP;
-	fd = dup(fx.fd);
+	fd = dup(pool.fd);
 	if (fd < 0)
 		return -errno;
-	*wait_handle = 1;
+	*wait_handle = ++fx.next_export;
+	fx.last_dmabuf_fd = fd;
 	return fd;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The compositor lets go hold_ms after the first question (timeout_ms is
+ * not waited: vdispld only ever asks with 0). */
 int xgrant_dmabuf_wait_released(struct xgrant *xg, uint32_t wait_handle,
 				uint32_t timeout_ms)
 {
+	uint64_t *first;
+
 	(void)xg, (void)timeout_ms;
-	if (wait_handle != 1)
+	fx.wait_calls++;
+	if (wait_handle == 0 || wait_handle > fx.next_export)
 		abort(); /* not a handle export gave out */
+	if (fx.hold_ms == 0)
+		return 0;
+	if (wait_handle > MAX_HELD_EXPORTS)
+		abort(); /* more held exports than this fake can time */
+	first = &fx.first_wait_ns[wait_handle];
+	if (*first == 0)
+		*first = now_ns();
+	if (now_ns() - *first < (uint64_t)fx.hold_ms * 1000000ull)
+		return -ETIMEDOUT;
 	return 0;
 }
 
-/* The guest gets fresh pool pages, not the fd's: enough to prove the
- * bookkeeping (every import released once, by the fd it was made with). */
 int xgrant_dmabuf_import(struct xgrant *xg, int fd, uint32_t domid,
 			 uint32_t count, uint32_t *refs_out)
 {
 	(void)xg;
-	if (!fx.dmabuf_ok)
-		return -ENOTSUP;
+	if (!fx.import_ok)
+		return -ENOTTY;
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
 		abort(); /* a closed fd handed to the grant device */
-	if (count == 0 || count > fuzz_pages_left())
+	if (count == 0 || count > fake_pages_left())
 		return -ENOMEM;
 	for (unsigned i = 0; i < MAX_IMPORTS; i++) {
-		if (fx.imports[i].refs)
+		struct import *im = &fx.imports[i];
+
+		if (im->refs)
 			continue;
-		fx.imports[i].refs = calloc(count, sizeof(uint32_t));
-		if (!fx.imports[i].refs)
+		im->refs = calloc(count, sizeof(uint32_t));
+		if (!im->refs)
 			abort();
-		fx.imports[i].fd = fd;
-		fx.imports[i].count = count;
+		im->fd = fd;
+		im->count = count;
 		for (uint32_t j = 0; j < count; j++) {
-			refs_out[j] = fuzz_guest_grant(domid, false);
-			fx.imports[i].refs[j] = refs_out[j];
+			refs_out[j] = fake_guest_grant_new(domid, false);
+			im->refs[j] = refs_out[j];
 		}
 		return 0;
 	}
@@ -302,18 +438,20 @@ int xgrant_dmabuf_import_release(struct xgrant *xg, int fd)
 {
 	(void)xg;
 	for (unsigned i = 0; i < MAX_IMPORTS; i++) {
-		if (!fx.imports[i].refs || fx.imports[i].fd != fd)
+		struct import *im = &fx.imports[i];
+
+		if (!im->refs || im->fd != fd)
 			continue;
-		for (uint32_t j = 0; j < fx.imports[i].count; j++)
-			fx.grants[fx.imports[i].refs[j]].used = false;
-		free(fx.imports[i].refs);
-		fx.imports[i].refs = NULL;
+		for (uint32_t j = 0; j < im->count; j++)
+			fx.grants[im->refs[j]].used = false;
+		free(im->refs);
+		im->refs = NULL;
 		return 0;
 	}
 	abort(); /* never imported, or released twice */
 }
 
-unsigned fuzz_live_imports(void)
+unsigned fake_live_imports(void)
 {
 	unsigned n = 0;
 
@@ -322,27 +460,29 @@ unsigned fuzz_live_imports(void)
 	return n;
 }
 
-void fuzz_set_dmabuf_export(bool ok)
+void fake_set_dmabuf_export(bool ok)
 {
-	fx.dmabuf_ok = ok;
+	fx.export_ok = ok;
 }
 
-unsigned fuzz_live_maps(void)
+void fake_set_dmabuf_import(bool ok)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < MAX_MAPS; i++)
-		n += fx.maps[i].addr && !fx.maps[i].share;
-	return n;
+	fx.import_ok = ok;
 }
 
-unsigned fuzz_live_shares(void)
+void fake_set_dmabuf_hold_ms(uint32_t ms)
 {
-	unsigned n = 0;
+	fx.hold_ms = ms;
+}
 
-	for (unsigned i = 0; i < MAX_MAPS; i++)
-		n += fx.maps[i].addr && fx.maps[i].share;
-	return n;
+unsigned fake_dmabuf_wait_calls(void)
+{
+	return fx.wait_calls;
+}
+
+int fake_last_dmabuf_fd(void)
+{
+	return fx.last_dmabuf_fd;
 }
 
 /* ---- event channels ---- */
@@ -366,7 +506,8 @@ struct xevtchn_port *xevtchn_bind(struct xevtchn *xe, uint32_t domid,
 
 int xevtchn_notify(struct xevtchn_port *port)
 {
-	(void)port;
+	if (port->remote < MAX_PORTS)
+		fx.notifies_by_port[port->remote]++;
 	return 0;
 }
 
@@ -387,7 +528,7 @@ uint32_t xevtchn_local_port(const struct xevtchn_port *port)
 	return port->remote + 100;
 }
 
-bool fuzz_evtchn_fire(uint32_t remote_port)
+bool fake_evtchn_fire(uint32_t remote_port)
 {
 	for (struct xevtchn_port *p = fx.ports; p; p = p->next) {
 		if (p->remote == remote_port) {
@@ -398,7 +539,12 @@ bool fuzz_evtchn_fire(uint32_t remote_port)
 	return false;
 }
 
-unsigned fuzz_live_bindings(void)
+unsigned fake_evtchn_notifies(uint32_t remote_port)
+{
+	return remote_port < MAX_PORTS ? fx.notifies_by_port[remote_port] : 0;
+}
+
+unsigned fake_live_bindings(void)
 {
 	unsigned n = 0;
 
@@ -411,24 +557,17 @@ unsigned fuzz_live_bindings(void)
 
 void xb_device_fail(struct xb_device *dev, int err, const char *fmt, ...)
 {
-	(void)dev, (void)err, (void)fmt;
+	(void)dev, (void)fmt;
 	fx.fails++;
+	fx.fail_err = err;
 }
 
-unsigned fuzz_fail_count(void)
+unsigned fake_fail_count(void)
 {
 	return fx.fails;
 }
 
-unsigned fuzz_count_fds(void)
+int fake_fail_err(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	unsigned n = 0;
-
-	if (!d)
-		abort();
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
+	return fx.fail_err;
 }

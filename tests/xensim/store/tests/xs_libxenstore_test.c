@@ -67,24 +67,6 @@ static void run_client(struct xs_fixture *fx, int (*body)(struct client *c))
 			 c.fail_line, strerror(c.fail_errno));
 }
 
-static int setup(void **state)
-{
-	struct xs_fixture *fx = calloc(1, sizeof(*fx));
-	if (!fx || xs_fixture_setup(fx) < 0) {
-		free(fx);
-		return -1;
-	}
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	xs_fixture_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 /* Waits up to 5 s for a watch event, then reads it. */
 static char **next_event(struct xs_handle *h, unsigned *num)
 {
@@ -250,10 +232,10 @@ static void test_big_directory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_isolation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_big_directory, setup, teardown),
+		XS_TEST(test_watch),
+		XS_TEST(test_tx_conflict),
+		XS_TEST(test_tx_isolation),
+		XS_TEST(test_big_directory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

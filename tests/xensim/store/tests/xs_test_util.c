@@ -50,6 +50,24 @@ void xs_fixture_teardown(struct xs_fixture *fx)
 	}
 }
 
+int xs_test_setup(void **state)
+{
+	struct xs_fixture *fx = calloc(1, sizeof(*fx));
+	if (!fx || xs_fixture_setup(fx) < 0) {
+		free(fx);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+int xs_test_teardown(void **state)
+{
+	xs_fixture_teardown(*state);
+	free(*state);
+	return 0;
+}
+
 const char *xs_fixture_path(struct xs_fixture *fx, const char *name)
 {
 	static char buf[192];

@@ -20,6 +20,13 @@ struct xs_fixture {
 /* 0 or -errno; on failure everything is already cleaned up. */
 int xs_fixture_setup(struct xs_fixture *fx);
 void xs_fixture_teardown(struct xs_fixture *fx);
+/* cmocka per-test setup/teardown: a fixture (calloc'd) in *state. */
+int xs_test_setup(void **state);
+int xs_test_teardown(void **state);
+/* A cmocka test with that fixture. */
+#define XS_TEST(fn) cmocka_unit_test_setup_teardown(fn, xs_test_setup, \
+						     xs_test_teardown)
+
 /* A path inside the fixture's temp dir (static buffer, one at a time). */
 const char *xs_fixture_path(struct xs_fixture *fx, const char *name);
 

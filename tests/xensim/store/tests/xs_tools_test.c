@@ -18,24 +18,6 @@
 
 #define TOOL_TIMEOUT_MS 10000
 
-static int setup(void **state)
-{
-	struct xs_fixture *fx = calloc(1, sizeof(*fx));
-	if (!fx || xs_fixture_setup(fx) < 0) {
-		free(fx);
-		return -1;
-	}
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	xs_fixture_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 /* Runs one tool against sock; argv without the NULL terminator. */
 static struct tool_result *run_on(struct xs_fixture *fx, const char *sock,
 				  int argc, const char **args)
@@ -227,13 +209,13 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exists_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ls_full_perms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rm, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chmod, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_socket, setup, teardown),
+		XS_TEST(test_write_read),
+		XS_TEST(test_exists_list),
+		XS_TEST(test_ls_full_perms),
+		XS_TEST(test_rm),
+		XS_TEST(test_chmod),
+		XS_TEST(test_watch),
+		XS_TEST(test_guest_socket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,24 +17,6 @@
 #include "xs_server.h"
 #include "xs_test_util.h"
 
-static int setup(void **state)
-{
-	struct xs_fixture *fx = calloc(1, sizeof(*fx));
-	if (!fx || xs_fixture_setup(fx) < 0) {
-		free(fx);
-		return -1;
-	}
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	xs_fixture_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 /* A guest directory the way the toolstack makes one: owned by the guest. */
 static void make_guest_dir(struct xs_server *srv, uint32_t domid)
 {
@@ -448,16 +430,16 @@ static void test_many_connections(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_guest_perms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_value_size_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_deferred, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_relative_and_unwatch_in_cb, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_perms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_release_domain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_wire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wire_guest_and_partial, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_connections, setup, teardown),
+		XS_TEST(test_guest_perms),
+		XS_TEST(test_paths),
+		XS_TEST(test_value_size_limit),
+		XS_TEST(test_watch_deferred),
+		XS_TEST(test_watch_relative_and_unwatch_in_cb),
+		XS_TEST(test_watch_perms),
+		XS_TEST(test_release_domain),
+		XS_TEST(test_malformed_wire),
+		XS_TEST(test_wire_guest_and_partial),
+		XS_TEST(test_many_connections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

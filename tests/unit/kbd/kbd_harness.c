@@ -24,6 +24,24 @@ void kh_teardown(void)
 	fake_xs_reset();
 }
 
+int kh_test_setup(void **state)
+{
+	const struct kh_fixture *f = *state;
+
+	kh_reset(f->ctx);
+	return 0;
+}
+
+int kh_test_teardown(void **state)
+{
+	const struct kh_fixture *f = *state;
+
+	for (unsigned i = 0; i < 3 && f->devs[i]; i++)
+		kh_dev_destroy(f->devs[i]);
+	kh_teardown();
+	return 0;
+}
+
 void kh_be(struct kh_dev *k, const char *node, const char *value)
 {
 	char path[160];

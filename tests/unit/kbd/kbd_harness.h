@@ -20,7 +20,21 @@ struct kh_dev {
 
 /* Fresh fakes; ctx with default limits. */
 void kh_reset(struct kbd_ctx *ctx);
+/* Nothing left mapped or bound (asserted), then the fakes go. */
 void kh_teardown(void);
+
+/* What one test file's tests work on, handed to cmocka as each test's
+ * initial state (KH_TEST): setup resets ctx (kh_reset); teardown destroys
+ * the devices (NULL ends the list), then kh_teardown. */
+struct kh_fixture {
+	struct kbd_ctx *ctx;
+	struct kh_dev *devs[3];
+};
+int kh_test_setup(void **state);
+int kh_test_teardown(void **state);
+#define KH_TEST(fn, fixture)                                                  \
+	cmocka_unit_test_prestate_setup_teardown(fn, kh_test_setup,           \
+						 kh_test_teardown, fixture)
 
 /* Toolstack nodes (frontend link, page-gref, event-channel) for a vkbd of
  * domid with unique-id uid (NULL: none); the page is granted by domid. */

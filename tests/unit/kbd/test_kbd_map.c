@@ -17,20 +17,7 @@ static struct kbd_ctx ctx;
 static struct kh_dev k;
 static union xenkbd_in_event ev[512];
 
-static int setup(void **state)
-{
-	(void)state;
-	kh_reset(&ctx);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kh_dev_destroy(&k);
-	kh_teardown();
-	return 0;
-}
+static struct kh_fixture fix = { &ctx, { &k } };
 
 /* Two fingers on an 800x600 connector with a 1600x1200 touch area: every
  * coordinate doubles, each frame ends in SYN, ids are stable and reused. */
@@ -278,22 +265,16 @@ static void touch_cancel(void **state)
 int kbd_tests_map(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(two_fingers, setup, teardown),
-		cmocka_unit_test_setup_teardown(contacts_exhausted, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(touch_shape_orientation, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(touch_not_requested, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(pointer_absolute, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(pointer_raw, setup, teardown),
-		cmocka_unit_test_setup_teardown(pointer_relative, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(focus_lost_releases, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(touch_cancel, setup, teardown),
+		KH_TEST(two_fingers, &fix),
+		KH_TEST(contacts_exhausted, &fix),
+		KH_TEST(touch_shape_orientation, &fix),
+		KH_TEST(touch_not_requested, &fix),
+		KH_TEST(pointer_absolute, &fix),
+		KH_TEST(pointer_raw, &fix),
+		KH_TEST(pointer_relative, &fix),
+		KH_TEST(keys, &fix),
+		KH_TEST(focus_lost_releases, &fix),
+		KH_TEST(touch_cancel, &fix),
 	};
 
 	return cmocka_run_group_tests_name("kbd_map", tests, NULL, NULL);

@@ -19,20 +19,7 @@ static struct kbd_ctx ctx;
 static struct kh_dev k;
 static union xenkbd_in_event ev[1024];
 
-static int setup(void **state)
-{
-	(void)state;
-	kh_reset(&ctx);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kh_dev_destroy(&k);
-	kh_teardown();
-	return 0;
-}
+static struct kh_fixture fix = { &ctx, { &k } };
 
 /* KEY_1.. press/release pairs, n events in all. */
 static void key_pairs(unsigned n)
@@ -210,16 +197,12 @@ static void prod_not_reread(void **state)
 int kbd_tests_ring(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(full_ring_holds_in_order, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(motions_coalesce, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(queue_bounded_no_stuck_key,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(bogus_in_cons, setup, teardown),
-		cmocka_unit_test_setup_teardown(index_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(prod_not_reread, setup,
-						teardown),
+		KH_TEST(full_ring_holds_in_order, &fix),
+		KH_TEST(motions_coalesce, &fix),
+		KH_TEST(queue_bounded_no_stuck_key, &fix),
+		KH_TEST(bogus_in_cons, &fix),
+		KH_TEST(index_wrap, &fix),
+		KH_TEST(prod_not_reread, &fix),
 	};
 
 	return cmocka_run_group_tests_name("kbd_ring", tests, NULL, NULL);

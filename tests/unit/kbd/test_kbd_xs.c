@@ -16,21 +16,7 @@ static struct kbd_ctx ctx;
 static struct kh_dev k, k2;
 static union xenkbd_in_event ev[64];
 
-static int setup(void **state)
-{
-	(void)state;
-	kh_reset(&ctx);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kh_dev_destroy(&k);
-	kh_dev_destroy(&k2);
-	kh_teardown();
-	return 0;
-}
+static struct kh_fixture fix = { &ctx, { &k, &k2 } };
 
 /* The real xl + xen-kbdfront tree (real-xen-data): no width/height, the
  * requests in the frontend's directory. */
@@ -207,17 +193,12 @@ static void pairing_override(void **state)
 int kbd_tests_xs(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(real_tree, setup, teardown),
-		cmocka_unit_test_setup_teardown(requests_from_frontend, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(strict_parsing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(frontend_garbage, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(match_never_crosses_guests,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(pairing_override, setup,
-						teardown),
+		KH_TEST(real_tree, &fix),
+		KH_TEST(requests_from_frontend, &fix),
+		KH_TEST(strict_parsing, &fix),
+		KH_TEST(frontend_garbage, &fix),
+		KH_TEST(match_never_crosses_guests, &fix),
+		KH_TEST(pairing_override, &fix),
 	};
 
 	return cmocka_run_group_tests_name("kbd_xs", tests, NULL, NULL);

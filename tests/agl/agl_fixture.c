@@ -40,6 +40,17 @@ int agl_start_guest(struct agl *a, const struct agl_conn *conns, unsigned n)
 	return a->guest ? 0 : -EIO;
 }
 
+int agl_start_with_guest(struct agl *a, const struct weston_harness_opts *opts,
+			 const struct agl_conn *conns, unsigned n)
+{
+	int r = agl_start_weston(a, opts);
+	if (r != 0 || agl_start_guest(a, conns, n) < 0) {
+		agl_finish(a);
+		return r == AGL_SKIP ? AGL_SKIP : 1;
+	}
+	return 0;
+}
+
 int agl_start_vdispld(struct agl *a, const char *vdispld,
 		      const char *conf_text)
 {
@@ -100,6 +111,22 @@ bool agl_wait_static(struct agl *a, unsigned timeout_ms)
 		AGL_MAX_FLIPS);
 	vd_fixture_report(&a->vf);
 	return false;
+}
+
+int agl_screenshot(struct agl *a, struct wh_image *img)
+{
+	int r = weston_harness_screenshot(&a->vf.wh, img);
+	if (r < 0)
+		fprintf(stderr, "screenshot failed: %s\n", strerror(-r));
+	return r;
+}
+
+void agl_keep_shot(struct agl *a, const struct wh_image *img)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/shot.png", a->vf.dir);
+	wh_image_save_png(img, path);
+	fprintf(stderr, "screenshot kept in %s (set AGL_KEEP=1)\n", path);
 }
 
 long agl_compare(struct agl *a, const struct wh_image *img, unsigned conn,

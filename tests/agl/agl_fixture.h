@@ -36,6 +36,10 @@ int agl_start_weston(struct agl *a, const struct weston_harness_opts *opts);
 /* Starts the simulator with one guest ("agl-guest", AGL_DOMID) with these
  * connectors, drawing AGL_MAX_FLIPS frames on each. */
 int agl_start_guest(struct agl *a, const struct agl_conn *conns, unsigned n);
+/* agl_start_weston, then agl_start_guest. 0, or what main should return
+ * (AGL_SKIP without Weston, else 1) after agl_finish. */
+int agl_start_with_guest(struct agl *a, const struct weston_harness_opts *opts,
+			 const struct agl_conn *conns, unsigned n);
 /* Writes conf_text to <dir>/vdispld.conf and spawns vdispld on it. */
 int agl_start_vdispld(struct agl *a, const char *vdispld,
 		      const char *conf_text);
@@ -46,6 +50,10 @@ int agl_start_vdispld_env(struct agl *a, const char *vdispld,
 /* Turns the loop until every connector got its AGL_MAX_FLIPS flip events
  * (then the screen holds still). false on time-out (logs dumped). */
 bool agl_wait_static(struct agl *a, unsigned timeout_ms);
+/* Weston's screenshot into img; -errno (said on stderr) if it failed. */
+int agl_screenshot(struct agl *a, struct wh_image *img);
+/* Saves a failing test's screenshot as <dir>/shot.png, and says where. */
+void agl_keep_shot(struct agl *a, const struct wh_image *img);
 /* Counts pixels of connector conn's shown frame that differ from the
  * screenshot at (ox, oy); prints the first few. -1 if out of the image. */
 long agl_compare(struct agl *a, const struct wh_image *img, unsigned conn,

@@ -45,11 +45,8 @@ static const char ini[] = "[output]\n"
 static int check(struct agl *a, bool last)
 {
 	struct wh_image img;
-	int r = weston_harness_screenshot(&a->vf.wh, &img);
-	if (r < 0) {
-		fprintf(stderr, "screenshot failed: %s\n", strerror(-r));
+	if (agl_screenshot(a, &img) < 0)
 		return 1;
-	}
 	int fails = 0;
 	if (img.width != 2 * OUT_W || img.height != OUT_H) {
 		fprintf(stderr, "FAIL: screenshot %dx%d, want two %dx%d "
@@ -77,12 +74,8 @@ static int check(struct agl *a, bool last)
 		fprintf(stderr, "FAIL: something else on the outputs\n");
 		fails++;
 	}
-	if (fails && last) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/shot.png", a->vf.dir);
-		wh_image_save_png(&img, path);
-		fprintf(stderr, "screenshot kept in %s (set AGL_KEEP=1)\n", path);
-	}
+	if (fails && last)
+		agl_keep_shot(a, &img);
 	wh_image_free(&img);
 	return fails;
 }

@@ -56,11 +56,9 @@ int main(int argc, char *argv[])
 	}
 	struct weston_harness_opts wo = {.shell = "desktop-shell.so"};
 	struct agl a;
-	int r = agl_start_weston(&a, &wo);
-	if (r != 0 || agl_start_guest(&a, conns, 2) < 0) {
-		agl_finish(&a);
-		return r == AGL_SKIP ? AGL_SKIP : 1;
-	}
+	int r = agl_start_with_guest(&a, &wo, conns, 2);
+	if (r != 0)
+		return r;
 	struct notes n = {.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/notify", a.vf.dir);

@@ -36,11 +36,9 @@ int main(int argc, char *argv[])
 	}
 	struct weston_harness_opts wo = {.shell = "desktop-shell.so"};
 	struct agl a;
-	int r = agl_start_weston(&a, &wo);
-	if (r != 0 || agl_start_guest(&a, conns, 1) < 0) {
-		agl_finish(&a);
-		return r == AGL_SKIP ? AGL_SKIP : 1;
-	}
+	int r = agl_start_with_guest(&a, &wo, conns, 1);
+	if (r != 0)
+		return r;
 	int fails = 0;
 	char log[128];
 	snprintf(log, sizeof(log), "%s/ivi.log", a.vf.dir);

@@ -4,11 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "drm_front.h"
+#include "input_cmd.h"
 #include "input_fixture.h"
 #include "kbd_front.h"
 #include "loop.h"
@@ -16,48 +15,18 @@
 #include "xensim.h"
 #include "xs_server.h"
 
-static int connect_cmd(struct ifix *fx)
-{
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", fx->cmd_path);
-	fx->cmd_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fx->cmd_fd < 0 ||
-	    connect(fx->cmd_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		fprintf(stderr, "input module socket %s: %s\n", fx->cmd_path,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int ifix_cmd(struct ifix *fx, const char *fmt, ...)
 {
-	char buf[256];
-	size_t len = 0;
+	char line[256];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	buf[n++] = '\n';
-	if (write(fx->cmd_fd, buf, (size_t)n) != n)
+	if (n < 0 || (size_t)n >= sizeof(line))
 		return -1;
-	while (len < sizeof(buf) - 1) {
-		ssize_t r = read(fx->cmd_fd, buf + len, 1);
-
-		if (r <= 0)
-			return -1;
-		if (buf[len++] == '\n')
-			break;
-	}
-	buf[len] = '\0';
-	if (strcmp(buf, "ok\n") != 0) {
-		fprintf(stderr, "module answered %s", buf);
-		return -1;
-	}
-	return 0;
+	return input_cmd(fx->cmd_fd, line);
 }
 
 static int spawn_vdispld(struct ifix *fx, const char *vdispld,
@@ -90,7 +59,7 @@ int ifix_start(struct ifix *fx, const char *vdispld, const char *module,
 	snprintf(fx->cmd_path, sizeof(fx->cmd_path), "%s/input.sock",
 		 fx->vf.dir);
 	setenv("VDISPLD_TEST_INPUT", fx->cmd_path, 1);
-	if (vd_fixture_start(&fx->vf, &fo) != 0 || connect_cmd(fx) < 0 ||
+	if (vd_fixture_start(&fx->vf, &fo) != 0 || (fx->cmd_fd = input_cmd_connect(fx->cmd_path)) < 0 ||
 	    vd_fixture_start_sim(&fx->vf) < 0 ||
 	    spawn_vdispld(fx, vdispld, extra_conf) < 0)
 		return -1;

@@ -2,17 +2,15 @@
  * socket must reach a real client as wl_touch (ids, surface coordinates,
  * frames), wl_pointer (enter/motion/button/axis) and wl_keyboard (key).
  * Usage: test_weston_input_module <abs path of vdispld-test-input.so> */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "input_client.h"
+#include "input_cmd.h"
 #include "weston_harness.h"
 
 #define CHECK(cond)                                                            \
@@ -23,47 +21,6 @@
 			return -1;                                             \
 		}                                                              \
 	} while (0)
-
-static int connect_cmd(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		fprintf(stderr, "cannot connect to %s: %s\n", path,
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* One command, one reply line; returns 0 for "ok". */
-static int cmd(int fd, const char *line)
-{
-	char buf[256];
-	size_t len = 0;
-	int n = snprintf(buf, sizeof(buf), "%s\n", line);
-
-	if (write(fd, buf, (size_t)n) != n)
-		return -1;
-	while (len < sizeof(buf) - 1) {
-		ssize_t r = read(fd, buf + len, 1);
-
-		if (r <= 0)
-			return -1;
-		if (buf[len++] == '\n')
-			break;
-	}
-	buf[len] = '\0';
-	if (strcmp(buf, "ok\n") != 0) {
-		fprintf(stderr, "command \"%s\" answered %s", line, buf);
-		return -1;
-	}
-	return 0;
-}
 
 static const struct ic_event *find(struct input_client *c, enum ic_kind kind,
 				   size_t nth)
@@ -118,16 +75,16 @@ static int check_pointer(struct input_client *c, int fd)
 	const struct ic_event *e;
 
 	input_client_clear(c);
-	CHECK(cmd(fd, "pointer move 100 200") == 0);
+	CHECK(input_cmd(fd, "pointer move 100 200") == 0);
 	CHECK(input_client_sync(c) == 0);
 	dump(c, "pointer");
 	/* enter (first time on the surface) or motion, at 100,200 */
 	CHECK(pointer_at(c, 100, 200));
 	input_client_clear(c);
-	CHECK(cmd(fd, "pointer move 150.5 250") == 0);
-	CHECK(cmd(fd, "button 272 1") == 0);
-	CHECK(cmd(fd, "button 272 0") == 0);
-	CHECK(cmd(fd, "axis 10") == 0);
+	CHECK(input_cmd(fd, "pointer move 150.5 250") == 0);
+	CHECK(input_cmd(fd, "button 272 1") == 0);
+	CHECK(input_cmd(fd, "button 272 0") == 0);
+	CHECK(input_cmd(fd, "axis 10") == 0);
 	CHECK(input_client_sync(c) == 0);
 	dump(c, "pointer");
 	e = find(c, IC_POINTER_MOTION, 0);
@@ -148,8 +105,8 @@ static int check_keyboard(struct input_client *c, int fd)
 	/* The click above activated the window: keyboard focus is ours. */
 	CHECK(count(c, IC_KEYBOARD_LEAVE) == 0);
 	input_client_clear(c);
-	CHECK(cmd(fd, "key 30 1") == 0);
-	CHECK(cmd(fd, "key 30 0") == 0);
+	CHECK(input_cmd(fd, "key 30 1") == 0);
+	CHECK(input_cmd(fd, "key 30 0") == 0);
 	CHECK(input_client_sync(c) == 0);
 	e = find(c, IC_KEY, 0);
 	CHECK(e && e->code == 30 && e->state == 1);
@@ -157,8 +114,8 @@ static int check_keyboard(struct input_client *c, int fd)
 	CHECK(e && e->code == 30 && e->state == 0);
 	CHECK(count(c, IC_KEY) == 2);
 	/* Seat-level focus out / in: the client is told. */
-	CHECK(cmd(fd, "keyboard focus-out") == 0);
-	CHECK(cmd(fd, "keyboard focus-in") == 0);
+	CHECK(input_cmd(fd, "keyboard focus-out") == 0);
+	CHECK(input_cmd(fd, "keyboard focus-in") == 0);
 	CHECK(input_client_sync(c) == 0);
 	CHECK(count(c, IC_KEYBOARD_LEAVE) == 1);
 	CHECK(count(c, IC_KEYBOARD_ENTER) == 1);
@@ -177,16 +134,16 @@ static int check_touch(struct input_client *c, int fd)
 	};
 
 	input_client_clear(c);
-	CHECK(cmd(fd, "touch down 3 10 20") == 0);
-	CHECK(cmd(fd, "touch frame") == 0);
-	CHECK(cmd(fd, "touch down 7 300.25 400") == 0);
-	CHECK(cmd(fd, "touch frame") == 0);
-	CHECK(cmd(fd, "touch motion 3 15 25") == 0);
-	CHECK(cmd(fd, "touch motion 7 310 410") == 0);
-	CHECK(cmd(fd, "touch frame") == 0);
-	CHECK(cmd(fd, "touch up 3") == 0);
-	CHECK(cmd(fd, "touch frame") == 0);
-	CHECK(cmd(fd, "touch up 7") == 0);
+	CHECK(input_cmd(fd, "touch down 3 10 20") == 0);
+	CHECK(input_cmd(fd, "touch frame") == 0);
+	CHECK(input_cmd(fd, "touch down 7 300.25 400") == 0);
+	CHECK(input_cmd(fd, "touch frame") == 0);
+	CHECK(input_cmd(fd, "touch motion 3 15 25") == 0);
+	CHECK(input_cmd(fd, "touch motion 7 310 410") == 0);
+	CHECK(input_cmd(fd, "touch frame") == 0);
+	CHECK(input_cmd(fd, "touch up 3") == 0);
+	CHECK(input_cmd(fd, "touch frame") == 0);
+	CHECK(input_cmd(fd, "touch up 7") == 0);
 	CHECK(input_client_sync(c) == 0);
 
 	n = input_client_events(c, &ev);
@@ -200,7 +157,7 @@ static int check_touch(struct input_client *c, int fd)
 	CHECK(ev[4].id == 3 && ev[4].x == 15 && ev[4].y == 25);
 	CHECK(ev[5].id == 7 && ev[5].x == 310 && ev[5].y == 410);
 	CHECK(ev[7].id == 3 && ev[9].id == 7);
-	CHECK(cmd(fd, "no such command") < 0);
+	CHECK(input_cmd(fd, "no such command") < 0);
 	return 0;
 }
 
@@ -220,7 +177,7 @@ static int run(const char *module, const char *sock)
 	}
 	weston_harness_setenv(&h);
 	c = input_client_create(5000);
-	fd = c ? connect_cmd(sock) : -1;
+	fd = c ? input_cmd_connect(sock) : -1;
 	if (c && fd >= 0) {
 		input_client_size(c, &w, &hh);
 		fprintf(stderr, "fullscreen window %dx%d\n", w, hh);

@@ -1,11 +1,11 @@
-/* See fake_xstore.h. Children of a directory are the distinct first path
- * components below it, as xenstored lists them. */
+/* See fake_xstore.h. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_xs_children.h"
 #include "fake_xstore.h"
 #include "xen_store.h"
 
@@ -112,43 +112,6 @@ int xstore_write_at(struct xstore *xs, const char *dir, const char *node,
 
 char **xstore_directory(struct xstore *xs, const char *path, unsigned *num)
 {
-	size_t plen = strlen(path), total = 0;
-	const char *names[MAX_KEYS] = { 0 };
-	size_t lens[MAX_KEYS] = { 0 };
-	unsigned n = 0;
-	char **out, *str;
-
 	(void)xs;
-	for (unsigned i = 0; i < MAX_KEYS; i++) {
-		const char *k = keys[i], *child, *slash;
-		size_t len;
-		bool dup = false;
-
-		if (!k || strncmp(k, path, plen) != 0 || k[plen] != '/')
-			continue;
-		child = k + plen + 1;
-		slash = strchr(child, '/');
-		len = slash ? (size_t)(slash - child) : strlen(child);
-		for (unsigned j = 0; j < n && !dup; j++)
-			dup = lens[j] == len && !strncmp(names[j], child, len);
-		if (!dup) {
-			names[n] = child;
-			lens[n++] = len;
-			total += len + 1;
-		}
-	}
-	*num = n;
-	if (n == 0)
-		return NULL;
-	out = malloc(n * sizeof(char *) + total);
-	if (!out)
-		return NULL;
-	str = (char *)(out + n);
-	for (unsigned j = 0; j < n; j++) {
-		memcpy(str, names[j], lens[j]);
-		str[lens[j]] = '\0';
-		out[j] = str;
-		str += lens[j] + 1;
-	}
-	return out;
+	return fake_xs_children((const char *const *)keys, MAX_KEYS, path, num);
 }

@@ -1,5 +1,5 @@
-/* See fuzz_xs.h. Children of a directory are the distinct first path
- * components below it, as xenstored lists them. */
+/* See fuzz_xs.h. Directories are listed by fake_xs_children (tests/common),
+ * as the unit tests' fake XenStore lists them. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "fake_xs_children.h"
 #include "fuzz_xs.h"
 
 #define MAX_NODES 256u
@@ -155,51 +156,15 @@ bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
 	return true;
 }
 
-/* Distinct first components under path; one malloc, like libxenstore. */
 char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
 		    unsigned int *num)
 {
-	size_t plen = strlen(path), total = 0;
-	const char *names[MAX_NODES] = { 0 };
-	size_t lens[MAX_NODES] = { 0 };
-	unsigned n = 0;
-	char **out, *str;
+	const char *paths[MAX_NODES];
 
 	(void)h, (void)t;
-	for (unsigned i = 0; i < MAX_NODES; i++) {
-		const char *k = nodes[i].path, *child, *slash;
-		size_t len;
-		bool dup = false;
-
-		if (!k || strncmp(k, path, plen) != 0 || k[plen] != '/')
-			continue;
-		child = k + plen + 1;
-		slash = strchr(child, '/');
-		len = slash ? (size_t)(slash - child) : strlen(child);
-		for (unsigned j = 0; j < n && !dup; j++)
-			dup = lens[j] == len && !strncmp(names[j], child, len);
-		if (!dup) {
-			names[n] = child;
-			lens[n++] = len;
-			total += len + 1;
-		}
-	}
-	*num = n;
-	if (n == 0) {
-		errno = ENOENT;
-		return NULL;
-	}
-	out = malloc(n * sizeof(char *) + total);
-	if (!out)
-		return NULL;
-	str = (char *)(out + n);
-	for (unsigned j = 0; j < n; j++) {
-		memcpy(str, names[j], lens[j]);
-		str[lens[j]] = '\0';
-		out[j] = str;
-		str += lens[j] + 1;
-	}
-	return out;
+	for (unsigned i = 0; i < MAX_NODES; i++)
+		paths[i] = nodes[i].path;
+	return fake_xs_children(paths, MAX_NODES, path, num);
 }
 
 bool xs_watch(struct xs_handle *h, const char *path, const char *token)

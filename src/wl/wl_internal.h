@@ -17,6 +17,10 @@ struct pixconv_format;
 #define WL_PRES_POOL_BUFFERS 3
 /* One 60 Hz refresh, for flips when there is no compositor to pace us. */
 #define WL_PRES_REFRESH_NS 16666667ull
+/* How long a zero-copy flip may wait for the compositor to release the
+ * previous buffer before it is answered anyway: well inside the Linux
+ * frontend's 3.1 s flip time-out. */
+#define WL_PRES_HOLD_MAX_NS 2000000000ull
 
 struct wl_dmabuf_fb;
 struct wl_dmabuf_state;
@@ -161,6 +165,7 @@ struct wl_pres_conn {
 	struct pres_fb *dmabuf_await;	   /* shown before it could be */
 	struct wl_dmabuf_fb *dmabuf_shown; /* attached to the surface */
 	struct wl_dmabuf_fb *hold_for;	   /* flip_done waits for its release */
+	uint64_t pending_since_ns;	   /* when the pending show began */
 	bool flip_held;
 };
 

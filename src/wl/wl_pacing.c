@@ -94,6 +94,18 @@ static void fallback_fired(void *data, int fd, uint32_t events)
 		return;
 	}
 	c->deadline_ns = 0;
+	/* The guest draws into the previous buffer once this flip is
+	 * answered: while the compositor may still read that buffer (zero
+	 * copy), the release answers the flip, not the timer, up to a bound
+	 * that keeps the guest inside its time-out. */
+	if (c->has_pending && !c->pres->dead && wl_dmabuf_hold_flip(c)) {
+		if (loop_now_ns() - c->pending_since_ns < WL_PRES_HOLD_MAX_NS) {
+			pacing_arm(c, WL_PRES_REFRESH_NS);
+			return;
+		}
+		log_warn("wl: %s: the compositor held a guest buffer for 2 s; "
+			 "answering the flip anyway", c->app_id);
+	}
 	if (c->has_pending)
 		c->stats.fallbacks++;
 	pacing_complete(c);
@@ -149,6 +161,7 @@ void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb)
 	pacing_complete(c); /* the older show first: order is the contract */
 	c->has_pending = true;
 	c->pending = fb;
+	c->pending_since_ns = loop_now_ns();
 	pacing_arm(c, WL_PRES_REFRESH_NS);
 }
 

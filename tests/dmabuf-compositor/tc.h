@@ -25,6 +25,7 @@ struct tc_config {
 	bool unthrottled;	/* frame callbacks done at commit, no 60 Hz grid */
 	bool no_read;		/* latch buffers without reading their pixels */
 	bool no_viewporter;	/* do not advertise wp_viewporter */
+	unsigned release_delay_ms; /* release replaced buffers this late */
 };
 
 struct tc_server {
@@ -38,6 +39,8 @@ struct tc_server {
 	uint64_t epoch_ns;
 	struct wl_list frame_callbacks;	/* committed, waiting for the tick */
 	uint32_t next_surface_id;
+	struct wl_list late_releases;	/* tc_release.c */
+	struct loop_source *release_timer;
 	int format_table_fd;		/* sealed memfd (dma-buf v4) */
 	uint32_t format_table_size;
 };
@@ -95,6 +98,10 @@ struct tc_surface *tc_surface_from_resource(struct wl_resource *resource);
  * done right at the commit that queued them). */
 int tc_frame_create(struct tc_server *server);
 void tc_frame_destroy(struct tc_server *server);
+/* tc_release.c: buffer releases, now or --release-delay-ms later. */
+int tc_release_init(struct tc_server *server);
+void tc_release_destroy(struct tc_server *server);
+void tc_release_buffer(struct tc_server *server, struct wl_resource *buffer);
 void tc_frame_queue(struct tc_server *server, struct wl_list *callbacks);
 
 /* tc_xdg.c */

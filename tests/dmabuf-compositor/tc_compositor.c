@@ -190,7 +190,7 @@ static void latch_buffer(struct tc_surface *surface)
 		wl_resource_add_destroy_listener(next,
 						 &surface->buffer_destroy);
 	if (old && old != next)
-		wl_buffer_send_release(old);
+		tc_release_buffer(surface->server, old);
 }
 
 static void surface_commit(struct wl_client *client,

@@ -28,6 +28,7 @@ static const char usage[] =
 	"  --unthrottled          frame callbacks done at commit (no 60 Hz grid)\n"
 	"  --no-read              do not read committed pixels (no CRC)\n"
 	"  --no-viewporter        do not advertise wp_viewporter\n"
+	"  --release-delay-ms N   release a replaced buffer N ms later\n"
 	"  --verbose              debug logs on stderr\n";
 
 static int parse_args(int argc, char **argv, struct tc_config *cfg)
@@ -44,6 +45,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		{"unthrottled", no_argument, NULL, 'U'},
 		{"no-read", no_argument, NULL, 'N'},
 		{"no-viewporter", no_argument, NULL, 'P'},
+		{"release-delay-ms", required_argument, NULL, 'D'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -63,6 +65,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		case 'U': cfg->unthrottled = true; break;
 		case 'N': cfg->no_read = true; break;
 		case 'P': cfg->no_viewporter = true; break;
+		case 'D': cfg->release_delay_ms = (unsigned)atoi(optarg); break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'o':
 			if (sscanf(optarg, "%dx%d", &cfg->output_width,
@@ -164,7 +167,7 @@ static int server_start(struct tc_server *server)
 	int ret;
 	server->display = wl_display_create();
 	server->loop = loop_create();
-	if (!server->display || !server->loop)
+	if (!server->display || !server->loop || tc_release_init(server) < 0)
 		return -ENOMEM;
 	if ((ret = tc_report_open(server)) < 0 ||
 	    (ret = signals_create(server)) < 0 ||
@@ -189,6 +192,8 @@ static void server_finish(struct tc_server *server)
 		loop_remove(server->flush_hook);
 		loop_remove(server->signal_source);
 		tc_frame_destroy(server);
+		if (server->release_timer)
+			tc_release_destroy(server);
 		loop_destroy(server->loop);
 	}
 	if (server->display)

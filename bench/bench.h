@@ -77,7 +77,6 @@ struct drm_front *bench_rig_front(struct bench_rig *r, unsigned guest);
 /* bench_measure.c: one steady window of a started rig. */
 int bench_measure(struct bench_rig *r, double secs, struct bench_result *res);
 uint64_t bench_proc_cpu_ns(pid_t pid);
-long bench_proc_rss_kb(pid_t pid);
 
 /* bench_strace.c: strace -c on vdispld for secs; calls per flip. */
 int bench_strace(struct bench_rig *r, double secs, struct bench_result *res);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "vd_fixture.h"
 #include "drm_front.h"
 #include "loop.h"
 
@@ -33,20 +34,6 @@ uint64_t bench_proc_cpu_ns(pid_t pid)
 		ns = 0;
 	fclose(f);
 	return ns;
-}
-
-long bench_proc_rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmRSS:", 6))
-			kb = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -137,7 +124,7 @@ int bench_measure(struct bench_rig *r, double secs, struct bench_result *res)
 	res->wall_s = (double)(loop_now_ns() - t0) / 1e9;
 	read_counts(r, a1);
 	bench_rig_front_stats(r, &ev1, &to1);
-	res->rss_mib = (double)bench_proc_rss_kb(r->vd) / 1024.0;
+	res->rss_mib = (double)vd_proc_rss_kb(r->vd) / 1024.0;
 	res->flips = events;
 	res->flip_timeouts = to1 - to0;
 	if (events) {

@@ -3,6 +3,7 @@
  * vblank) releases it that much later. Lets tests show that vdispld never
  * answers a zero-copy flip, and so never lets the guest draw into the
  * previous buffer, before that buffer is released. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <wayland-server-protocol.h>
 
@@ -34,17 +35,18 @@ static void late_buffer_gone(struct wl_listener *listener, void *data)
 static void release_due(void *data)
 {
 	struct tc_server *server = data;
-	uint64_t now = loop_now_ns(), next = 0;
+	uint64_t now = loop_now_ns(), next = UINT64_MAX;
 	struct late_release *r, *tmp;
 	wl_list_for_each_safe(r, tmp, &server->late_releases, link) {
+		// cppcheck-suppress uninitvar
 		if (r->due_ns <= now) {
 			wl_buffer_send_release(r->buffer);
 			late_free(r);
-		} else if (!next || r->due_ns < next) {
+		} else if (r->due_ns < next) {
 			next = r->due_ns;
 		}
 	}
-	if (next)
+	if (next != UINT64_MAX)
 		loop_timer_arm(server->release_timer, next - now, 0);
 }
 
@@ -76,8 +78,10 @@ int tc_release_init(struct tc_server *server)
 void tc_release_destroy(struct tc_server *server)
 {
 	struct late_release *r, *tmp;
-	wl_list_for_each_safe(r, tmp, &server->late_releases, link)
+	wl_list_for_each_safe(r, tmp, &server->late_releases, link) {
+		// cppcheck-suppress uninitvar
 		late_free(r);
+	}
 	loop_remove(server->release_timer);
 	server->release_timer = NULL;
 }

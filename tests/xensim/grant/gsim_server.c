@@ -155,6 +155,11 @@ static int dispatch(struct gsim_client *c, uint32_t op, struct gsim_msg *m)
 	}
 }
 
+static bool op_one_way(uint32_t op)
+{
+	return op == GSIM_OP_EVT_NOTIFY || op == GSIM_OP_EVT_UNMASK;
+}
+
 static int take_fd(struct msghdr *msg)
 {
 	int fd = -1;
@@ -199,7 +204,9 @@ static int client_read(struct gsim_client *c)
 		m.payload = buf + sizeof(*req);
 		m.len = req->len;
 		r = dispatch(c, req->op, &m);
-		if (r < 0 && r != -EPIPE)
+		if (r < 0 && r != -EPIPE && op_one_way(req->op))
+			r = 0; /* nobody waits for the error (gsim_wire.h) */
+		else if (r < 0 && r != -EPIPE)
 			r = gsim_reply(c, req->op, r, NULL, 0, NULL, 0);
 	} else if (n > 0) {
 		log_warn("gsim: malformed request from a dom%u client", c->domid);

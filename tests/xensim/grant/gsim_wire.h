@@ -1,7 +1,9 @@
 /* The wire between the drop-in libxengnttab/libxenevtchn and the grant
  * simulator. One SOCK_SEQPACKET connection per library handle; each request
  * is one message (header + op payload), answered by exactly one reply
- * message (header + payload, file descriptors as SCM_RIGHTS). Event
+ * message (header + payload, file descriptors as SCM_RIGHTS), except the
+ * one-way ops marked "no reply" (cheap like the real ioctl/write; the
+ * server drops their errors, the library checks what it can). Event
  * notifications never travel here: an evtchn handle gets its own
  * SOCK_SEQPACKET fd at HELLO, carrying one uint32_t port per message. */
 #ifndef XENSIM_GSIM_WIRE_H
@@ -27,8 +29,8 @@ enum gsim_wire_op {
 	GSIM_OP_EVT_BIND_INTER,	 /* gsim_wire_evt -> gsim_wire_evt (port) */
 	GSIM_OP_EVT_BIND_UNBOUND, /* gsim_wire_evt -> gsim_wire_evt */
 	GSIM_OP_EVT_UNBIND,	 /* gsim_wire_evt -> - */
-	GSIM_OP_EVT_NOTIFY,	 /* gsim_wire_evt -> - */
-	GSIM_OP_EVT_UNMASK,	 /* gsim_wire_evt -> - */
+	GSIM_OP_EVT_NOTIFY,	 /* gsim_wire_evt, no reply */
+	GSIM_OP_EVT_UNMASK,	 /* gsim_wire_evt, no reply */
 	GSIM_OP_EVT_RESTRICT,	 /* gsim_wire_evt (domid) -> - */
 	GSIM_OP_MAX
 };

@@ -2,18 +2,50 @@
  * the pollable fd is a separate socket the simulator writes one port to
  * per event, masking the port until xenevtchn_unmask (as /dev/xen/evtchn
  * does). Errors follow the Linux evtchn driver: ENOTCONN for a port this
- * handle has not bound (and, in xensim, for one whose peer is gone). */
+ * handle has not bound.
+ *
+ * notify and unmask are one-way messages (no reply), so that they cost one
+ * syscall like the real ioctl / write instead of a round trip through the
+ * simulator: the handle keeps its own table of bound ports to answer
+ * ENOTCONN at once, as the driver does. A notify whose peer is gone is
+ * dropped, as Xen drops a send on a port its peer closed (ECS_UNBOUND).
+ * Order is kept: the messages share the connection with the calls. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <xenevtchn.h>
 
 #include "gsim_conn.h"
 
+#define PORT_LIMIT 4096u /* the simulator's per-domain port table size */
+#define PORT_WORDS (PORT_LIMIT / 64u)
+
 struct xenevtchn_handle {
 	struct gsim_conn conn;
 	int notify_fd;
+	uint64_t bound[PORT_WORDS]; /* atomically updated: bind vs notify */
 };
+
+static void port_mark(xenevtchn_handle *xce, int port, bool on)
+{
+	if (port <= 0 || (unsigned)port >= PORT_LIMIT)
+		return;
+	uint64_t bit = 1ull << ((unsigned)port % 64u);
+	uint64_t *w = &xce->bound[(unsigned)port / 64u];
+	if (on)
+		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
+}
+
+static bool port_bound(xenevtchn_handle *xce, evtchn_port_t port)
+{
+	if (port == 0 || port >= PORT_LIMIT)
+		return false;
+	uint64_t w = __atomic_load_n(&xce->bound[port / 64u], __ATOMIC_RELAXED);
+	return (w >> (port % 64u)) & 1u;
+}
 
 xenevtchn_handle *xenevtchn_open(struct xentoollog_logger *logger,
 				 unsigned int flags)
@@ -70,22 +102,42 @@ static int call_port(xenevtchn_handle *xce, uint32_t op, uint32_t domid,
 	return (int)rep.port;
 }
 
+/* A one-way message to a port this handle has bound (see the top). */
+static int send_port(xenevtchn_handle *xce, uint32_t op, evtchn_port_t port)
+{
+	if (!port_bound(xce, port)) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	struct gsim_wire_evt req = {.port = port};
+	int r = gsim_conn_send(&xce->conn, op, &req, sizeof(req));
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
 int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return call_port(xce, GSIM_OP_EVT_NOTIFY, 0, port) < 0 ? -1 : 0;
+	return send_port(xce, GSIM_OP_EVT_NOTIFY, port);
 }
 
 xenevtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *xce,
 						      uint32_t domid)
 {
-	return call_port(xce, GSIM_OP_EVT_BIND_UNBOUND, domid, 0);
+	int port = call_port(xce, GSIM_OP_EVT_BIND_UNBOUND, domid, 0);
+	port_mark(xce, port, true);
+	return port;
 }
 
 xenevtchn_port_or_error_t
 xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid,
 			   evtchn_port_t remote_port)
 {
-	return call_port(xce, GSIM_OP_EVT_BIND_INTER, domid, remote_port);
+	int port = call_port(xce, GSIM_OP_EVT_BIND_INTER, domid, remote_port);
+	port_mark(xce, port, true);
+	return port;
 }
 
 /* No virtual IRQs are simulated. */
@@ -100,7 +152,10 @@ xenevtchn_port_or_error_t xenevtchn_bind_virq(xenevtchn_handle *xce,
 
 int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return call_port(xce, GSIM_OP_EVT_UNBIND, 0, port) < 0 ? -1 : 0;
+	if (call_port(xce, GSIM_OP_EVT_UNBIND, 0, port) < 0)
+		return -1;
+	port_mark(xce, (int)port, false);
+	return 0;
 }
 
 /* Blocks like a read of /dev/xen/evtchn when nothing is pending. */
@@ -119,9 +174,11 @@ xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce)
 	return (xenevtchn_port_or_error_t)port;
 }
 
+/* The driver's write() of a port ignores ports it does not know; the
+ * ENOTCONN here is stricter but harmless. */
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return call_port(xce, GSIM_OP_EVT_UNMASK, 0, port) < 0 ? -1 : 0;
+	return send_port(xce, GSIM_OP_EVT_UNMASK, port);
 }
 
 int xenevtchn_restrict(xenevtchn_handle *xce, domid_t domid)

@@ -1,5 +1,6 @@
 /* test_hostile VDISPLD GROUP [--valgrind]: runs one group of the hostile
- * catalogue against one vdispld, or "list" prints the catalogue.
+ * catalogue against one vdispld (under valgrind's memcheck with
+ * --valgrind), or "list" prints the catalogue.
  *
  * After every case: vdispld is alive, the good guest flipped at least
  * min_rate times a second during the case and in the half second after,
@@ -21,27 +22,8 @@ static const struct hcase *const groups[] = {
 	hcases_xs,   hcases_state, hcases_life,
 };
 
-/* A short tour of every group for the run under valgrind. */
-static const char *const valgrind_cases[] = {
-	"ring_req_prod_ahead", "ring_garbage_ff", "ring_rewrite_after_read",
-	"dbuf_whbpp_wrap", "dbuf_destroy_on_screen", "dir_loop",
-	"fb_attach_too_small", "fb_flip_detached", "xs_res_huge",
-	"xs_ring_ref_foreign", "state_closed_then_connected",
-	"life_destroy_mid_flip", NULL,
-};
-
-static bool in_valgrind_set(const char *name)
-{
-	for (unsigned i = 0; valgrind_cases[i]; i++)
-		if (strcmp(valgrind_cases[i], name) == 0)
-			return true;
-	return false;
-}
-
 static bool selected(const struct hcase *c, const char *group)
 {
-	if (strcmp(group, "valgrind") == 0)
-		return in_valgrind_set(c->name);
 	return strcmp(group, "all") == 0 || strcmp(group, c->group) == 0 ||
 	       strcmp(group, c->name) == 0;
 }

@@ -207,7 +207,9 @@ void displ_conn_flush_held(struct displ_conn *c)
 {
 	bool wrote = false;
 
-	if (!c->evt_page || c->broken)
+	/* Nothing held means the retry timer is disarmed already: touching
+	 * it here would cost a timerfd_settime on every flip event. */
+	if (!c->evt_page || c->broken || c->held_len == 0)
 		return;
 	while (c->held_len > 0 && evt_write(c, c->held[c->held_head])) {
 		c->held_head = (c->held_head + 1) % DISPL_EVT_HOLD;

@@ -58,7 +58,6 @@ struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 	c->pool.fd = -1;
 	c->pool.released = buffer_released;
 	c->pool.data = c;
-	c->timer_fd = -1;
 	wl_list_insert(p->conns.prev, &c->link);
 	if (wl_pres_conn_load_opts(c, info) < 0 || pacing_init(c) < 0) {
 		log_error("wl: connector %u/%u/%u: out of memory", info->domid,

@@ -53,6 +53,15 @@ struct wl_pres {
 	struct loop *loop;
 	struct wl_presenter_config cfg;
 	uint64_t fallback_ns;
+	/* One fallback timer for every connector, at the earliest deadline:
+	 * connectors flipping together reprogram it once per loop turn, not
+	 * once each (wl_pacing.c). armed_ns: what the timerfd holds. */
+	struct {
+		int fd;
+		struct loop_source *src, *sync;
+		uint64_t armed_ns;
+		bool dirty;
+	} pacing;
 
 	struct wl_display *display;
 	struct loop_source *fd_src, *prepare_src;
@@ -152,13 +161,9 @@ struct wl_pres_conn {
 	struct pres_fb *pending;
 	struct wl_callback *frame_cb;
 	struct wp_presentation_feedback *feedback;
-	int timer_fd; /* fallback timer */
-	struct loop_source *timer;
-	/* The fallback's deadline (CLOCK_MONOTONIC ns, 0: none) and what the
-	 * timerfd holds; synced once per loop turn (wl_pacing.c). */
-	uint64_t deadline_ns, armed_ns;
-	bool deadline_dirty;
-	struct loop_source *timer_sync;
+	/* The fallback's deadline (CLOCK_MONOTONIC ns, 0: none), behind the
+	 * presenter's one pacing timer (wl_pacing.c). */
+	uint64_t deadline_ns;
 	struct pres_conn_stats stats;
 
 	/* Zero copy (wl_dmabuf.c). */
@@ -239,6 +244,8 @@ int pacing_init(struct wl_pres_conn *c);
 /* Forgets the frame callback / feedback of a surface going away. */
 void pacing_drop_feedback(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
+/* The presenter's pacing timer, made by the first pacing_init. */
+void pacing_timer_finish(struct wl_pres *p);
 /* Makes fb the one show in flight (completing the older one first); it
  * completes on the next 60 Hz tick unless pacing_watch_commit follows. */
 void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb);

@@ -329,15 +329,24 @@ static int do_get_domain_path(struct request *rq)
 	return 0;
 }
 
+/* INTRODUCE and RELEASE: exactly n arguments, the first a guest's domid
+ * (dom0 is never introduced or released). */
+static int guest_domid_args(struct request *rq, const char **argv, int n,
+			    uint32_t *domid)
+{
+	int r = exact_args(rq, argv, n);
+	if (r == 0)
+		r = parse_domid(argv[0], domid);
+	if (r == 0 && *domid == 0)
+		r = -EINVAL;
+	return r;
+}
+
 static int do_introduce(struct request *rq)
 {
 	const char *argv[3];
 	uint32_t domid = 0;
-	int r = exact_args(rq, argv, 3);
-	if (r == 0)
-		r = parse_domid(argv[0], &domid);
-	if (r == 0 && domid == 0)
-		r = -EINVAL;
+	int r = guest_domid_args(rq, argv, 3, &domid);
 	if (r < 0)
 		return r;
 	xs_srv_introduce_domain(rq->srv, domid);
@@ -349,11 +358,7 @@ static int do_release(struct request *rq)
 {
 	const char *argv[1];
 	uint32_t domid = 0;
-	int r = exact_args(rq, argv, 1);
-	if (r == 0)
-		r = parse_domid(argv[0], &domid);
-	if (r == 0 && domid == 0)
-		r = -EINVAL;
+	int r = guest_domid_args(rq, argv, 1, &domid);
 	if (r == 0 && !xs_domain_is_introduced(rq->srv, domid))
 		r = -ENOENT;
 	if (r < 0)

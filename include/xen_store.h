@@ -5,7 +5,26 @@
 #define VDISPLD_XEN_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* A guest-supplied id (a connector's or a vkbd's unique-id): 1..max bytes
+ * of printable ASCII, no space. One rule for every room, since ids of
+ * different device types are compared with each other (vkbd pairing) and
+ * end up in logs and Wayland app_ids. */
+static inline bool xstore_id_ok(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max + 1);
+
+	if (len == 0 || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	}
+	return true;
+}
 
 struct loop;
 struct xstore;

@@ -39,20 +39,6 @@ int displ_parse_resolution(const char *s, uint32_t *w, uint32_t *h)
 	return 0;
 }
 
-static bool unique_id_ok(const char *s)
-{
-	size_t len = strnlen(s, DISPL_MAX_UNIQUE_ID + 1);
-
-	if (len == 0 || len > DISPL_MAX_UNIQUE_ID)
-		return false;
-	/* It ends up in logs and as a Wayland app_id: printable only. */
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] <= ' ' || s[i] > '~')
-			return false;
-	}
-	return true;
-}
-
 static int read_conn_uint(struct displ_device *d, const char *dir,
 			  const char *node, uint32_t *out)
 {
@@ -88,7 +74,7 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 	if (!uid) {
 		/* xl always writes one; others may not: the index will do. */
 		snprintf(c->unique_id, sizeof(c->unique_id), "%u", c->index);
-	} else if (!unique_id_ok(uid)) {
+	} else if (!xstore_id_ok(uid, DISPL_MAX_UNIQUE_ID)) {
 		log_error("%s: %s/unique-id is empty, too long or not "
 			  "printable", d->base.log_prefix, dir);
 		free(uid);

@@ -11,21 +11,6 @@
 #include "kbd_priv.h"
 #include "xen_store.h"
 
-static bool unique_id_ok(const char *s)
-{
-	size_t len = strnlen(s, KBD_MAX_UNIQUE_ID + 1);
-
-	if (len == 0 || len > KBD_MAX_UNIQUE_ID)
-		return false;
-	/* It ends up in logs and is compared with a connector's: printable
-	 * only, as displ accepts. */
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] <= ' ' || s[i] > '~')
-			return false;
-	}
-	return true;
-}
-
 /* A 0/1 flag; absent means 0 (kbdif.h: "0 must be set or feature entry
  * omitted"). */
 static int read_flag(struct kbd_device *d, const char *dir, const char *node,
@@ -81,7 +66,7 @@ static int read_unique_id(struct kbd_device *d)
 			 d->base.devid);
 		return 0;
 	}
-	if (!unique_id_ok(uid)) {
+	if (!xstore_id_ok(uid, KBD_MAX_UNIQUE_ID)) {
 		log_error("%s: %s/unique-id is empty, too long or not "
 			  "printable", d->base.log_prefix, d->base.be_path);
 		free(uid);

@@ -69,10 +69,9 @@ uint64_t wl_presenter_reconnects(struct presenter *p);
  * frame); the others are left alone. */
 void wl_presenter_reconfigure(struct presenter *p);
 
-/* Whether the compositor offered wp_presentation / zwp_linux_dmabuf_v1, and
- * how many dma-buf (format, modifier) pairs it listed. For logs and tests. */
+/* Whether the compositor offered wp_presentation (flip completion from
+ * presentation feedback rather than frame callbacks alone). */
 bool wl_presenter_has_presentation(struct presenter *p);
-size_t wl_presenter_dmabuf_format_count(struct presenter *p);
 /* Which shells the compositor offers: ivi_application (Weston's
  * ivi-shell) and xdg_wm_base. The daemon checks the configured shell
  * against these at start. */

@@ -56,7 +56,6 @@ int xstore_read_uint(struct xstore *xs, const char *dir, const char *node,
 int xstore_write(struct xstore *xs, const char *path, const char *value);
 int xstore_write_at(struct xstore *xs, const char *dir, const char *node,
 		    const char *value);
-int xstore_rm(struct xstore *xs, const char *path);
 /* malloc'ed array of malloc'ed names (one free() frees all, as libxenstore
  * returns it); NULL if absent. */
 char **xstore_directory(struct xstore *xs, const char *path, unsigned *num);

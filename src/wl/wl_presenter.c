@@ -178,11 +178,6 @@ bool wl_presenter_has_presentation(struct presenter *base)
 	return wl_pres_from(base)->presentation != NULL;
 }
 
-size_t wl_presenter_dmabuf_format_count(struct presenter *base)
-{
-	return wl_pres_from(base)->n_dmabuf_formats;
-}
-
 bool wl_presenter_has_ivi(struct presenter *base)
 {
 	return wl_pres_from(base)->ivi != NULL;

@@ -237,13 +237,6 @@ int xstore_write_at(struct xstore *xs, const char *dir, const char *node,
 	return r;
 }
 
-int xstore_rm(struct xstore *xs, const char *path)
-{
-	if (!xs_rm(xs->h, XBT_NULL, path))
-		return -errno;
-	return 0;
-}
-
 char **xstore_directory(struct xstore *xs, const char *path, unsigned *num)
 {
 	*num = 0;

@@ -59,6 +59,13 @@ static struct xstore_watch *watch_find(struct xstore *xs, const char *token)
 	return NULL;
 }
 
+/* Watch events handled per wake-up. A guest rewriting its nodes in a
+ * tight loop must not hold the loop: the rest stay queued in libxenstore,
+ * whose watch pipe keeps its byte until the queue is empty, so the
+ * (level-triggered) fd wakes us again on the next turn, after every other
+ * ready source had its turn. */
+#define STORE_BATCH 8
+
 /* Looks each event's token up again before calling out: a callback may
  * remove any watch, including its own and the next one's. */
 static void store_readable(void *data, int fd, uint32_t events)
@@ -69,7 +76,7 @@ static void store_readable(void *data, int fd, uint32_t events)
 		connection_lost(xs, "error on the watch fd");
 		return;
 	}
-	for (;;) {
+	for (unsigned n = 0; n < STORE_BATCH; n++) {
 		char **vec = xs_check_watch(xs->h);
 		if (!vec) {
 			if (errno != EAGAIN)

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "log.h"
+#include "loop.h"
+#include "xen_store.h"
 #include "xb_harness.h"
 
 #define BE_DIR(dom, dev) "/local/domain/0/backend/" FAKE_TYPE "/" #dom "/" #dev
@@ -325,6 +328,48 @@ static void test_fail_and_shutdown(void **state)
 	assert_false(fake.bad_call);
 }
 
+static void count_event(void *data, const char *path)
+{
+	(void)path;
+	(*(unsigned *)data)++;
+}
+
+static bool seen_is(struct harness *hs, void *arg)
+{
+	unsigned **p = arg;
+	(void)hs;
+	return *p[0] == *p[1];
+}
+
+/* A burst of watch events is handed out a few per loop turn (so a guest
+ * rewriting its nodes cannot hold the loop), and none is lost. */
+static void test_watch_events_batched(void **state)
+{
+	struct harness *hs = *state;
+	unsigned seen = 0;
+	struct xstore_watch *w =
+		xstore_watch(hs->xs, "/local/domain/0/burst", count_event, &seen);
+
+	assert_non_null(w);
+	harness_pump(hs, 50); /* the watch's first event */
+	assert_int_equal(seen, 1);
+	for (unsigned i = 0; i < 40; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/local/domain/0/burst/n%u", i);
+		ts_write(hs, path, "x");
+	}
+	/* The writes are answered: give libxenstore's reader thread time to
+	 * queue their events (more than 8 suffice for the check). */
+	usleep(200000);
+	loop_dispatch(hs->loop, 1000);
+	assert_true(seen > 1 && seen <= 1 + 8);
+	unsigned want = 41;
+	assert_true(harness_wait(hs, seen_is, (void *)(unsigned *[]){&seen, &want}));
+	assert_int_equal(seen, 41);
+	xstore_unwatch(w);
+}
+
 int main(void)
 {
 	log_init(getenv("XB_TEST_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_WARN,
@@ -352,6 +397,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_shutdown, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_watch_events_batched,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

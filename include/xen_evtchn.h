@@ -15,6 +15,10 @@ typedef void (*xevtchn_cb)(void *data);
 struct xevtchn *xevtchn_open(struct loop *loop);
 void xevtchn_close(struct xevtchn *xe);
 
+/* cb runs (from the loop) once if reading the device fails for good: no
+ * guest's notification would reach us any more. */
+void xevtchn_on_lost(struct xevtchn *xe, void (*cb)(void *data), void *data);
+
 /* Binds to the remote domain's port; cb runs (from the loop) each time the
  * remote notifies. The port is unmasked again after cb returns. */
 struct xevtchn_port *xevtchn_bind(struct xevtchn *xe, uint32_t domid,

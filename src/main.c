@@ -289,10 +289,19 @@ static void status_file_setup(struct daemon *d)
 
 /* Without XenStore no guest can come or go: exit so the service manager
  * restarts us; guests reconnect to the new instance on their own. */
+/* Without XenStore no guest can come or go, without the event channel
+ * device none is heard: exit with an error for systemd to restart us. */
 static void xenstore_lost(void *data)
 {
 	struct daemon *d = data;
 	log_error("lost the XenStore connection, exiting");
+	loop_quit(d->loop, EXIT_RUNTIME);
+}
+
+static void evtchn_lost(void *data)
+{
+	struct daemon *d = data;
+	log_error("lost the event channel device, exiting");
 	loop_quit(d->loop, EXIT_RUNTIME);
 }
 
@@ -312,6 +321,7 @@ static int open_xen(struct daemon *d)
 			  "(/dev/xen/gntdev, /dev/xen/evtchn)");
 		return -1;
 	}
+	xevtchn_on_lost(d->xe, evtchn_lost, d);
 	return 0;
 }
 

@@ -25,7 +25,28 @@ struct xevtchn {
 	xenevtchn_handle *h;
 	struct loop_source *src;
 	struct xevtchn_port *ports;
+	void (*lost_cb)(void *data);
+	void *lost_data;
 };
+
+void xevtchn_on_lost(struct xevtchn *xe, void (*cb)(void *data), void *data)
+{
+	xe->lost_cb = cb;
+	xe->lost_data = data;
+}
+
+/* A read that fails for another reason than "nothing pending" will fail
+ * again on every turn (the fd stays readable): stop watching it, say so
+ * once, and let the daemon decide (it exits for systemd to restart it). */
+static void device_lost(struct xevtchn *xe, int err)
+{
+	log_error("evtchn: the event channel device failed: %s",
+		  strerror(err));
+	loop_remove(xe->src);
+	xe->src = NULL;
+	if (xe->lost_cb)
+		xe->lost_cb(xe->lost_data);
+}
 
 static struct xevtchn_port *port_find(struct xevtchn *xe, evtchn_port_t local)
 {
@@ -55,9 +76,11 @@ static void evtchn_readable(void *data, int fd, uint32_t events)
 	while (n < EVTCHN_BATCH) {
 		xenevtchn_port_or_error_t port = xenevtchn_pending(xe->h);
 		if (port < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_error("evtchn: reading pending port: %s",
-					  strerror(errno));
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				device_lost(xe, errno);
+				return;
+			}
 			break;
 		}
 		struct xevtchn_port *p = port_find(xe, (evtchn_port_t)port);

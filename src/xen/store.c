@@ -27,6 +27,7 @@ struct xstore_watch {
 struct xstore {
 	struct xs_handle *h;
 	struct loop_source *src;
+	struct loop_source *probe; /* see probe_fired */
 	struct xstore_watch *watches;
 	uint64_t next_id;
 	void (*lost_cb)(void *data);
@@ -47,6 +48,8 @@ static void connection_lost(struct xstore *xs, const char *why)
 	log_error("xenstore: connection lost (%s)", why);
 	loop_remove(xs->src);
 	xs->src = NULL;
+	loop_remove(xs->probe);
+	xs->probe = NULL;
 	if (xs->lost_cb)
 		xs->lost_cb(xs->lost_data);
 }
@@ -93,6 +96,19 @@ static void store_readable(void *data, int fd, uint32_t events)
 	}
 }
 
+/* When xenstored closes the connection, libxenstore's reader thread
+ * closes its socket and wakes blocked callers, but writes nothing to the
+ * watch pipe: the watch fd never turns readable again, and a daemon with
+ * nothing to ask would not notice for ever. Asking the queue once a second
+ * (a mutex, no syscall) does: it fails once the socket is gone. */
+#define PROBE_NS 1000000000ull
+
+static void probe_fired(void *data)
+{
+	struct xstore *xs = data;
+	store_readable(xs, -1, 0);
+}
+
 struct xstore *xstore_open(struct loop *loop)
 {
 	struct xstore *xs = calloc(1, sizeof(*xs));
@@ -120,9 +136,13 @@ struct xstore *xstore_open(struct loop *loop)
 		return NULL;
 	}
 	xs->src = loop_add_fd(loop, fd, EPOLLIN, store_readable, xs);
-	if (!xs->src) {
+	xs->probe = loop_add_timer(loop, probe_fired, xs);
+	if (!xs->src || !xs->probe ||
+	    loop_timer_arm(xs->probe, PROBE_NS, PROBE_NS) < 0) {
 		int err = errno;
 		log_error("xenstore: cannot watch fd: %s", strerror(err));
+		loop_remove(xs->src);
+		loop_remove(xs->probe);
 		xs_close(xs->h);
 		free(xs);
 		errno = err;
@@ -142,6 +162,7 @@ void xstore_close(struct xstore *xs)
 		xstore_unwatch(w);
 	}
 	loop_remove(xs->src);
+	loop_remove(xs->probe);
 	xs_close(xs->h);
 	free(xs);
 }

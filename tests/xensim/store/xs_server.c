@@ -139,6 +139,14 @@ void xs_server_destroy(struct xs_server *srv)
 {
 	if (!srv)
 		return;
+	xs_server_kill_sockets(srv);
+	xs_watch_cleanup(srv);
+	xs_tree_finish(&srv->tree);
+	free(srv);
+}
+
+void xs_server_kill_sockets(struct xs_server *srv)
+{
 	while (srv->listeners) {
 		struct xs_listener *l = srv->listeners;
 		srv->listeners = l->next;
@@ -146,9 +154,6 @@ void xs_server_destroy(struct xs_server *srv)
 	}
 	while (srv->conns)
 		xs_conn_destroy(srv->conns);
-	xs_watch_cleanup(srv);
-	xs_tree_finish(&srv->tree);
-	free(srv);
 }
 
 int xs_server_add_domain_socket(struct xs_server *srv, uint32_t domid,

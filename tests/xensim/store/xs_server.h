@@ -30,6 +30,10 @@ struct xs_server *xs_server_create(struct loop *loop, const char *socket_path);
 void xs_server_destroy(struct xs_server *srv);
 int xs_server_add_domain_socket(struct xs_server *srv, uint32_t domid,
 				const char *socket_path);
+/* As if xenstored died, for its socket clients: every connection closed,
+ * no new one accepted. The tree and the in-process calls stay, so the
+ * simulation around it can still run and be torn down. */
+void xs_server_kill_sockets(struct xs_server *srv);
 
 /* 0 or -errno (ENOENT, EACCES, EINVAL, EEXIST ...). Writes create missing
  * parents the way xenstored does (owned by the caller, perms inherited). */

@@ -2,6 +2,7 @@
  * byte by byte as the little-endian layout DRM defines, so unaligned guest
  * strides and big-endian hosts need no special case. */
 #include "pixel_convert.h"
+#include "pixel_stream.h"
 
 #include <drm_fourcc.h>
 #include <string.h>
@@ -223,22 +224,38 @@ static void copy_filled(const struct pixconv_format *f, uint8_t *out,
 	}
 }
 
+/* The padding pattern of a native format repeated over a 32-bit lane
+ * (bytes per pixel divides 4 wherever there is padding). */
+static uint32_t fill_lane(const struct pixconv_format *f)
+{
+	return f->bpp == 2 ? f->x_fill | f->x_fill << 16 : f->x_fill;
+}
+
 size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
 			   const uint8_t *src, uint32_t src_stride, uint32_t x,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
 			   uint32_t dst_stride)
 {
 	size_t out_bpp = native ? f->bpp : 4;
+	size_t bytes = (size_t)w * h * out_bpp;
+	bool stream = native && pixstream_available() &&
+		      bytes >= PIXSTREAM_MIN_FRAME;
+	uint32_t fill = fill_lane(f);
+
 	for (uint32_t row = 0; row < h; row++) {
 		const uint8_t *line = src + (size_t)(y + row) * src_stride;
 		uint8_t *out = dst + (size_t)row * dst_stride;
 		const uint8_t *in = line + (size_t)x * f->bpp;
-		if (native && f->x_fill)
+		if (stream)
+			pixstream_row(out, in, (size_t)w * f->bpp, fill);
+		else if (native && f->x_fill)
 			copy_filled(f, out, in, w);
 		else if (native)
 			memcpy(out, in, (size_t)w * f->bpp);
 		else
 			f->to_xrgb((uint32_t *)(void *)out, line, x, w);
 	}
-	return (size_t)w * h * out_bpp;
+	if (stream)
+		pixstream_done();
+	return bytes;
 }

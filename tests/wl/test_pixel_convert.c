@@ -1,10 +1,12 @@
 /* Unit tests of the copy path's pixel formats: every conversion to XRGB8888
  * against values worked out by hand, region/stride handling, and the
- * wl_shm <-> DRM format codes. */
+ * wl_shm <-> DRM format codes, and the streamed (non-temporal) copy of big
+ * frames against a byte model. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -12,6 +14,7 @@
 #include <wayland-client-protocol.h>
 
 #include "pixel_convert.h"
+#include "pixel_stream.h"
 
 /* Converts one pixel given as bytes in memory order. */
 static uint32_t convert1(uint32_t fourcc, const uint8_t *bytes)
@@ -167,6 +170,78 @@ static void test_lookup_and_codes(void **state)
 			     pixconv_drm_to_wl_shm(DRM_FORMAT_ARGB8888));
 }
 
+/* The streamed row against a byte model: every misalignment of source and
+ * destination, lengths around the 16- and 64-byte blocks, padding patterns
+ * of 4- and 2-byte formats; bytes around the row stay untouched. */
+static void test_stream_row(void **state)
+{
+	(void)state;
+	static const uint32_t fills[] = {0, 0xff000000u, 0xf000f000u,
+					 0x80008000u};
+	uint8_t src[400], dst[420], want[420];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + 3);
+	for (size_t fi = 0; fi < 4; fi++)
+		for (size_t so = 0; so < 16; so++)
+			for (size_t dO = 0; dO < 16; dO++)
+				for (size_t n = 0; n < 300; n += 1 + n / 8) {
+					uint32_t f = fills[fi];
+					memset(dst, 0x5a, sizeof(dst));
+					memcpy(want, dst, sizeof(want));
+					for (size_t j = 0; j < n; j++)
+						want[dO + j] = src[so + j] |
+							(uint8_t)(f >> 8 * (j & 3));
+					pixstream_row(dst + dO, src + so, n, f);
+					pixstream_done();
+					assert_memory_equal(dst, want, sizeof(dst));
+				}
+}
+
+/* A region big enough for the streamed path: the same bytes as the row by
+ * row model, padding filled, slack untouched, for XR24 and XR15. */
+static void test_stream_region(void **state)
+{
+	(void)state;
+	const uint32_t w = 1000, h = 600, sstride = 4 * 1031, dstride = 4 * 1004;
+	static const struct {
+		uint32_t fourcc, bpp, fill;
+	} cases[] = {{DRM_FORMAT_XRGB8888, 4, 0xff000000u},
+		     {DRM_FORMAT_XRGB1555, 2, 0x8000},
+		     {DRM_FORMAT_RGB888, 3, 0}};
+
+	for (size_t k = 0; k < 3; k++) {
+		const struct pixconv_format *f = pixconv_lookup(cases[k].fourcc);
+		size_t row = (size_t)w * cases[k].bpp;
+		uint8_t *src = malloc((size_t)sstride * (h + 3));
+		uint8_t *dst = malloc((size_t)dstride * h);
+		assert_non_null(src);
+		assert_non_null(dst);
+		assert_true(row * h >= PIXSTREAM_MIN_FRAME); /* streamed */
+		for (size_t i = 0; i < (size_t)sstride * (h + 3); i++)
+			src[i] = (uint8_t)(i * 13 + i / 977);
+		memset(dst, 0x77, (size_t)dstride * h);
+		size_t n = pixconv_copy_region(f, true, src, sstride, 3, 2, w,
+					       h, dst, dstride);
+		assert_int_equal(n, row * h);
+		for (uint32_t y = 0; y < h; y++) {
+			const uint8_t *in = src + (size_t)(y + 2) * sstride +
+					    3 * cases[k].bpp;
+			const uint8_t *out = dst + (size_t)y * dstride;
+			for (size_t j = 0; j < row; j++) {
+				uint32_t px = cases[k].fill;
+				uint8_t fb = (uint8_t)(px >> 8 * (j % cases[k].bpp));
+				if (out[j] != (uint8_t)(in[j] | fb))
+					fail_msg("format %zu row %u byte %zu", k, y, j);
+			}
+			for (size_t j = row; j < dstride; j++)
+				assert_int_equal(out[j], 0x77);
+		}
+		free(src);
+		free(dst);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_yuyv),
 		cmocka_unit_test(test_region_stride),
 		cmocka_unit_test(test_lookup_and_codes),
+		cmocka_unit_test(test_stream_row),
+		cmocka_unit_test(test_stream_region),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,23 +9,47 @@ static double frame_bytes(const struct bench_scenario *sc)
 	return (double)sc->width * sc->height * 4;
 }
 
+/* memcpy at its peak: back to back, best of 30. */
+static double peak_us(const struct bench_report *rep,
+		      const struct bench_scenario *sc)
+{
+	return sc->height > 1080 ? rep->memcpy_us_2160 : rep->memcpy_us_1080;
+}
+
+/* The reference a scenario's copy is held to: memcpy in the same rhythm
+ * (back to back for unthrottled runs, one frame per 60 Hz period else). */
 static double ref_us(const struct bench_report *rep,
 		     const struct bench_scenario *sc)
 {
-	return sc->height > 1080 ? rep->memcpy_us_2160 : rep->memcpy_us_1080;
+	if (sc->unthrottled)
+		return peak_us(rep, sc);
+	return sc->height > 1080 ? rep->paced_us_2160 : rep->paced_us_1080;
+}
+
+static void reference_row(const char *frame, double bytes, double peak,
+			  double paced)
+{
+	printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n", frame, bytes,
+	       peak, bytes / peak / 1e3, paced, bytes / paced / 1e3);
 }
 
 void bench_report_reference(struct bench_report *rep)
 {
 	rep->memcpy_us_1080 = bench_memcpy_us(1920u * 1080u * 4u);
 	rep->memcpy_us_2160 = bench_memcpy_us(3840u * 2160u * 4u);
+	rep->paced_us_1080 = bench_memcpy_paced_us(1920u * 1080u * 4u);
+	rep->paced_us_2160 = bench_memcpy_paced_us(3840u * 2160u * 4u);
 	printf("Reference: memcpy of one XRGB8888 frame on this machine "
-	       "(best of 30; 2 sources x 3 destinations)\n\n"
-	       "| frame | bytes | memcpy (us) | GB/s |\n|---|---|---|---|\n");
-	printf("| 1920x1080 | %u | %.0f | %.2f |\n", 1920u * 1080u * 4u,
-	       rep->memcpy_us_1080, 8294400.0 / rep->memcpy_us_1080 / 1e3);
-	printf("| 3840x2160 | %u | %.0f | %.2f |\n\n", 3840u * 2160u * 4u,
-	       rep->memcpy_us_2160, 33177600.0 / rep->memcpy_us_2160 / 1e3);
+	       "(2 sources x 3 destinations): peak = best of 30 back to back "
+	       "(unthrottled runs are held to it); paced = mean of 60 copies "
+	       "made one per 60 Hz period (60 Hz runs are held to it)\n\n"
+	       "| frame | bytes | peak (us) | GB/s | paced 60 Hz (us) | GB/s |\n"
+	       "|---|---|---|---|---|---|\n");
+	reference_row("1920x1080", 8294400.0, rep->memcpy_us_1080,
+		      rep->paced_us_1080);
+	reference_row("3840x2160", 33177600.0, rep->memcpy_us_2160,
+		      rep->paced_us_2160);
+	printf("\n");
 }
 
 void bench_report_header(const struct bench_report *rep)
@@ -52,11 +76,16 @@ void bench_report_row(const struct bench_report *rep, size_t i)
 		fflush(stdout);
 		return;
 	}
-	char copy[48] = "-";
-	if (!sc->zero_copy && r->copy_us_per_frame > 0)
+	char copy[64] = "-";
+	if (!sc->zero_copy && r->copy_us_per_frame > 0 && sc->unthrottled)
 		snprintf(copy, sizeof(copy), "%.0f (%.2fx)",
 			 r->copy_us_per_frame,
 			 r->copy_us_per_frame / ref_us(rep, sc));
+	else if (!sc->zero_copy && r->copy_us_per_frame > 0)
+		snprintf(copy, sizeof(copy), "%.0f (%.2fx; %.2fx peak)",
+			 r->copy_us_per_frame,
+			 r->copy_us_per_frame / ref_us(rep, sc),
+			 r->copy_us_per_frame / peak_us(rep, sc));
 	printf("| %s | %u | %.0f | %.0f / %.0f / %.0f | %.1f | %.2f | %.1f "
 	       "| %.0f | %s | %.2f, %.2f, %.2f | %.1f | %llu / %llu |\n",
 	       sc->name, conns, r->flips_per_s, r->lat_p50_us, r->lat_p99_us,
@@ -90,8 +119,9 @@ static void target(const char *what, const char *scenario, double value,
 	       value <= limit ? "met" : "NOT met");
 }
 
-/* The copy path's worst single-connector ratio to memcpy. */
-static double worst_copy_ratio(const struct bench_report *rep,
+/* The copy path's worst single-connector ratio to memcpy: to memcpy in
+ * the same rhythm, or (peak) to memcpy back to back. */
+static double worst_copy_ratio(const struct bench_report *rep, bool peak,
 			       const char **which)
 {
 	double worst = -1;
@@ -102,7 +132,8 @@ static double worst_copy_ratio(const struct bench_report *rep,
 		    sc->guests * sc->conns_per_guest != 1 ||
 		    r->copy_us_per_frame <= 0)
 			continue;
-		double ratio = r->copy_us_per_frame / ref_us(rep, sc);
+		double ratio = r->copy_us_per_frame /
+			       (peak ? peak_us(rep, sc) : ref_us(rep, sc));
 		if (ratio > worst) {
 			worst = ratio;
 			*which = sc->name;
@@ -115,11 +146,14 @@ void bench_report_targets(const struct bench_report *rep)
 {
 	const struct bench_result *u = find(rep, "unthr 1x1080p zc");
 	const struct bench_result *m = find(rep, "60Hz 8x2 1080p zc");
-	const char *which = "1-connector copy runs";
-	double ratio = worst_copy_ratio(rep, &which);
+	const char *which = "1-connector copy runs", *which_peak = which;
+	double ratio = worst_copy_ratio(rep, false, &which);
+	double ratio_peak = worst_copy_ratio(rep, true, &which_peak);
 	printf("\nTargets (this run):\n");
-	target("copy path: time to copy one frame / memcpy of its bytes",
-	       which, ratio, 1.25, "x");
+	target("copy path: time to copy one frame / memcpy of its bytes in "
+	       "the same rhythm", which, ratio, 1.25, "x");
+	printf("  (to memcpy's back-to-back peak: worst %.2fx [%s])\n",
+	       ratio_peak, which_peak);
 	target("zero copy: vdispld CPU per flip", "unthr 1x1080p zc",
 	       u ? u->cpu_us_per_flip : -1, 30, "us");
 	target("zero copy: flip latency p99 with frames at commit (backend + "
@@ -127,9 +161,10 @@ void bench_report_targets(const struct bench_report *rep)
 	       u ? u->lat_p99_us : -1, 100, "us");
 	target("zero copy: 16 connectors at 60 Hz, vdispld CPU",
 	       "60Hz 8x2 1080p zc", m ? m->cpu_pct : -1, 2, "% of a core");
-	printf("(memcpy reference per frame: 1080p %.0f us, 2160p %.0f us; "
-	       "frame bytes %.0f / %.0f)\n", rep->memcpy_us_1080,
-	       rep->memcpy_us_2160, frame_bytes(&rep->scenarios[0]),
+	printf("(memcpy reference per frame, peak / paced: 1080p %.0f / %.0f "
+	       "us, 2160p %.0f / %.0f us; frame bytes %.0f / %.0f)\n",
+	       rep->memcpy_us_1080, rep->paced_us_1080, rep->memcpy_us_2160,
+	       rep->paced_us_2160, frame_bytes(&rep->scenarios[0]),
 	       3840.0 * 2160 * 4);
 }
 
@@ -140,18 +175,18 @@ int bench_report_csv(const struct bench_report *rep, const char *path)
 		return -1;
 	fprintf(f, "scenario,conns,zero_copy,unthrottled,width,height,flips_per_s,"
 		   "lat_p50_us,lat_p99_us,lat_max_us,cpu_us_per_flip,cpu_pct,"
-		   "copy_us_per_frame,memcpy_us\n");
+		   "copy_us_per_frame,memcpy_us,memcpy_peak_us\n");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct bench_scenario *sc = &rep->scenarios[i];
 		const struct bench_result *r = &rep->results[i];
 		if (!rep->ran[i] || sc->strace)
 			continue;
 		fprintf(f, "%s,%u,%d,%d,%u,%u,%.1f,%.1f,%.1f,%.1f,%.2f,%.3f,"
-			   "%.1f,%.1f\n", sc->name, sc->guests * sc->conns_per_guest,
+			   "%.1f,%.1f,%.1f\n", sc->name, sc->guests * sc->conns_per_guest,
 			sc->zero_copy, sc->unthrottled, sc->width, sc->height,
 			r->flips_per_s, r->lat_p50_us, r->lat_p99_us,
 			r->lat_max_us, r->cpu_us_per_flip, r->cpu_pct,
-			r->copy_us_per_frame, ref_us(rep, sc));
+			r->copy_us_per_frame, ref_us(rep, sc), peak_us(rep, sc));
 	}
 	return fclose(f) == 0 ? 0 : -1;
 }

@@ -287,22 +287,23 @@ static void status_file_setup(struct daemon *d)
 			 "XenStore's view only)", path, strerror(errno));
 }
 
-/* Without XenStore no guest can come or go: exit so the service manager
- * restarts us; guests reconnect to the new instance on their own. */
 /* Without XenStore no guest can come or go, without the event channel
- * device none is heard: exit with an error for systemd to restart us. */
+ * device none is heard: exit with an error so the service manager restarts
+ * us; guests reconnect to the new instance on their own. */
+static void quit_lost(struct daemon *d, const char *what)
+{
+	log_error("lost %s, exiting", what);
+	loop_quit(d->loop, EXIT_RUNTIME);
+}
+
 static void xenstore_lost(void *data)
 {
-	struct daemon *d = data;
-	log_error("lost the XenStore connection, exiting");
-	loop_quit(d->loop, EXIT_RUNTIME);
+	quit_lost(data, "the XenStore connection");
 }
 
 static void evtchn_lost(void *data)
 {
-	struct daemon *d = data;
-	log_error("lost the event channel device, exiting");
-	loop_quit(d->loop, EXIT_RUNTIME);
+	quit_lost(data, "the event channel device");
 }
 
 static int open_xen(struct daemon *d)

@@ -24,7 +24,8 @@ struct bench_scenario {
 
 struct bench_paths {
 	const char *vdispld, *compositor, *malloc_shim;
-	double secs; /* per measured window */
+	double secs;	  /* per measured window */
+	unsigned windows; /* measured back to back; the median one is kept */
 };
 
 struct bench_result {
@@ -34,6 +35,10 @@ struct bench_result {
 	double lat_p50_us, lat_p99_us, lat_max_us;
 	double cpu_us_per_flip;	  /* vdispld, from /proc/<pid>/schedstat */
 	double cpu_pct;		  /* vdispld, of one core */
+	/* Spread of the two above over the scenario's windows (the row is
+	 * the window with the median cpu_pct). */
+	double cpu_us_lo, cpu_us_hi, cpu_pct_lo, cpu_pct_hi;
+	unsigned windows;
 	double comp_cpu_us_per_flip; /* the compositor's */
 	double bytes_per_flip;	  /* vdispld's counter, whole run */
 	double copy_us_per_frame; /* vdispld's copy_ns, whole run */

@@ -56,7 +56,8 @@ void bench_report_header(const struct bench_report *rep)
 {
 	(void)rep;
 	printf("| scenario | conns | flips/s | latency p50 / p99 / max (us) "
-	       "| vdispld CPU/flip (us) | vdispld CPU (%% of a core) "
+	       "| vdispld CPU/flip (us, median window (min-max)) "
+	       "| vdispld CPU (%% of a core, median (min-max)) "
 	       "| compositor CPU/flip (us) | bytes copied/flip "
 	       "| copy/frame (us, x memcpy) | allocs/flip (vdispld, "
 	       "libwayland, other) | RSS (MiB) | timer flips / guest time-outs "
@@ -86,10 +87,15 @@ void bench_report_row(const struct bench_report *rep, size_t i)
 			 r->copy_us_per_frame,
 			 r->copy_us_per_frame / ref_us(rep, sc),
 			 r->copy_us_per_frame / peak_us(rep, sc));
-	printf("| %s | %u | %.0f | %.0f / %.0f / %.0f | %.1f | %.2f | %.1f "
+	char cpu_us[48], cpu_pct[48];
+	snprintf(cpu_us, sizeof(cpu_us), "%.1f (%.1f-%.1f)", r->cpu_us_per_flip,
+		 r->cpu_us_lo, r->cpu_us_hi);
+	snprintf(cpu_pct, sizeof(cpu_pct), "%.2f (%.2f-%.2f)", r->cpu_pct,
+		 r->cpu_pct_lo, r->cpu_pct_hi);
+	printf("| %s | %u | %.0f | %.0f / %.0f / %.0f | %s | %s | %.1f "
 	       "| %.0f | %s | %.2f, %.2f, %.2f | %.1f | %llu / %llu |\n",
 	       sc->name, conns, r->flips_per_s, r->lat_p50_us, r->lat_p99_us,
-	       r->lat_max_us, r->cpu_us_per_flip, r->cpu_pct,
+	       r->lat_max_us, cpu_us, cpu_pct,
 	       r->comp_cpu_us_per_flip, r->bytes_per_flip, copy,
 	       r->allocs_per_flip[0], r->allocs_per_flip[1],
 	       r->allocs_per_flip[2], r->rss_mib,
@@ -152,15 +158,22 @@ void bench_report_targets(const struct bench_report *rep)
 	printf("\nTargets (this run):\n");
 	target("copy path: time to copy one frame / memcpy of its bytes in "
 	       "the same rhythm", which, ratio, 1.25, "x");
-	printf("  (to memcpy's back-to-back peak: worst %.2fx [%s])\n",
-	       ratio_peak, which_peak);
+	if (ratio_peak >= 0)
+		printf("  (to memcpy's back-to-back peak: worst %.2fx [%s])\n",
+		       ratio_peak, which_peak);
 	target("zero copy: vdispld CPU per flip", "unthr 1x1080p zc",
 	       u ? u->cpu_us_per_flip : -1, 30, "us");
+	if (u)
+		printf("  (median of %u windows; all: %.1f-%.1f us)\n",
+		       u->windows, u->cpu_us_lo, u->cpu_us_hi);
 	target("zero copy: flip latency p99 with frames at commit (backend + "
 	       "IPC + simulator)", "unthr 1x1080p zc",
 	       u ? u->lat_p99_us : -1, 100, "us");
 	target("zero copy: 16 connectors at 60 Hz, vdispld CPU",
 	       "60Hz 8x2 1080p zc", m ? m->cpu_pct : -1, 2, "% of a core");
+	if (m)
+		printf("  (median of %u windows; all: %.2f-%.2f %% of a core)\n",
+		       m->windows, m->cpu_pct_lo, m->cpu_pct_hi);
 	printf("(memcpy reference per frame, peak / paced: 1080p %.0f / %.0f "
 	       "us, 2160p %.0f / %.0f us; frame bytes %.0f / %.0f)\n",
 	       rep->memcpy_us_1080, rep->paced_us_1080, rep->memcpy_us_2160,

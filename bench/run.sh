@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds vdispld RelWithDebInfo in build-bench and runs the benchmark suite
-# (about 2-3 minutes). Results: Markdown on stdout, CSV in
+# (about 4-5 minutes). Results: Markdown on stdout, CSV in
 # build-bench/bench/results.csv; plot with bench/plot.py.
-# usage: bench/run.sh [seconds per window (3)] [--only SUBSTRING]
+# usage: bench/run.sh [seconds per window (3)] [--windows N (3)] [--only SUBSTRING]
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${BENCH_BUILD_DIR:-$src/build-bench}

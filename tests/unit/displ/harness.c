@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <drm_fourcc.h>
 
 #include "harness.h"
 #include "loop.h"
@@ -279,4 +280,14 @@ struct xendispl_evt h_evt_pop(struct harness *h, unsigned ci)
 	e = XENDISPL_IN_RING_REF(p, p->in_cons);
 	p->in_cons++;
 	return e;
+}
+
+void h_make_fb(struct harness *h, uint64_t db, uint64_t fb, uint32_t w,
+	       uint32_t hgt)
+{
+	uint32_t size = w * 4 * hgt;
+	uint32_t dir = h_guest_buffer(h, PAGES(size), NULL, NULL);
+
+	assert_int_equal(h_dbuf_create(h, db, w, hgt, 32, size, dir), 0);
+	assert_int_equal(h_fb_attach(h, fb, db, w, hgt, XR24), 0);
 }

@@ -59,11 +59,23 @@ uint32_t h_guest_buffer(struct harness *h, uint32_t npages,
 uint32_t h_guest_dir_only(struct harness *h, uint32_t npages,
 			  uint32_t *dir_refs);
 
+/* Cookies as the real frontend's (kernel addresses), and the usual sizes. */
+#define XR24 DRM_FORMAT_XRGB8888
+#define DB1 0xffff888006cfc200ull
+#define DB2 0xffff888005d84e00ull
+#define FB1 0xffff888006ceb600ull
+#define FB2 0xffff888006ceb400ull
+#define PAGES(sz) (((sz) + 4095u) / 4096u)
+
 int32_t h_dbuf_create(struct harness *h, uint64_t cookie, uint32_t w,
 		      uint32_t hgt, uint32_t bpp, uint32_t size,
 		      uint32_t gref_dir);
 int32_t h_fb_attach(struct harness *h, uint64_t fb, uint64_t dbuf, uint32_t w,
 		    uint32_t hgt, uint32_t fourcc);
+/* An XR24 dumb buffer + fb of w x hgt, as modetest makes them; asserts
+ * both requests succeed. */
+void h_make_fb(struct harness *h, uint64_t db, uint64_t fb, uint32_t w,
+	       uint32_t hgt);
 int32_t h_set_config(struct harness *h, unsigned ci, uint64_t fb, uint32_t x,
 		     uint32_t y, uint32_t w, uint32_t hgt);
 int32_t h_flip(struct harness *h, unsigned ci, uint64_t fb);

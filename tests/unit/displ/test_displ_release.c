@@ -15,12 +15,6 @@
 #include "harness.h"
 #include "loop.h"
 
-#define XR24 DRM_FORMAT_XRGB8888
-#define DB1 0xffff888006cfc200ull
-#define DB2 0xffff888005d84e00ull
-#define FB1 0xffff888006ceb600ull
-#define FB2 0xffff888006ceb400ull
-#define PAGES(sz) (((sz) + 4095u) / 4096u)
 
 static uint64_t ms_since(uint64_t start_ns)
 {
@@ -36,14 +30,11 @@ static void setup(struct harness *h, unsigned n_conns, uint32_t hold_ms)
 	assert_int_equal(h_connect(h), 0);
 }
 
+/* h_make_fb, exported as a dma-buf. */
 static void make_fb(struct harness *h, uint64_t db, uint64_t fb, uint32_t w,
 		    uint32_t hgt)
 {
-	uint32_t size = w * 4 * hgt;
-	uint32_t dir = h_guest_buffer(h, PAGES(size), NULL, NULL);
-
-	assert_int_equal(h_dbuf_create(h, db, w, hgt, 32, size, dir), 0);
-	assert_int_equal(h_fb_attach(h, fb, db, w, hgt, XR24), 0);
+	h_make_fb(h, db, fb, w, hgt);
 	assert_true(h->pres.last_desc.dmabuf_fd >= 0);
 }
 

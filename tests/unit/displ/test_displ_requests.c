@@ -15,12 +15,6 @@
 #include "displ_edid.h"
 #include "harness.h"
 
-#define XR24 DRM_FORMAT_XRGB8888
-#define DB1 0xffff888006cfc200ull
-#define DB2 0xffff888005d84e00ull
-#define FB1 0xffff888006ceb600ull
-#define FB2 0xffff888006ceb400ull
-#define PAGES(sz) (((sz) + 4095u) / 4096u)
 
 /* What must not change after a refused request. */
 struct snap {
@@ -49,17 +43,6 @@ static void assert_unchanged(struct harness *h, struct snap s)
 	assert_int_equal(n.shares, s.shares);
 	assert_int_equal(n.pres_fbs, s.pres_fbs);
 	assert_int_equal(n.mapped, s.mapped);
-}
-
-/* An 800x600 XR24 dumb buffer + fb, as modetest makes them. */
-static void make_fb(struct harness *h, uint64_t db, uint64_t fb, uint32_t w,
-		    uint32_t hgt)
-{
-	uint32_t size = w * 4 * hgt;
-	uint32_t dir = h_guest_buffer(h, PAGES(size), NULL, NULL);
-
-	assert_int_equal(h_dbuf_create(h, db, w, hgt, 32, size, dir), 0);
-	assert_int_equal(h_fb_attach(h, fb, db, w, hgt, XR24), 0);
 }
 
 static void test_modetest_sequence(void **state)
@@ -93,7 +76,7 @@ static void test_modetest_sequence(void **state)
 	assert_int_equal(h_set_config(&h, 0, FB1, 0, 0, 800, 600), 0);
 	assert_ptr_equal(pc->config_fb, h.pres.conns[0]->config_fb);
 	assert_non_null(pc->config_fb);
-	make_fb(&h, DB2, FB2, 800, 600);
+	h_make_fb(&h, DB2, FB2, 800, 600);
 
 	unsigned maps_before = fake_total_maps();
 	for (int i = 0; i < 6; i++) {
@@ -161,7 +144,7 @@ static void test_dbuf_bad(void **state)
 
 	(void)state;
 	h_setup(&h, 1, NULL, false);
-	make_fb(&h, DB1, FB1, 64, 64);
+	h_make_fb(&h, DB1, FB1, 64, 64);
 	s = snap(&h);
 	uint32_t dir = h_guest_buffer(&h, 4, NULL, NULL);
 
@@ -272,7 +255,7 @@ static void test_fb_attach_bad(void **state)
 	h_init(&h, 1, NULL, false);
 	h.ctx.limits.max_fbs = 2;
 	assert_int_equal(h_connect(&h), 0);
-	make_fb(&h, DB1, FB1, 64, 64);
+	h_make_fb(&h, DB1, FB1, 64, 64);
 	uint32_t dir = h_guest_buffer(&h, 10, NULL, NULL);
 	assert_int_equal(h_dbuf_create(&h, DB2, 0, 0, 0, 10 * 4096, dir), 0);
 	s = snap(&h);
@@ -324,7 +307,7 @@ static void test_set_config(void **state)
 	c0 = fake_pres_conn(&h.pres, 0);
 	c1 = fake_pres_conn(&h.pres, 1);
 	/* modetest with two -s: one 1824x768 fb for 800x600 + 1024x768. */
-	make_fb(&h, DB1, FB1, 1824, 768);
+	h_make_fb(&h, DB1, FB1, 1824, 768);
 	assert_int_equal(h_set_config(&h, 0, FB1, 0, 0, 1824, 768), 0);
 	assert_int_equal(h_set_config(&h, 1, FB1, 800, 0, 1824, 768), 0);
 	assert_non_null(c0->config_fb);
@@ -349,7 +332,7 @@ static void test_set_config(void **state)
 	/* Flips keep the offset: the same fb again on c1 is fine. */
 	assert_int_equal(h_flip(&h, 1, FB1), 0);
 	/* An fb too small for c1's region at (800, 0) is refused. */
-	make_fb(&h, DB2, FB2, 1024, 768);
+	h_make_fb(&h, DB2, FB2, 1024, 768);
 	assert_int_equal(h_flip(&h, 1, FB2), -XEN_EINVAL);
 	assert_int_equal(h_flip(&h, 0, FB2), 0);
 
@@ -369,8 +352,8 @@ static void test_flip_and_detach(void **state)
 	(void)state;
 	h_setup(&h, 1, NULL, false);
 	c0 = fake_pres_conn(&h.pres, 0);
-	make_fb(&h, DB1, FB1, 800, 600);
-	make_fb(&h, DB2, FB2, 800, 600);
+	h_make_fb(&h, DB1, FB1, 800, 600);
+	h_make_fb(&h, DB2, FB2, 800, 600);
 	assert_int_equal(h_set_config(&h, 0, FB1, 0, 0, 800, 600), 0);
 	assert_int_equal(h_flip(&h, 0, FB2), 0);
 	/* Unknown, zero and detached cookies. */
@@ -402,7 +385,7 @@ static void test_dbuf_destroy_takes_fbs(void **state)
 
 	(void)state;
 	h_setup(&h, 1, NULL, false);
-	make_fb(&h, DB1, FB1, 800, 600);
+	h_make_fb(&h, DB1, FB1, 800, 600);
 	assert_int_equal(h_fb_attach(&h, FB2, DB1, 400, 300, XR24), 0);
 	assert_int_equal(h_set_config(&h, 0, FB1, 0, 0, 800, 600), 0);
 	assert_int_equal(h.pres.live_fbs, 2);
@@ -416,7 +399,7 @@ static void test_dbuf_destroy_takes_fbs(void **state)
 	assert_int_equal(h_simple(&h, 0, XENDISPL_OP_DBUF_DESTROY, 0),
 			 -XEN_ENOENT);
 	/* The cookie can be used again. */
-	make_fb(&h, DB1, FB1, 64, 64);
+	h_make_fb(&h, DB1, FB1, 64, 64);
 	h_teardown(&h);
 }
 
@@ -527,7 +510,7 @@ static void test_unknown_op(void **state)
 
 	(void)state;
 	h_setup(&h, 1, "2", false);
-	make_fb(&h, DB1, FB1, 64, 64);
+	h_make_fb(&h, DB1, FB1, 64, 64);
 	s = snap(&h);
 	assert_int_equal(h_call(&h, 0, &r, &resp), -XEN_EOPNOTSUPP);
 	assert_int_equal(resp.operation, 0x42);
@@ -552,11 +535,11 @@ static void test_disconnect_leak_free(void **state)
 	assert_int_equal(fake_live_bindings(), 4);
 	assert_int_equal(fake_live_maps(), 4);
 	assert_int_equal(h.pres.live_conns, 2);
-	make_fb(&h, DB1, FB1, 1824, 768);
+	h_make_fb(&h, DB1, FB1, 1824, 768);
 	int dmabuf = fake_last_dmabuf_fd();
 	assert_true(dmabuf >= 0);
 	assert_int_equal(h.pres.last_desc.dmabuf_fd, dmabuf);
-	make_fb(&h, DB2, FB2, 1024, 768);
+	h_make_fb(&h, DB2, FB2, 1024, 768);
 	assert_int_equal(h_set_config(&h, 0, FB1, 0, 0, 1824, 768), 0);
 	assert_int_equal(h_set_config(&h, 1, FB2, 0, 0, 1024, 768), 0);
 	assert_int_equal(h_flip(&h, 0, FB1), 0); /* left in flight */

@@ -22,16 +22,6 @@
 #include "xensim.h"
 #include "zc_fixture.h"
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, "\n");                                 \
-			return 1;                                              \
-		}                                                              \
-	} while (0)
-
 struct rig {
 	struct zc_fixture fx;
 	struct xensim_guest *other;
@@ -67,15 +57,15 @@ static int rig_start(struct rig *r, const char *vdispld, const char *tc)
 	struct xensim_guest_cfg cfg;
 	struct drm_front_client_cfg cc;
 	memset(r, 0, sizeof(*r));
-	CHECK(zc_start(&r->fx, &o) == 0, "fixture did not start");
+	ZC_CHECK(zc_start(&r->fx, &o) == 0, "fixture did not start");
 	vd_guest_cfg(&cfg, 2, "other", 1, size, NULL);
 	vd_client_cfg(&cc, 33, 0);
 	r->other = vd_fixture_guest(&r->fx.vf, &cfg, &cc);
-	CHECK(r->other, "guest 2");
-	CHECK(zc_wait_flips(&r->fx, 10, 10000), "guest 1 does not flip");
+	ZC_CHECK(r->other, "guest 2");
+	ZC_CHECK(zc_wait_flips(&r->fx, 10, 10000), "guest 1 does not flip");
 	for (int i = 0; i < 100 && guest_stats(r->other).flip_events < 10; i++)
 		vd_fixture_pump(&r->fx.vf, 100);
-	CHECK(guest_stats(r->other).flip_events >= 10, "guest 2 does not flip");
+	ZC_CHECK(guest_stats(r->other).flip_events >= 10, "guest 2 does not flip");
 	return 0;
 }
 
@@ -105,13 +95,13 @@ static int teardown_guest1(struct rig *r, int timeout_ms, uint64_t *took,
 {
 	struct drm_front *f = zc_front(&r->fx);
 	uint64_t e0 = guest_stats(r->other).flip_events, t0 = ms_now();
-	CHECK(drm_front_stop(f) == 0, "stop");
-	CHECK(vd_fixture_pump_until(&r->fx.vf, client_stopped, f, timeout_ms),
+	ZC_CHECK(drm_front_stop(f) == 0, "stop");
+	ZC_CHECK(vd_fixture_pump_until(&r->fx.vf, client_stopped, f, timeout_ms),
 	      "guest 1's teardown did not end in %d ms", timeout_ms);
 	*took = ms_now() - t0;
 	*flips = guest_stats(r->other).flip_events - e0;
 	struct drm_front_stats g1 = guest_stats(r->fx.guest);
-	CHECK(g1.req_timeouts == 0 && g1.responses_error == 0,
+	ZC_CHECK(g1.req_timeouts == 0 && g1.responses_error == 0,
 	      "guest 1: %llu request time-outs, %llu errors",
 	      (unsigned long long)g1.req_timeouts,
 	      (unsigned long long)g1.responses_error);
@@ -124,7 +114,7 @@ static int other_fine(struct rig *r, uint64_t flips, uint64_t min_flips)
 	struct drm_front_stats g2 = guest_stats(r->other);
 	fprintf(stderr, "guest 2: %llu flip events meanwhile, %llu time-outs\n",
 		(unsigned long long)flips, (unsigned long long)g2.flip_timeouts);
-	CHECK(flips >= min_flips && g2.flip_timeouts == 0 &&
+	ZC_CHECK(flips >= min_flips && g2.flip_timeouts == 0 &&
 		      g2.req_timeouts == 0 && g2.flip_events_bad == 0,
 	      "guest 2 stalled: %llu flips (want >= %llu)",
 	      (unsigned long long)flips, (unsigned long long)min_flips);
@@ -138,8 +128,8 @@ static bool no_dmabufs(void *data)
 
 static int finish(struct rig *r)
 {
-	CHECK(zc_stop_vdispld(&r->fx) == 0, "vdispld did not exit 0");
-	CHECK(vd_fixture_logs_clean(&r->fx.vf), "sanitizer report in a log");
+	ZC_CHECK(zc_stop_vdispld(&r->fx) == 0, "vdispld did not exit 0");
+	ZC_CHECK(vd_fixture_logs_clean(&r->fx.vf), "sanitizer report in a log");
 	return 0;
 }
 
@@ -153,13 +143,13 @@ static int case_hold(struct rig *r)
 	int n = log_ms(r, "(dma-buf released after ", ms, 4);
 	fprintf(stderr, "teardown took %llu ms; replies after %u, %u ms\n",
 		(unsigned long long)took, n > 0 ? ms[0] : 0, n > 1 ? ms[1] : 0);
-	CHECK(n == 2, "%d replies after a release logged, want 2", n);
+	ZC_CHECK(n == 2, "%d replies after a release logged, want 2", n);
 	for (int i = 0; i < n; i++)
-		CHECK(ms[i] >= 600 && ms[i] < 600 + 200,
+		ZC_CHECK(ms[i] >= 600 && ms[i] < 600 + 200,
 		      "reply %d after %u ms, want 600..800", i, ms[i]);
-	CHECK(took >= 1200, "teardown took %llu ms, want >= 1200",
+	ZC_CHECK(took >= 1200, "teardown took %llu ms, want >= 1200",
 	      (unsigned long long)took);
-	CHECK(sim_stats(r, 1).dmabufs == 0, "exports of guest 1 left");
+	ZC_CHECK(sim_stats(r, 1).dmabufs == 0, "exports of guest 1 left");
 	if (other_fine(r, flips, 15))
 		return 1;
 	return finish(r);
@@ -175,14 +165,14 @@ static int case_deadline(struct rig *r)
 	int n = log_ms(r, "dma-buf still held by the compositor after ", ms, 4);
 	fprintf(stderr, "teardown took %llu ms; answered after %u, %u ms\n",
 		(unsigned long long)took, n > 0 ? ms[0] : 0, n > 1 ? ms[1] : 0);
-	CHECK(n == 2, "%d warnings of a reply given while held, want 2", n);
+	ZC_CHECK(n == 2, "%d warnings of a reply given while held, want 2", n);
 	for (int i = 0; i < n; i++)
-		CHECK(ms[i] >= 2500 && ms[i] < 2800,
+		ZC_CHECK(ms[i] >= 2500 && ms[i] < 2800,
 		      "reply %d after %u ms, want 2500..2800 (< 3 s)", i, ms[i]);
 	if (other_fine(r, flips, 50))
 		return 1;
 	/* The compositor lets go at last: nothing stays exported. */
-	CHECK(vd_fixture_pump_until(&r->fx.vf, no_dmabufs, r, 5000),
+	ZC_CHECK(vd_fixture_pump_until(&r->fx.vf, no_dmabufs, r, 5000),
 	      "guest 1 still has %u exports", sim_stats(r, 1).dmabufs);
 	return finish(r);
 }
@@ -208,16 +198,16 @@ static bool guest1_released(void *data)
 static int case_gone(struct rig *r)
 {
 	gsim_set_dmabuf_hold_ms(xensim_gsim(r->fx.vf.sim), 3000);
-	CHECK(drm_front_stop(zc_front(&r->fx)) == 0, "stop");
-	CHECK(vd_fixture_pump_until(&r->fx.vf, destroy_held, r, 3000),
+	ZC_CHECK(drm_front_stop(zc_front(&r->fx)) == 0, "stop");
+	ZC_CHECK(vd_fixture_pump_until(&r->fx.vf, destroy_held, r, 3000),
 	      "no DBUF_DESTROY held");
 	uint64_t e0 = guest_stats(r->other).flip_events;
 	xensim_guest_destroy(r->fx.guest); /* "xl destroy" mid-hold */
 	r->fx.guest = NULL;
-	CHECK(vd_fixture_pump_until(&r->fx.vf, not_answered, r, 3000),
+	ZC_CHECK(vd_fixture_pump_until(&r->fx.vf, not_answered, r, 3000),
 	      "vdispld did not drop the held reply");
-	CHECK(vd_fixture_vdispld_alive(&r->fx.vf), "vdispld died");
-	CHECK(vd_fixture_pump_until(&r->fx.vf, guest1_released, r, 5000),
+	ZC_CHECK(vd_fixture_vdispld_alive(&r->fx.vf), "vdispld died");
+	ZC_CHECK(vd_fixture_pump_until(&r->fx.vf, guest1_released, r, 5000),
 	      "guest 1 leaked: mapped %u ports %u exports %u",
 	      sim_stats(r, 1).mapped_pages, sim_stats(r, 1).bound_ports,
 	      sim_stats(r, 1).dmabufs);

@@ -31,16 +31,6 @@ enum reason { R_DISABLED, R_KERNEL, R_COMPOSITOR, R_FORMAT, R_REFUSED };
 
 static const char *vdispld, *compositor;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, "\n");                                 \
-			return 1;                                              \
-		}                                                              \
-	} while (0)
-
 /* Every commit the compositor reported carries one of the guest's frames,
  * whole, from the expected kind of buffer. Returns the commits checked. */
 static int check_report(struct zc_fixture *fx, const char *kind,
@@ -206,9 +196,9 @@ static int run_weston(void)
 		(unsigned long long)frame, fx_x, fx_y, logged,
 		(unsigned long long)st.bytes_copied,
 		(unsigned long long)st.fallback[R_COMPOSITOR]);
-	CHECK(logged == 2, "reason logged %d times, want once per buffer (2)",
+	ZC_CHECK(logged == 2, "reason logged %d times, want once per buffer (2)",
 	      logged);
-	CHECK(st.zero_copy_frames == 0 && st.fallback[R_COMPOSITOR] >= 20 &&
+	ZC_CHECK(st.zero_copy_frames == 0 && st.fallback[R_COMPOSITOR] >= 20 &&
 	      st.bytes_copied >= 20ull * W * H * 4, "counters");
 	rc = 0;
 out:

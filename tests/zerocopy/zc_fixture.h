@@ -6,6 +6,7 @@
 #define ZC_FIXTURE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -13,6 +14,17 @@
 
 struct xensim_guest;
 struct drm_front;
+
+/* A failed check in a zero-copy test: says where and why, returns 1. */
+#define ZC_CHECK(cond, ...)                                                    \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fprintf(stderr, "\n");                                 \
+			return 1;                                              \
+		}                                                              \
+	} while (0)
 
 struct zc_opts {
 	const char *vdispld;	  /* binary */

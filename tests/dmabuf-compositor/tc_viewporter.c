@@ -19,6 +19,20 @@ static struct tc_surface *viewport_surface(struct wl_resource *resource)
 	return wl_resource_get_user_data(resource);
 }
 
+/* The pending viewport state of a request's surface; NULL, with the
+ * protocol error posted, once the wl_surface is gone. */
+static struct tc_viewport_state *live_viewport(struct wl_resource *resource)
+{
+	struct tc_surface *surface = viewport_surface(resource);
+
+	if (!surface) {
+		wl_resource_post_error(resource, WP_VIEWPORT_ERROR_NO_SURFACE,
+				       "the wl_surface is gone");
+		return NULL;
+	}
+	return &surface->pending.viewport;
+}
+
 static void viewport_destroy(struct wl_client *client,
 			     struct wl_resource *resource)
 {
@@ -41,15 +55,11 @@ static void viewport_set_source(struct wl_client *client,
 				wl_fixed_t y, wl_fixed_t width,
 				wl_fixed_t height)
 {
-	struct tc_surface *surface = viewport_surface(resource);
+	struct tc_viewport_state *vp = live_viewport(resource);
 	wl_fixed_t unset = wl_fixed_from_int(-1);
 	(void)client;
-	if (!surface) {
-		wl_resource_post_error(resource, WP_VIEWPORT_ERROR_NO_SURFACE,
-				       "the wl_surface is gone");
+	if (!vp)
 		return;
-	}
-	struct tc_viewport_state *vp = &surface->pending.viewport;
 	if (x == unset && y == unset && width == unset && height == unset) {
 		vp->src_set = false;
 		return;
@@ -74,14 +84,10 @@ static void viewport_set_destination(struct wl_client *client,
 				     struct wl_resource *resource,
 				     int32_t width, int32_t height)
 {
-	struct tc_surface *surface = viewport_surface(resource);
+	struct tc_viewport_state *vp = live_viewport(resource);
 	(void)client;
-	if (!surface) {
-		wl_resource_post_error(resource, WP_VIEWPORT_ERROR_NO_SURFACE,
-				       "the wl_surface is gone");
+	if (!vp)
 		return;
-	}
-	struct tc_viewport_state *vp = &surface->pending.viewport;
 	if (width == -1 && height == -1) {
 		vp->dst_set = false;
 		return;

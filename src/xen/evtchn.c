@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xenevtchn.h>
 
 #include "log.h"
@@ -56,46 +57,61 @@ static struct xevtchn_port *port_find(struct xevtchn *xe, evtchn_port_t local)
 	return NULL;
 }
 
-/* Callbacks may unbind any port, their own included: look the port up
- * again after the callback before unmasking it. */
 /* Events taken per wake-up; the fd stays readable for the rest. */
 #define EVTCHN_BATCH 64
+
+/* Ports are read and unmasked straight on the device fd, many per
+ * syscall: /dev/xen/evtchn's read returns as many pending ports as are
+ * queued and fit, and its write unmasks every port written (Linux
+ * drivers/xen/evtchn.c), where libxenevtchn's pending and unmask move one
+ * port per syscall and a drain needs an extra read to meet EAGAIN. A short
+ * read means the queue is empty. */
+static void unmask_ports(struct xevtchn *xe, int fd, evtchn_port_t *ports,
+			 unsigned n)
+{
+	size_t len = n * sizeof(*ports);
+	ssize_t w = len ? write(fd, ports, len) : 0;
+	if (w == (ssize_t)len)
+		return;
+	/* Not all taken (cannot happen on the device): one at a time. */
+	for (unsigned i = w > 0 ? (unsigned)((size_t)w / sizeof(*ports)) : 0;
+	     i < n; i++)
+		if (xenevtchn_unmask(xe->h, ports[i]) < 0)
+			log_error("evtchn: unmask port %u: %s", ports[i],
+				  strerror(errno));
+}
 
 /* A port stays masked from its event until the end of the batch, so a
  * guest notifying as fast as it can gets one callback per loop turn (its
  * callback serves a bounded number of requests) and every other guest's
  * ports are read in the same turn: a notification storm costs the storming
- * guest its own latency, never anyone else's. */
+ * guest its own latency, never anyone else's. Callbacks may unbind any
+ * port, their own included: only ports still bound are unmasked. */
 static void evtchn_readable(void *data, int fd, uint32_t events)
 {
 	struct xevtchn *xe = data;
-	evtchn_port_t handled[EVTCHN_BATCH];
-	unsigned n = 0;
-	(void)fd;
+	evtchn_port_t ports[EVTCHN_BATCH];
 	(void)events;
-	while (n < EVTCHN_BATCH) {
-		xenevtchn_port_or_error_t port = xenevtchn_pending(xe->h);
-		if (port < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR) {
-				device_lost(xe, errno);
-				return;
-			}
-			break;
-		}
-		struct xevtchn_port *p = port_find(xe, (evtchn_port_t)port);
-		if (!p) {
-			log_debug("evtchn: event on unbound port %d", port);
-			continue;
-		}
-		handled[n++] = (evtchn_port_t)port;
-		p->cb(p->data);
+	ssize_t got = read(fd, ports, sizeof(ports));
+	if (got <= 0) {
+		int err = got == 0 ? ECONNRESET : errno;
+		if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)
+			device_lost(xe, err);
+		return;
 	}
+	unsigned n = (unsigned)((size_t)got / sizeof(ports[0]));
+	for (unsigned i = 0; i < n; i++) {
+		struct xevtchn_port *p = port_find(xe, ports[i]);
+		if (p)
+			p->cb(p->data);
+		else
+			log_debug("evtchn: event on unbound port %u", ports[i]);
+	}
+	unsigned keep = 0;
 	for (unsigned i = 0; i < n; i++)
-		if (port_find(xe, handled[i]) &&
-		    xenevtchn_unmask(xe->h, handled[i]) < 0)
-			log_error("evtchn: unmask port %u: %s", handled[i],
-				  strerror(errno));
+		if (port_find(xe, ports[i]))
+			ports[keep++] = ports[i];
+	unmask_ports(xe, fd, ports, keep);
 }
 
 struct xevtchn *xevtchn_open(struct loop *loop)

@@ -47,7 +47,10 @@ struct gsim_client {
 	bool hello;
 	uint32_t kind, domid;
 	uint32_t restrict_domid; /* UINT32_MAX: none */
-	int notify_fd;		 /* evtchn: our end */
+	int notify_fd;		 /* evtchn: our end (gsim_wire.h) */
+	struct loop_source *notify_src;
+	uint8_t notify_part[4];	 /* a word not yet complete */
+	unsigned notify_part_len;
 	struct gsim_map_rec *maps;
 	struct gsim_share_rec *shares;
 };

@@ -40,10 +40,6 @@ int gsim_op_evtchn(struct gsim_client *c, uint32_t op, struct gsim_msg *m)
 		return reply_port(c, op, gsim_port_unbound_client(cd, c, q->domid));
 	case GSIM_OP_EVT_UNBIND:
 		return reply_rc(c, op, gsim_port_unbind_client(cd, c, q->port));
-	case GSIM_OP_EVT_NOTIFY: /* one-way: no reply (gsim_wire.h) */
-		return gsim_port_notify_client(cd, c, q->port);
-	case GSIM_OP_EVT_UNMASK:
-		return gsim_port_unmask_client(cd, c, q->port);
 	case GSIM_OP_EVT_RESTRICT:
 		if (c->restrict_domid != UINT32_MAX)
 			return -EINVAL;

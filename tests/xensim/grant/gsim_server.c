@@ -4,6 +4,7 @@
 #include "gsim_client.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,8 +60,8 @@ int gsim_reply(struct gsim_client *c, uint32_t op, int err, const void *pl,
 
 int gsim_client_deliver(struct gsim_client *c, uint32_t port)
 {
-	/* At most one message per port is in flight (the port is masked
-	 * until unmasked), so the socket cannot fill up. */
+	/* At most one word per port is in flight (the port is masked until
+	 * unmasked), so the socket cannot fill up. */
 	if (send(c->notify_fd, &port, sizeof(port), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		return -errno;
 	return 0;
@@ -77,10 +78,63 @@ static void client_destroy(struct gsim_client *c)
 		}
 	}
 	loop_remove(c->src);
+	loop_remove(c->notify_src);
 	close(c->fd);
 	if (c->notify_fd >= 0)
 		close(c->notify_fd);
 	free(c);
+}
+
+static void notify_word(struct gsim_client *c, uint32_t w)
+{
+	struct gsim_domain *cd = gsim_client_domain(c);
+	if (!cd)
+		return;
+	/* Like the device: nobody hears of a word that named no port of
+	 * this handle. */
+	if (w & GSIM_EVT_NOTIFY)
+		gsim_port_notify_client(cd, c, w & ~GSIM_EVT_NOTIFY);
+	else
+		gsim_port_unmask_client(cd, c, w);
+}
+
+/* Everything the handle wrote on its evtchn fd so far (gsim_wire.h). */
+static void notify_drain(struct gsim_client *c)
+{
+	uint8_t buf[4096];
+	for (;;) {
+		memcpy(buf, c->notify_part, c->notify_part_len);
+		size_t room = sizeof(buf) - c->notify_part_len;
+		ssize_t n = read(c->notify_fd, buf + c->notify_part_len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+				/* the handle's end is gone: its connection
+				 * going tears the client down */
+				loop_remove(c->notify_src);
+				c->notify_src = NULL;
+			}
+			return;
+		}
+		size_t len = c->notify_part_len + (size_t)n, i;
+		for (i = 0; i + 4 <= len; i += 4) {
+			uint32_t w;
+			memcpy(&w, buf + i, sizeof(w));
+			notify_word(c, w);
+		}
+		c->notify_part_len = (unsigned)(len - i);
+		memcpy(c->notify_part, buf + i, c->notify_part_len);
+		if ((size_t)n < room)
+			return; /* drained */
+	}
+}
+
+static void notify_event(void *data, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	notify_drain(data);
 }
 
 static int op_hello(struct gsim_client *c, struct gsim_msg *m)
@@ -97,9 +151,14 @@ static int op_hello(struct gsim_client *c, struct gsim_msg *m)
 	if (c->kind != GSIM_KIND_EVTCHN)
 		return gsim_reply(c, GSIM_OP_HELLO, 0, NULL, 0, NULL, 0);
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	c->notify_fd = sv[0];
+	c->notify_src = loop_add_fd(c->g->loop, sv[0], EPOLLIN, notify_event, c);
+	if (!c->notify_src || fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(sv[1]);
+		return -ENOMEM;
+	}
 	int r = gsim_reply(c, GSIM_OP_HELLO, 0, NULL, 0, &sv[1], 1);
 	close(sv[1]);
 	return r;
@@ -155,11 +214,6 @@ static int dispatch(struct gsim_client *c, uint32_t op, struct gsim_msg *m)
 	}
 }
 
-static bool op_one_way(uint32_t op)
-{
-	return op == GSIM_OP_EVT_NOTIFY || op == GSIM_OP_EVT_UNMASK;
-}
-
 static int take_fd(struct msghdr *msg)
 {
 	int fd = -1;
@@ -192,6 +246,8 @@ static int client_read(struct gsim_client *c)
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl.b,
 			     .msg_controllen = sizeof(ctl.b)};
+	if (c->notify_src)
+		notify_drain(c); /* what the handle wrote before this call */
 	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -204,9 +260,7 @@ static int client_read(struct gsim_client *c)
 		m.payload = buf + sizeof(*req);
 		m.len = req->len;
 		r = dispatch(c, req->op, &m);
-		if (r < 0 && r != -EPIPE && op_one_way(req->op))
-			r = 0; /* nobody waits for the error (gsim_wire.h) */
-		else if (r < 0 && r != -EPIPE)
+		if (r < 0 && r != -EPIPE)
 			r = gsim_reply(c, req->op, r, NULL, 0, NULL, 0);
 	} else if (n > 0) {
 		log_warn("gsim: malformed request from a dom%u client", c->domid);

@@ -1,11 +1,16 @@
 /* The wire between the drop-in libxengnttab/libxenevtchn and the grant
  * simulator. One SOCK_SEQPACKET connection per library handle; each request
  * is one message (header + op payload), answered by exactly one reply
- * message (header + payload, file descriptors as SCM_RIGHTS), except the
- * one-way ops marked "no reply" (cheap like the real ioctl/write; the
- * server drops their errors, the library checks what it can). Event
- * notifications never travel here: an evtchn handle gets its own
- * SOCK_SEQPACKET fd at HELLO, carrying one uint32_t port per message. */
+ * message (header + payload, file descriptors as SCM_RIGHTS).
+ *
+ * Events never travel here: an evtchn handle gets its own SOCK_STREAM fd
+ * at HELLO that behaves like the Linux /dev/xen/evtchn it stands for. A
+ * read returns whole uint32_t ports, as many as are pending and fit; a
+ * write of uint32_t words unmasks each port written (the device's write),
+ * and a word with GSIM_EVT_NOTIFY set notifies that port (the device's
+ * notify ioctl, one syscall without a reply like it). The simulator reads
+ * everything written there before the next request on the connection, so
+ * calls stay in order with notifications. */
 #ifndef XENSIM_GSIM_WIRE_H
 #define XENSIM_GSIM_WIRE_H
 
@@ -29,11 +34,12 @@ enum gsim_wire_op {
 	GSIM_OP_EVT_BIND_INTER,	 /* gsim_wire_evt -> gsim_wire_evt (port) */
 	GSIM_OP_EVT_BIND_UNBOUND, /* gsim_wire_evt -> gsim_wire_evt */
 	GSIM_OP_EVT_UNBIND,	 /* gsim_wire_evt -> - */
-	GSIM_OP_EVT_NOTIFY,	 /* gsim_wire_evt, no reply */
-	GSIM_OP_EVT_UNMASK,	 /* gsim_wire_evt, no reply */
 	GSIM_OP_EVT_RESTRICT,	 /* gsim_wire_evt (domid) -> - */
 	GSIM_OP_MAX
 };
+
+/* On an evtchn handle's fd, a word asking to notify rather than unmask. */
+#define GSIM_EVT_NOTIFY 0x80000000u
 
 enum gsim_wire_kind { GSIM_KIND_GNTTAB = 1, GSIM_KIND_GNTSHR, GSIM_KIND_EVTCHN };
 

@@ -11,6 +11,7 @@
  * dropped, as Xen drops a send on a port its peer closed (ECS_UNBOUND).
  * Order is kept: the messages share the connection with the calls. */
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -102,25 +103,35 @@ static int call_port(xenevtchn_handle *xce, uint32_t op, uint32_t domid,
 	return (int)rep.port;
 }
 
-/* A one-way message to a port this handle has bound (see the top). */
-static int send_port(xenevtchn_handle *xce, uint32_t op, evtchn_port_t port)
+/* One word on the fd for a port this handle has bound (see the top). The
+ * program may have made the fd non-blocking; the device never refuses a
+ * write, so a full socket is waited out. */
+static int write_word(xenevtchn_handle *xce, evtchn_port_t port, uint32_t w)
 {
 	if (!port_bound(xce, port)) {
 		errno = ENOTCONN;
 		return -1;
 	}
-	struct gsim_wire_evt req = {.port = port};
-	int r = gsim_conn_send(&xce->conn, op, &req, sizeof(req));
-	if (r < 0) {
-		errno = -r;
-		return -1;
+	for (;;) {
+		ssize_t n = write(xce->notify_fd, &w, sizeof(w));
+		if (n == (ssize_t)sizeof(w))
+			return 0;
+		if (n >= 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			struct pollfd p = {.fd = xce->notify_fd, .events = POLLOUT};
+			(void)poll(&p, 1, -1);
+		} else if (errno != EINTR) {
+			return -1;
+		}
 	}
-	return 0;
 }
 
 int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return send_port(xce, GSIM_OP_EVT_NOTIFY, port);
+	return write_word(xce, port, GSIM_EVT_NOTIFY | port);
 }
 
 xenevtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *xce,
@@ -178,7 +189,7 @@ xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce)
  * ENOTCONN here is stricter but harmless. */
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return send_port(xce, GSIM_OP_EVT_UNMASK, port);
+	return write_word(xce, port, port);
 }
 
 int xenevtchn_restrict(xenevtchn_handle *xce, domid_t domid)

@@ -160,19 +160,6 @@ int gsim_conn_call(struct gsim_conn *c, struct gsim_call *call)
 	return r;
 }
 
-int gsim_conn_send(struct gsim_conn *c, uint32_t op, const void *req,
-		   size_t len)
-{
-	if (c->fd < 0)
-		return -EBADF;
-	struct gsim_call call = {.op = op, .req = req, .req_len = len,
-				 .send_fd = -1};
-	pthread_mutex_lock(&c->lock);
-	int r = send_request(c, &call);
-	pthread_mutex_unlock(&c->lock);
-	return r;
-}
-
 int gsim_conn_simple(struct gsim_conn *c, uint32_t op, const void *req,
 		     size_t len)
 {

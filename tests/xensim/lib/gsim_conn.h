@@ -40,9 +40,4 @@ int gsim_conn_call(struct gsim_conn *c, struct gsim_call *call);
 int gsim_conn_simple(struct gsim_conn *c, uint32_t op, const void *req,
 		     size_t len);
 
-/* A one-way request (the ops gsim_wire.h marks "no reply"): sent in order
- * with the calls, never answered, errors on the server side dropped. */
-int gsim_conn_send(struct gsim_conn *c, uint32_t op, const void *req,
-		   size_t len);
-
 #endif

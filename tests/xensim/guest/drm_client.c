@@ -357,6 +357,16 @@ void drm_client_on_flip_evt(struct drm_chan *ch, uint64_t cookie)
 	flip_settled(ch);
 }
 
+/* Linux queues a flip behind a request in flight (be_stream_do_io waits
+ * for the channel); here a flip due meanwhile (its event came while a
+ * test's raw request held the channel) goes out once the channel is free,
+ * or the client would stop flipping. */
+void drm_client_on_chan_idle(struct drm_chan *ch)
+{
+	if (!ch->front->ccfg.flip_interval_ms)
+		flip_next(ch);
+}
+
 static bool flip_ready(const struct drm_chan *ch)
 {
 	const struct drm_front *f = ch->front;

@@ -103,6 +103,8 @@ static void complete(struct drm_chan *ch, int32_t status,
 	loop_timer_arm(ch->req_timer, 0, 0);
 	if (cb)
 		cb(data, status, resp);
+	if (!ch->busy)
+		drm_client_on_chan_idle(ch);
 }
 
 /* be_stream_wait_io's 3 s ran out: the request failed with -ETIMEDOUT. */

@@ -165,5 +165,7 @@ void drm_client_on_connected(struct drm_front *f);
 /* The device went away under the client: drop its state. */
 void drm_client_abort(struct drm_front *f, bool domain_dead);
 void drm_client_on_flip_evt(struct drm_chan *ch, uint64_t cookie);
+/* A request on ch was answered and ch takes requests again. */
+void drm_client_on_chan_idle(struct drm_chan *ch);
 
 #endif

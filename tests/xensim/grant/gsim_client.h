@@ -39,6 +39,14 @@ struct gsim_share_rec {
 	uint32_t refs[];
 };
 
+/* Our end of a stream of uint32_t ports from an evtchn handle. */
+struct gsim_port_in {
+	int fd; /* -1: none */
+	struct loop_source *src;
+	uint8_t part[4]; /* a port not yet whole */
+	unsigned part_len;
+};
+
 struct gsim_client {
 	struct gsim *g;
 	struct gsim_client *next;
@@ -47,10 +55,7 @@ struct gsim_client {
 	bool hello;
 	uint32_t kind, domid;
 	uint32_t restrict_domid; /* UINT32_MAX: none */
-	int notify_fd;		 /* evtchn: our end (gsim_wire.h) */
-	struct loop_source *notify_src;
-	uint8_t notify_part[4];	 /* a word not yet complete */
-	unsigned notify_part_len;
+	struct gsim_port_in dev_in, kick_in; /* evtchn (gsim_evtchn_dev.c) */
 	struct gsim_map_rec *maps;
 	struct gsim_share_rec *shares;
 };
@@ -74,6 +79,12 @@ int gsim_op_unmap(struct gsim_client *c, struct gsim_msg *m, uint32_t op);
 int gsim_op_share(struct gsim_client *c, struct gsim_msg *m, bool import);
 int gsim_op_unshare(struct gsim_client *c, struct gsim_msg *m, uint32_t op);
 void gsim_client_release_all(struct gsim_client *c);
+
+/* gsim_evtchn_dev.c: an evtchn handle's device socket and notify pipe;
+ * theirs gets the handle's ends. */
+int gsim_evtchn_dev_open(struct gsim_client *c, int theirs[2]);
+void gsim_evtchn_dev_drain(struct gsim_client *c);
+void gsim_evtchn_dev_close(struct gsim_client *c);
 
 /* gsim_ops_evt.c */
 int gsim_op_evtchn(struct gsim_client *c, uint32_t op, struct gsim_msg *m);

@@ -4,7 +4,6 @@
 #include "gsim_client.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -58,15 +57,6 @@ int gsim_reply(struct gsim_client *c, uint32_t op, int err, const void *pl,
 	return 0;
 }
 
-int gsim_client_deliver(struct gsim_client *c, uint32_t port)
-{
-	/* At most one word per port is in flight (the port is masked until
-	 * unmasked), so the socket cannot fill up. */
-	if (send(c->notify_fd, &port, sizeof(port), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		return -errno;
-	return 0;
-}
-
 static void client_destroy(struct gsim_client *c)
 {
 	struct gsim *g = c->g;
@@ -78,63 +68,9 @@ static void client_destroy(struct gsim_client *c)
 		}
 	}
 	loop_remove(c->src);
-	loop_remove(c->notify_src);
+	gsim_evtchn_dev_close(c);
 	close(c->fd);
-	if (c->notify_fd >= 0)
-		close(c->notify_fd);
 	free(c);
-}
-
-static void notify_word(struct gsim_client *c, uint32_t w)
-{
-	struct gsim_domain *cd = gsim_client_domain(c);
-	if (!cd)
-		return;
-	/* Like the device: nobody hears of a word that named no port of
-	 * this handle. */
-	if (w & GSIM_EVT_NOTIFY)
-		gsim_port_notify_client(cd, c, w & ~GSIM_EVT_NOTIFY);
-	else
-		gsim_port_unmask_client(cd, c, w);
-}
-
-/* Everything the handle wrote on its evtchn fd so far (gsim_wire.h). */
-static void notify_drain(struct gsim_client *c)
-{
-	uint8_t buf[4096];
-	for (;;) {
-		memcpy(buf, c->notify_part, c->notify_part_len);
-		size_t room = sizeof(buf) - c->notify_part_len;
-		ssize_t n = read(c->notify_fd, buf + c->notify_part_len, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-				/* the handle's end is gone: its connection
-				 * going tears the client down */
-				loop_remove(c->notify_src);
-				c->notify_src = NULL;
-			}
-			return;
-		}
-		size_t len = c->notify_part_len + (size_t)n, i;
-		for (i = 0; i + 4 <= len; i += 4) {
-			uint32_t w;
-			memcpy(&w, buf + i, sizeof(w));
-			notify_word(c, w);
-		}
-		c->notify_part_len = (unsigned)(len - i);
-		memcpy(c->notify_part, buf + i, c->notify_part_len);
-		if ((size_t)n < room)
-			return; /* drained */
-	}
-}
-
-static void notify_event(void *data, int fd, uint32_t events)
-{
-	(void)fd;
-	(void)events;
-	notify_drain(data);
 }
 
 static int op_hello(struct gsim_client *c, struct gsim_msg *m)
@@ -150,17 +86,13 @@ static int op_hello(struct gsim_client *c, struct gsim_msg *m)
 	c->hello = true;
 	if (c->kind != GSIM_KIND_EVTCHN)
 		return gsim_reply(c, GSIM_OP_HELLO, 0, NULL, 0, NULL, 0);
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	c->notify_fd = sv[0];
-	c->notify_src = loop_add_fd(c->g->loop, sv[0], EPOLLIN, notify_event, c);
-	if (!c->notify_src || fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
-		close(sv[1]);
-		return -ENOMEM;
-	}
-	int r = gsim_reply(c, GSIM_OP_HELLO, 0, NULL, 0, &sv[1], 1);
-	close(sv[1]);
+	int theirs[2];
+	int r = gsim_evtchn_dev_open(c, theirs);
+	if (r < 0)
+		return r;
+	r = gsim_reply(c, GSIM_OP_HELLO, 0, NULL, 0, theirs, 2);
+	close(theirs[0]);
+	close(theirs[1]);
 	return r;
 }
 
@@ -246,8 +178,7 @@ static int client_read(struct gsim_client *c)
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl.b,
 			     .msg_controllen = sizeof(ctl.b)};
-	if (c->notify_src)
-		notify_drain(c); /* what the handle wrote before this call */
+	gsim_evtchn_dev_drain(c); /* what the handle wrote before this call */
 	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -294,7 +225,8 @@ static void listener_event(void *data, int fd, uint32_t events)
 		close(cfd);
 		return;
 	}
-	*c = (struct gsim_client){.g = g, .fd = cfd, .notify_fd = -1,
+	*c = (struct gsim_client){.g = g, .fd = cfd,
+				  .dev_in.fd = -1, .kick_in.fd = -1,
 				  .restrict_domid = UINT32_MAX};
 	c->src = loop_add_fd(g->loop, cfd, EPOLLIN, client_event, c);
 	if (!c->src) {

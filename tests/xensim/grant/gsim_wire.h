@@ -3,14 +3,14 @@
  * is one message (header + op payload), answered by exactly one reply
  * message (header + payload, file descriptors as SCM_RIGHTS).
  *
- * Events never travel here: an evtchn handle gets its own SOCK_STREAM fd
- * at HELLO that behaves like the Linux /dev/xen/evtchn it stands for. A
- * read returns whole uint32_t ports, as many as are pending and fit; a
- * write of uint32_t words unmasks each port written (the device's write),
- * and a word with GSIM_EVT_NOTIFY set notifies that port (the device's
- * notify ioctl, one syscall without a reply like it). The simulator reads
- * everything written there before the next request on the connection, so
- * calls stay in order with notifications. */
+ * Events never travel here: an evtchn handle gets two fds at HELLO. The
+ * first, a SOCK_STREAM socket, behaves like the Linux /dev/xen/evtchn it
+ * stands for: a read returns whole uint32_t ports, as many as are pending
+ * and fit; a write of uint32_t ports unmasks each (the device's write).
+ * The second, a pipe, takes the uint32_t ports to notify (the device's
+ * notify ioctl: one syscall without a reply, and as cheap a wake-up of the
+ * other side as Linux offers). The simulator reads both before the next
+ * request on the connection, so calls stay in order with them. */
 #ifndef XENSIM_GSIM_WIRE_H
 #define XENSIM_GSIM_WIRE_H
 
@@ -37,9 +37,6 @@ enum gsim_wire_op {
 	GSIM_OP_EVT_RESTRICT,	 /* gsim_wire_evt (domid) -> - */
 	GSIM_OP_MAX
 };
-
-/* On an evtchn handle's fd, a word asking to notify rather than unmask. */
-#define GSIM_EVT_NOTIFY 0x80000000u
 
 enum gsim_wire_kind { GSIM_KIND_GNTTAB = 1, GSIM_KIND_GNTSHR, GSIM_KIND_EVTCHN };
 

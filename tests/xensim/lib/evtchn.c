@@ -1,15 +1,15 @@
 /* Drop-in libxenevtchn. Control calls are RPCs on the handle's connection;
- * the pollable fd is a separate socket the simulator writes one port to
- * per event, masking the port until xenevtchn_unmask (as /dev/xen/evtchn
- * does). Errors follow the Linux evtchn driver: ENOTCONN for a port this
- * handle has not bound.
- *
- * notify and unmask are one-way messages (no reply), so that they cost one
- * syscall like the real ioctl / write instead of a round trip through the
- * simulator: the handle keeps its own table of bound ports to answer
- * ENOTCONN at once, as the driver does. A notify whose peer is gone is
- * dropped, as Xen drops a send on a port its peer closed (ECS_UNBOUND).
- * Order is kept: the messages share the connection with the calls. */
+ * the pollable fd behaves like the Linux /dev/xen/evtchn it stands for
+ * (gsim_wire.h): reads return pending ports, a port is masked from its
+ * event until written back (unmask). notify writes the port on a pipe to
+ * the simulator: one syscall without a reply, like the real ioctl. As in
+ * the Linux library, pending and unmask move one port; a program may move
+ * many at once on the fd, as on the device. Errors follow the driver:
+ * ENOTCONN for a port this handle has not bound (the handle keeps its own
+ * table of bound ports to answer at once). A notify whose peer is gone is
+ * dropped, as Xen drops a send on a port whose peer closed (ECS_UNBOUND).
+ * Order is kept: the simulator reads the fd and the pipe before each
+ * call. */
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -24,7 +24,8 @@
 
 struct xenevtchn_handle {
 	struct gsim_conn conn;
-	int notify_fd;
+	int notify_fd; /* the device */
+	int kick_fd;   /* notifications to the simulator */
 	uint64_t bound[PORT_WORDS]; /* atomically updated: bind vs notify */
 };
 
@@ -56,12 +57,15 @@ xenevtchn_handle *xenevtchn_open(struct xentoollog_logger *logger,
 	xenevtchn_handle *h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	int r = gsim_conn_open(&h->conn, GSIM_KIND_EVTCHN, &h->notify_fd);
+	int fds[2];
+	int r = gsim_conn_open(&h->conn, GSIM_KIND_EVTCHN, fds);
 	if (r < 0) {
 		free(h);
 		errno = -r;
 		return NULL;
 	}
+	h->notify_fd = fds[0];
+	h->kick_fd = fds[1];
 	return h;
 }
 
@@ -82,6 +86,7 @@ int xenevtchn_close(xenevtchn_handle *xce)
 		return 0;
 	gsim_conn_close(&xce->conn);
 	close(xce->notify_fd);
+	close(xce->kick_fd);
 	free(xce);
 	return 0;
 }
@@ -103,17 +108,18 @@ static int call_port(xenevtchn_handle *xce, uint32_t op, uint32_t domid,
 	return (int)rep.port;
 }
 
-/* One word on the fd for a port this handle has bound (see the top). The
- * program may have made the fd non-blocking; the device never refuses a
- * write, so a full socket is waited out. */
-static int write_word(xenevtchn_handle *xce, evtchn_port_t port, uint32_t w)
+/* One port on fd for a port this handle has bound (see the top). The
+ * program may have made the device non-blocking; the device never refuses
+ * a write, so a full socket is waited out. */
+static int write_port(xenevtchn_handle *xce, int fd, evtchn_port_t port)
 {
 	if (!port_bound(xce, port)) {
 		errno = ENOTCONN;
 		return -1;
 	}
+	uint32_t w = port;
 	for (;;) {
-		ssize_t n = write(xce->notify_fd, &w, sizeof(w));
+		ssize_t n = write(fd, &w, sizeof(w));
 		if (n == (ssize_t)sizeof(w))
 			return 0;
 		if (n >= 0) {
@@ -121,7 +127,7 @@ static int write_word(xenevtchn_handle *xce, evtchn_port_t port, uint32_t w)
 			return -1;
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			struct pollfd p = {.fd = xce->notify_fd, .events = POLLOUT};
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
 			(void)poll(&p, 1, -1);
 		} else if (errno != EINTR) {
 			return -1;
@@ -131,7 +137,7 @@ static int write_word(xenevtchn_handle *xce, evtchn_port_t port, uint32_t w)
 
 int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return write_word(xce, port, GSIM_EVT_NOTIFY | port);
+	return write_port(xce, xce->kick_fd, port);
 }
 
 xenevtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *xce,
@@ -189,7 +195,7 @@ xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce)
  * ENOTCONN here is stricter but harmless. */
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 {
-	return write_word(xce, port, port);
+	return write_port(xce, xce->notify_fd, port);
 }
 
 int xenevtchn_restrict(xenevtchn_handle *xce, domid_t domid)

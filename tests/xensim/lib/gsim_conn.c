@@ -34,30 +34,30 @@ static uint32_t own_domid(void)
 	return s && *s ? (uint32_t)strtoul(s, NULL, 10) : 0;
 }
 
-int gsim_conn_open(struct gsim_conn *c, uint32_t kind, int *notify_fd)
+int gsim_conn_open(struct gsim_conn *c, uint32_t kind, int fds[2])
 {
 	c->fd = connect_socket();
 	if (c->fd < 0)
 		return c->fd;
 	pthread_mutex_init(&c->lock, NULL);
 	struct gsim_wire_hello h = {.kind = kind, .domid = own_domid()};
-	int fd = -1;
+	int got[2] = {-1, -1};
 	struct gsim_call call = {.op = GSIM_OP_HELLO, .req = &h,
 				 .req_len = sizeof(h), .send_fd = -1,
-				 .fds = &fd, .max_fds = 1};
+				 .fds = got, .max_fds = 2};
 	int r = gsim_conn_call(c, &call);
-	if (r == 0 && notify_fd && call.nfds != 1)
+	if (r == 0 && call.nfds != (fds ? 2u : 0u))
 		r = -EPROTO;
 	if (r < 0) {
-		if (call.nfds)
-			close(fd);
+		for (unsigned i = 0; i < call.nfds; i++)
+			close(got[i]);
 		gsim_conn_close(c);
 		return r;
 	}
-	if (notify_fd)
-		*notify_fd = fd;
-	else if (call.nfds)
-		close(fd);
+	if (fds) {
+		fds[0] = got[0];
+		fds[1] = got[1];
+	}
 	return 0;
 }
 

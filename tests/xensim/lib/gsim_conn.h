@@ -16,8 +16,9 @@ struct gsim_conn {
 };
 
 /* Connects to $XENSIM_SOCKET as $XENSIM_DOMID (default 0) and says HELLO.
- * notify_fd (evtchn only) gets the notification socket. -errno. */
-int gsim_conn_open(struct gsim_conn *c, uint32_t kind, int *notify_fd);
+ * fds (evtchn only) gets the device fd and the notify pipe (gsim_wire.h).
+ * -errno. */
+int gsim_conn_open(struct gsim_conn *c, uint32_t kind, int fds[2]);
 void gsim_conn_close(struct gsim_conn *c);
 
 struct gsim_call {

@@ -10,6 +10,17 @@
 
 enum source_kind { SRC_FD, SRC_TIMER, SRC_PREPARE, SRC_DEFER };
 
+/* Sources live in one list per kind of turn work, so a turn walks only its
+ * few hooks and deferred calls, never the fds and timers of every guest. */
+enum source_list { LIST_WAKE, LIST_PREPARE, LIST_DEFER, LIST_COUNT };
+
+static enum source_list list_of(enum source_kind kind)
+{
+	return kind == SRC_PREPARE ? LIST_PREPARE
+	       : kind == SRC_DEFER ? LIST_DEFER
+				   : LIST_WAKE;
+}
+
 struct loop_source {
 	struct loop *loop;
 	enum source_kind kind;
@@ -18,12 +29,13 @@ struct loop_source {
 	loop_cb cb;
 	void *data;
 	bool removed;
-	struct loop_source *next; /* in loop->sources (all kinds) */
+	struct loop_source *next; /* in loop->lists[list_of(kind)] */
 };
 
 struct loop {
 	int epfd;
-	struct loop_source *sources;
+	struct loop_source *lists[LIST_COUNT];
+	struct loop_source *lasts[LIST_COUNT];
 	bool quit;
 	bool running;
 	int quit_code;
@@ -61,11 +73,13 @@ void loop_destroy(struct loop *loop)
 {
 	if (!loop)
 		return;
-	struct loop_source *src = loop->sources;
-	while (src) {
-		struct loop_source *next = src->next;
-		source_free(src);
-		src = next;
+	for (int i = 0; i < LIST_COUNT; i++) {
+		struct loop_source *src = loop->lists[i];
+		while (src) {
+			struct loop_source *next = src->next;
+			source_free(src);
+			src = next;
+		}
 	}
 	close(loop->epfd);
 	free(loop);
@@ -82,21 +96,46 @@ static struct loop_source *source_new(struct loop *loop, enum source_kind kind,
 	src->kind = kind;
 	src->fd = -1;
 	src->data = data;
-	struct loop_source **tail = &loop->sources;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = src;
+	enum source_list l = list_of(kind);
+	if (loop->lasts[l])
+		loop->lasts[l]->next = src;
+	else
+		loop->lists[l] = src;
+	loop->lasts[l] = src;
 	return src;
 }
 
-static void source_unlink(struct loop *loop, struct loop_source *src)
+/* Frees the removed sources of one list. */
+static void reap_list(struct loop *loop, enum source_list l)
 {
-	for (struct loop_source **p = &loop->sources; *p; p = &(*p)->next) {
-		if (*p == src) {
+	struct loop_source **p = &loop->lists[l];
+	loop->lasts[l] = NULL;
+	while (*p) {
+		struct loop_source *src = *p;
+		if (src->removed) {
 			*p = src->next;
-			return;
+			source_free(src);
+		} else {
+			loop->lasts[l] = src;
+			p = &src->next;
 		}
 	}
+}
+
+/* A source that could not be registered: the last of its list, never
+ * seen by a turn, so it goes at once (the others wait for reap). */
+static void source_drop_new(struct loop *loop, struct loop_source *src)
+{
+	enum source_list l = list_of(src->kind);
+	struct loop_source *prev = NULL;
+	for (struct loop_source *s = loop->lists[l]; s != src; s = s->next)
+		prev = s;
+	if (prev)
+		prev->next = NULL;
+	else
+		loop->lists[l] = NULL;
+	loop->lasts[l] = prev;
+	source_free(src);
 }
 
 static int epoll_register(struct loop_source *src, uint32_t events)
@@ -115,8 +154,8 @@ struct loop_source *loop_add_fd(struct loop *loop, int fd, uint32_t events,
 	src->fd_cb = cb;
 	if (epoll_register(src, events) < 0) {
 		int err = errno;
-		source_unlink(loop, src);
-		free(src);
+		src->fd = -1; /* the caller's */
+		source_drop_new(loop, src);
 		errno = err;
 		return NULL;
 	}
@@ -158,8 +197,9 @@ struct loop_source *loop_add_timer(struct loop *loop, loop_cb cb, void *data)
 	src->cb = cb;
 	src->fd_cb = timer_fired;
 	if (epoll_register(src, EPOLLIN) < 0) {
-		source_unlink(loop, src);
-		source_free(src);
+		int err = errno;
+		source_drop_new(loop, src);
+		errno = err;
 		return NULL;
 	}
 	return src;
@@ -210,30 +250,19 @@ static void reap(struct loop *loop)
 	if (!loop->need_reap)
 		return;
 	loop->need_reap = false;
-	struct loop_source **p = &loop->sources;
-	while (*p) {
-		struct loop_source *src = *p;
-		if (src->removed) {
-			*p = src->next;
-			source_free(src);
-		} else {
-			p = &src->next;
-		}
-	}
+	for (int l = 0; l < LIST_COUNT; l++)
+		reap_list(loop, (enum source_list)l);
 }
 
-/* Runs each callback of one kind once. Sources added meanwhile wait for the
- * next turn: we stop at the tail seen when we started. */
-static void run_kind(struct loop *loop, enum source_kind kind)
+/* Runs each callback of one list once. Sources added meanwhile wait for
+ * the next turn: the walk stops at the last one there when it started
+ * (removed sources stay linked until the turn is over). */
+static void run_list(struct loop *loop, enum source_list l)
 {
-	struct loop_source *last = loop->sources;
-	if (!last)
-		return;
-	while (last->next)
-		last = last->next;
-	for (struct loop_source *src = loop->sources; src; src = src->next) {
-		if (src->kind == kind && !src->removed) {
-			if (kind == SRC_DEFER)
+	const struct loop_source *last = loop->lasts[l];
+	for (struct loop_source *src = loop->lists[l]; src; src = src->next) {
+		if (!src->removed) {
+			if (l == LIST_DEFER)
 				loop_remove(src);
 			src->cb(src->data);
 		}
@@ -242,19 +271,20 @@ static void run_kind(struct loop *loop, enum source_kind kind)
 	}
 }
 
-static bool has_deferred(struct loop *loop)
+static bool has_deferred(const struct loop *loop)
 {
-	for (struct loop_source *src = loop->sources; src; src = src->next)
-		if (src->kind == SRC_DEFER && !src->removed)
+	for (const struct loop_source *src = loop->lists[LIST_DEFER]; src;
+	     src = src->next)
+		if (!src->removed)
 			return true;
 	return false;
 }
 
 int loop_dispatch(struct loop *loop, int timeout_ms)
 {
-	run_kind(loop, SRC_DEFER);
+	run_list(loop, LIST_DEFER);
 	reap(loop);
-	run_kind(loop, SRC_PREPARE);
+	run_list(loop, LIST_PREPARE);
 	if (has_deferred(loop) || loop->quit)
 		timeout_ms = 0;
 	struct epoll_event events[32];

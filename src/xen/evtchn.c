@@ -19,13 +19,17 @@ struct xevtchn_port {
 	uint32_t remote;
 	xevtchn_cb cb;
 	void *data;
-	struct xevtchn_port *next;
+	struct xevtchn_port *next; /* in its bucket */
 };
+
+/* Ports by local port number: every event looks its port up twice, and a
+ * list of every guest's ports is many cold cache lines at 60 Hz. */
+#define PORT_BUCKETS 256u
 
 struct xevtchn {
 	xenevtchn_handle *h;
 	struct loop_source *src;
-	struct xevtchn_port *ports;
+	struct xevtchn_port *ports[PORT_BUCKETS];
 	void (*lost_cb)(void *data);
 	void *lost_data;
 };
@@ -49,9 +53,14 @@ static void device_lost(struct xevtchn *xe, int err)
 		xe->lost_cb(xe->lost_data);
 }
 
+static struct xevtchn_port **bucket(struct xevtchn *xe, evtchn_port_t local)
+{
+	return &xe->ports[local % PORT_BUCKETS];
+}
+
 static struct xevtchn_port *port_find(struct xevtchn *xe, evtchn_port_t local)
 {
-	for (struct xevtchn_port *p = xe->ports; p; p = p->next)
+	for (struct xevtchn_port *p = *bucket(xe, local); p; p = p->next)
 		if (p->local == local)
 			return p;
 	return NULL;
@@ -150,10 +159,12 @@ void xevtchn_close(struct xevtchn *xe)
 {
 	if (!xe)
 		return;
-	while (xe->ports) {
-		log_warn("evtchn: port %u still bound at close",
-			 xe->ports->local);
-		xevtchn_unbind(xe->ports);
+	for (unsigned b = 0; b < PORT_BUCKETS; b++) {
+		while (xe->ports[b]) {
+			log_warn("evtchn: port %u still bound at close",
+				 xe->ports[b]->local);
+			xevtchn_unbind(xe->ports[b]);
+		}
 	}
 	loop_remove(xe->src);
 	xenevtchn_close(xe->h);
@@ -183,8 +194,9 @@ struct xevtchn_port *xevtchn_bind(struct xevtchn *xe, uint32_t domid,
 	p->remote = remote_port;
 	p->cb = cb;
 	p->data = data;
-	p->next = xe->ports;
-	xe->ports = p;
+	struct xevtchn_port **head = bucket(xe, p->local);
+	p->next = *head;
+	*head = p;
 	return p;
 }
 
@@ -200,7 +212,8 @@ void xevtchn_unbind(struct xevtchn_port *port)
 	if (!port)
 		return;
 	struct xevtchn *xe = port->xe;
-	for (struct xevtchn_port **p = &xe->ports; *p; p = &(*p)->next) {
+	for (struct xevtchn_port **p = bucket(xe, port->local); *p;
+	     p = &(*p)->next) {
 		if (*p == port) {
 			*p = port->next;
 			break;

@@ -51,8 +51,18 @@ struct wl_dmabuf_fb {
 	struct wl_buffer *buffer;
 	enum dmabuf_fb_state state;
 	bool busy; /* attached since the last wl_buffer.release */
+	unsigned holders; /* connectors whose hold_for this is */
 	struct wl_list link; /* wl_dmabuf_state.zombies */
 };
+
+void wl_dmabuf_hold_set(struct wl_pres_conn *c, struct wl_dmabuf_fb *d)
+{
+	if (c->hold_for)
+		c->hold_for->holders--;
+	c->hold_for = d;
+	if (d)
+		d->holders++;
+}
 
 struct wl_dmabuf_state {
 	struct zwp_linux_dmabuf_feedback_v1 *feedback;
@@ -304,13 +314,16 @@ static void buffer_release(void *data, struct wl_buffer *buffer)
 		dmabuf_fb_free(d);
 		return;
 	}
-	/* Flips held for this release complete now. */
+	/* Flips held for this release complete now (looked for only while
+	 * there are some: 16 connectors, 16 releases a frame). */
 	struct wl_pres_conn *c, *tmp;
 	wl_list_for_each_safe(c, tmp, &d->p->conns, link) {
+		if (d->holders == 0)
+			break;
 		// cppcheck-suppress uninitvar
 		if (c->hold_for != d)
 			continue;
-		c->hold_for = NULL;
+		wl_dmabuf_hold_set(c, NULL);
 		if (c->flip_held)
 			pacing_complete(c);
 	}
@@ -422,7 +435,7 @@ void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb)
 		if (d && c->dmabuf_shown == d)
 			c->dmabuf_shown = NULL;
 		if (d && c->hold_for == d)
-			c->hold_for = NULL;
+			wl_dmabuf_hold_set(c, NULL);
 	}
 	fb->dmabuf = NULL;
 	if (!d)
@@ -459,7 +472,8 @@ static void attach_commit(struct wl_pres_conn *c, struct pres_fb *fb)
 	if (c->has_pending && c->pending == fb) {
 		pacing_watch_commit(c);
 		/* The guest draws into prev once it hears of this flip. */
-		c->hold_for = prev && prev != d && prev->busy ? prev : NULL;
+		wl_dmabuf_hold_set(c, prev && prev != d && prev->busy ? prev
+								       : NULL);
 	}
 	wl_surface_commit(c->surface);
 	c->stats.frames++;
@@ -563,7 +577,7 @@ void wl_dmabuf_lost(struct wl_pres *p)
 bool wl_dmabuf_hold_flip(struct wl_pres_conn *c)
 {
 	if (!c->hold_for || !c->hold_for->busy) {
-		c->hold_for = NULL;
+		wl_dmabuf_hold_set(c, NULL);
 		return false;
 	}
 	c->flip_held = true;

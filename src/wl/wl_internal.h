@@ -272,6 +272,8 @@ int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
 void wl_dmabuf_conn_configured(struct wl_pres_conn *c);
 /* The show in flight must wait for the previous buffer's release. */
 bool wl_dmabuf_hold_flip(struct wl_pres_conn *c);
+/* c's flip waits for d's release (NULL: for none); d counts its holders. */
+void wl_dmabuf_hold_set(struct wl_pres_conn *c, struct wl_dmabuf_fb *d);
 /* A new surface shows fb zero copy: 1, or 0 to copy it. */
 int wl_dmabuf_conn_restore(struct wl_pres_conn *c, struct pres_fb *fb);
 /* The connection is gone: every dma-buf wl_buffer goes (fbs stay). */

@@ -27,7 +27,7 @@ void pacing_drop_feedback(struct wl_pres_conn *c)
 
 void pacing_complete(struct wl_pres_conn *c)
 {
-	c->hold_for = NULL;
+	wl_dmabuf_hold_set(c, NULL);
 	c->flip_held = false;
 	pacing_drop_feedback(c);
 	pacing_arm(c, 0);

@@ -267,7 +267,7 @@ void wl_pres_conn_surface_drop(struct wl_pres_conn *c)
 	c->deferred = NULL;
 	c->dmabuf_await = NULL;
 	c->dmabuf_shown = NULL;
-	c->hold_for = NULL;
+	wl_dmabuf_hold_set(c, NULL);
 	c->flip_held = false;
 }
 

@@ -49,7 +49,7 @@ static struct {
 	struct gsim_domain *guest;
 	bool dmabuf;
 	uint32_t buf_pfn, buf_refs[4], ro_ref, other_ref;
-	uint32_t gport;
+	uint32_t gport, gport2;
 	unsigned guest_cbs;
 	int to_child, from_child; /* parent's ends */
 	int child_in, child_out;  /* child's ends */
@@ -128,6 +128,12 @@ static int guest_step(struct msg *m)
 		return 0;
 	case 10:
 		gsim_set_dmabuf_hold_ms(t.g, m->arg[0]);
+		return 0;
+	case 11: /* child bound both ports: notify both before it reads */
+		CHECK(gsim_evtchn_is_bound(t.guest, t.gport2), "not bound");
+		CHECK(gsim_evtchn_notify(t.guest, t.gport) == 0 &&
+			      gsim_evtchn_notify(t.guest, t.gport2) == 0,
+		      "notify");
 		return 0;
 	case 20:
 		return guest_step_crash(m);
@@ -256,6 +262,50 @@ static int child_dmabuf(xengnttab_handle *xgt)
 	return 0;
 }
 
+/* Reads until n ports came (the simulator may deliver them apart). */
+static int read_ports(int fd, evtchn_port_t *got, unsigned n)
+{
+	size_t have = 0;
+	while (have < n * sizeof(*got)) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		CHECK(poll(&pfd, 1, 5000) == 1, "evtchn fd never readable");
+		ssize_t r = read(fd, (char *)got + have, n * sizeof(*got) - have);
+		CHECK(r > 0, "read: %s", r < 0 ? strerror(errno) : "EOF");
+		have += (size_t)r;
+	}
+	return 0;
+}
+
+/* The fd behaves like /dev/xen/evtchn, as vdispld reads it: one read
+ * returns every pending port that fits (both were queued before the step
+ * was acked), one write unmasks every port in it (else the second round
+ * never fires; its unmasks reach the simulator apart from the step, so
+ * the ports may come apart). */
+static int batch_read_unmask(xenevtchn_handle *xce, evtchn_port_t lp)
+{
+	int lp2 = xenevtchn_bind_interdomain(xce, GUEST, t.gport2);
+	CHECK(lp2 > 0, "bind 2: %s", strerror(errno));
+	int fd = xenevtchn_fd(xce);
+	for (int round = 0; round < 2; round++) {
+		CHECK(step(11, 0, 0) == 0, "step 11");
+		evtchn_port_t got[4] = {0};
+		if (round == 0) {
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+			CHECK(poll(&pfd, 1, 5000) == 1, "evtchn fd never readable");
+			CHECK(read(fd, got, sizeof(got)) == 2 * sizeof(got[0]),
+			      "one read did not return both ports");
+		} else {
+			CHECK(read_ports(fd, got, 2) == 0, "round 1");
+		}
+		CHECK((got[0] == lp && got[1] == (evtchn_port_t)lp2) ||
+			      (got[1] == lp && got[0] == (evtchn_port_t)lp2),
+		      "ports %u %u", got[0], got[1]);
+		CHECK(write(fd, got, 2 * sizeof(got[0])) == 2 * sizeof(got[0]),
+		      "unmask both: %s", strerror(errno));
+	}
+	return xenevtchn_unbind(xce, (evtchn_port_t)lp2);
+}
+
 static int child_evtchn(void)
 {
 	xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
@@ -276,6 +326,7 @@ static int child_evtchn(void)
 	CHECK(xenevtchn_bind_interdomain(xce, GUEST, t.gport) < 0 &&
 		      errno == EINVAL, "bound twice: %s", strerror(errno));
 	CHECK(step(5, 0, 0) == 0, "step 5");
+	CHECK(batch_read_unmask(xce, (evtchn_port_t)lp) == 0, "batch");
 	CHECK(step(9, 0, 0) == 0, "step 9"); /* guest destroyed */
 	/* Xen drops a send on a port whose peer closed (ECS_UNBOUND). */
 	CHECK(xenevtchn_notify(xce, (evtchn_port_t)lp) == 0,
@@ -401,6 +452,9 @@ static int setup_guest(uint32_t domid)
 	int64_t port = gsim_evtchn_alloc_unbound(t.guest, 0, guest_cb, &t.guest_cbs);
 	CHECK(port > 0, "port");
 	t.gport = (uint32_t)port;
+	port = gsim_evtchn_alloc_unbound(t.guest, 0, guest_cb, &t.guest_cbs);
+	CHECK(port > 0, "port 2");
+	t.gport2 = (uint32_t)port;
 	return 0;
 }
 

@@ -34,7 +34,10 @@ int64_t gsim_grant(struct gsim_domain *d, uint32_t to_domid, uint32_t pfn,
 	if (pfn >= d->mem_pages || to_domid == d->domid)
 		return -EINVAL;
 	for (;;) {
-		for (uint32_t ref = FIRST_REF; ref < d->ngrants; ref++) {
+		uint32_t ref = d->grant_free > FIRST_REF ? d->grant_free
+							 : FIRST_REF;
+
+		for (; ref < d->ngrants; ref++) {
 			struct gsim_gentry *e = &d->grants[ref];
 			if (e->used)
 				continue;
@@ -42,8 +45,10 @@ int64_t gsim_grant(struct gsim_domain *d, uint32_t to_domid, uint32_t pfn,
 						  .readonly = readonly,
 						  .to_domid = to_domid,
 						  .pfn = pfn};
+			d->grant_free = ref + 1;
 			return ref;
 		}
+		d->grant_free = d->ngrants;
 		int r = grow_table(d);
 		if (r < 0)
 			return r;
@@ -56,8 +61,15 @@ int gsim_ungrant(struct gsim_domain *d, uint32_t gref)
 		return -EINVAL;
 	if (d->grants[gref].maps)
 		return -EBUSY;
-	d->grants[gref] = (struct gsim_gentry){0};
+	gsim_grant_clear(d, gref);
 	return 0;
+}
+
+void gsim_grant_clear(struct gsim_domain *d, uint32_t gref)
+{
+	d->grants[gref] = (struct gsim_gentry){0};
+	if (gref < d->grant_free)
+		d->grant_free = gref;
 }
 
 void gsim_grants_fini(struct gsim_domain *d)
@@ -65,6 +77,7 @@ void gsim_grants_fini(struct gsim_domain *d)
 	free(d->grants);
 	d->grants = NULL;
 	d->ngrants = 0;
+	d->grant_free = 0;
 }
 
 int gsim_grant_check(struct gsim *g, uint32_t domid, uint32_t ref,

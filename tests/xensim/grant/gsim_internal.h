@@ -58,6 +58,7 @@ struct gsim_domain {
 
 	struct gsim_gentry *grants;
 	uint32_t ngrants;
+	uint32_t grant_free; /* no free ref below it: granting n pages is O(n) */
 	struct gsim_port *ports;
 	uint32_t nports;
 };
@@ -100,6 +101,8 @@ struct gsim_extent *gsim_mem_extent(struct gsim_domain *d, uint32_t pfn);
 
 /* gsim_grant.c */
 void gsim_grants_fini(struct gsim_domain *d);
+/* Frees an in-range ref, whatever its map count. */
+void gsim_grant_clear(struct gsim_domain *d, uint32_t gref);
 /* Looks up a grant of (domid, ref) for grantee, checked like Xen does.
  * -EINVAL for anything a real map would refuse. */
 int gsim_grant_check(struct gsim *g, uint32_t domid, uint32_t ref,

@@ -256,7 +256,7 @@ static void share_rec_free(struct gsim_client *c, struct gsim_share_rec *r)
 		gsim_port_send(cd, r->notify_port);
 	for (uint32_t i = 0; cd && i < r->count; i++) {
 		if (r->refs[i] && r->refs[i] < cd->ngrants)
-			cd->grants[r->refs[i]] = (struct gsim_gentry){0};
+			gsim_grant_clear(cd, r->refs[i]);
 	}
 	if (cd)
 		gsim_free_pages(cd, r->pfn, r->count);

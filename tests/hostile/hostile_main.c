@@ -5,7 +5,8 @@
  * After every case: vdispld is alive, the good guest flipped at least
  * min_rate times a second during the case and in the half second after,
  * (measured over the case plus that half second, and over the half second
- * alone), every flip event came in order, none timed out, none of its requests
+ * alone; a case short of that rate alone runs a second time, see run_case),
+ * every flip event came in order, none timed out, none of its requests
  * failed, and the hostile guest, destroyed, left nothing in vdispld. */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static bool rate_ok(struct hfix *fx, const char *when, uint64_t events,
 
 	if ((double)events >= want)
 		return true;
-	fprintf(stderr, "  good guest starved %s: %llu flip events in %.2f s "
+	fprintf(stderr, "  good guest slowed %s: %llu flip events in %.2f s "
 			"(want >= %u/s)\n", when, (unsigned long long)events,
 		(double)ns / 1e9, fx->min_rate);
 	return false;
@@ -71,43 +72,68 @@ static bool good_clean(const struct drm_front_stats *a,
 	return ok;
 }
 
-static int run_case(struct hfix *fx, const struct hcase *c)
+enum verdict { CASE_OK, CASE_SLOW, CASE_FAIL };
+
+static enum verdict run_case_once(struct hfix *fx, const struct hcase *c)
 {
 	struct drm_front_stats a, m, b;
 	uint64_t t0, t1, t2;
-	int ret;
+	enum verdict v;
 
-	fprintf(stderr, "case %s: %s\n", c->name, c->asserts);
 	good_stats(fx, &a);
 	t0 = loop_now_ns();
-	ret = c->run(fx);
+	v = c->run(fx) < 0 ? CASE_FAIL : CASE_OK;
 	good_stats(fx, &m);
 	t1 = loop_now_ns();
 	if (fx->bad && hbad_destroy(fx) < 0)
-		ret = -1;
+		v = CASE_FAIL;
 	vd_fixture_pump(&fx->vf, AFTER_MS);
 	good_stats(fx, &b);
 	t2 = loop_now_ns();
 	if (!vd_fixture_vdispld_alive(&fx->vf)) {
 		fprintf(stderr, "  vdispld died\n");
-		return -1;
+		return CASE_FAIL;
 	}
+	if (!good_clean(&a, &b))
+		v = CASE_FAIL;
 	/* Short cases are a few frames long: judge the case together with
 	 * the window after it, and that window on its own. */
-	if (!rate_ok(fx, "during the case", b.flip_events - a.flip_events,
-		     t2 - t0) ||
-	    !rate_ok(fx, "after the case", b.flip_events - m.flip_events,
-		     t2 - t1) ||
-	    !good_clean(&a, &b))
-		ret = -1;
+	if (v == CASE_OK &&
+	    (!rate_ok(fx, "during the case", b.flip_events - a.flip_events,
+		      t2 - t0) ||
+	     !rate_ok(fx, "after the case", b.flip_events - m.flip_events,
+		      t2 - t1)))
+		v = CASE_SLOW;
 	fprintf(stderr, "%s %s (%.2f s; good guest %.0f flips/s during, %.0f "
-			"after)\n", ret ? "FAIL" : "ok", c->name,
+			"after)\n",
+		v == CASE_OK ? "ok" : v == CASE_SLOW ? "slow" : "FAIL", c->name,
 		(double)(t1 - t0) / 1e9,
 		(double)(m.flip_events - a.flip_events) * 1e9 /
 			(double)((t1 - t0) ? (t1 - t0) : 1),
 		(double)(b.flip_events - m.flip_events) * 1e9 /
 			(double)((t2 - t1) ? (t2 - t1) : 1));
-	return ret;
+	return v;
+}
+
+/* A case whose only fault is the good guest's rate runs once more: its
+ * windows are a fraction of a second, and on a shared two-core host a
+ * neighbour can take that much. Starving the good guest is what vdispld
+ * does every time; a neighbour seldom strikes twice. */
+static int run_case(struct hfix *fx, const struct hcase *c)
+{
+	enum verdict v;
+
+	fprintf(stderr, "case %s: %s\n", c->name, c->asserts);
+	v = run_case_once(fx, c);
+	if (v == CASE_SLOW && vd_fixture_vdispld_alive(&fx->vf)) {
+		fprintf(stderr, "  the good guest's rate fell short once: "
+				"running %s again\n", c->name);
+		v = run_case_once(fx, c);
+	}
+	if (v == CASE_SLOW)
+		fprintf(stderr, "FAIL %s: the good guest was starved twice\n",
+			c->name);
+	return v == CASE_OK ? 0 : -1;
 }
 
 static void list(void)

@@ -472,6 +472,20 @@ static int wait_clean(void)
 	return 1;
 }
 
+/* Freed refs come back lowest first, before any never-used one, as they
+ * did before the table remembered where its free refs start. Called with
+ * buf_refs[0] already freed. */
+static int reuse_lowest_free(void)
+{
+	uint32_t pfn = t.buf_pfn;
+
+	CHECK(gsim_ungrant(t.guest, t.buf_refs[2]) == 0, "ungrant");
+	CHECK(gsim_grant(t.guest, 0, pfn, false) == t.buf_refs[0], "lowest");
+	CHECK(gsim_grant(t.guest, 0, pfn, false) == t.buf_refs[2], "next");
+	CHECK(gsim_grant(t.guest, 0, pfn, false) > t.other_ref, "then new");
+	return 0;
+}
+
 static int run(const char *sock)
 {
 	const char *no = getenv("XENSIM_NO_DMABUF");
@@ -491,6 +505,7 @@ static int run(const char *sock)
 	CHECK(wait_clean() == 0, "after a crash");
 	CHECK(!gsim_evtchn_is_bound(t.guest, t.gport), "port still bound");
 	CHECK(gsim_ungrant(t.guest, t.buf_refs[0]) == 0, "grant still mapped");
+	CHECK(reuse_lowest_free() == 0, "ref reuse");
 	gsim_destroy(t.g);
 	loop_destroy(t.loop);
 	return 0;

@@ -45,6 +45,7 @@ struct gsim_port_in {
 	struct loop_source *src;
 	uint8_t part[4]; /* a port not yet whole */
 	unsigned part_len;
+	bool watched; /* EPOLLIN asked for */
 };
 
 struct gsim_client {

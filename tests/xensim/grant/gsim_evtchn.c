@@ -81,8 +81,13 @@ static void cancel_fire(struct gsim_port *p)
 
 static void deliver_to_client(struct gsim_port *p, uint32_t port)
 {
+	/* The handle's unmasks are read only now: on real Xen an unmask wakes
+	 * nobody, so the simulator must not be woken by each one either. */
+	if (p->masked)
+		gsim_client_read_unmasks(p->client);
 	if (p->masked) {
 		p->pending = true;
+		gsim_client_watch_unmasks(p->client);
 		return;
 	}
 	p->masked = true;
@@ -243,6 +248,15 @@ int gsim_port_unbind_client(struct gsim_domain *cd, struct gsim_client *c,
 	disconnect_peer(cd->g, p);
 	*p = (struct gsim_port){0};
 	return 0;
+}
+
+bool gsim_port_client_awaits_unmask(struct gsim_domain *cd,
+				    const struct gsim_client *c)
+{
+	for (uint32_t p = FIRST_PORT; cd && p < cd->nports; p++)
+		if (cd->ports[p].client == c && cd->ports[p].pending)
+			return true;
+	return false;
 }
 
 int gsim_port_unmask_client(struct gsim_domain *cd, struct gsim_client *c,

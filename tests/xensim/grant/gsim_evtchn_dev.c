@@ -1,6 +1,12 @@
 /* The simulator's end of an evtchn handle's two fds (gsim_wire.h): the
  * device socket, on which pending ports go out and unmasked ports come
- * back, and the pipe on which the handle's notifications arrive. */
+ * back, and the pipe on which the handle's notifications arrive.
+ *
+ * Notifications wake the simulator (they wake a guest on real Xen);
+ * unmasks do not (on real Xen they wake nobody, and a wake-up here would
+ * be charged to the backend that wrote them). They are read when a port
+ * of the handle is about to get an event, and watched for only while an
+ * event waits for one. */
 #include "gsim_client.h"
 
 #include <errno.h>
@@ -61,19 +67,42 @@ void gsim_evtchn_dev_drain(struct gsim_client *c)
 	in_drain(c, &c->kick_in);
 }
 
+void gsim_client_read_unmasks(struct gsim_client *c)
+{
+	in_drain(c, &c->dev_in);
+}
+
+void gsim_client_watch_unmasks(struct gsim_client *c)
+{
+	if (!c->dev_in.src)
+		return;
+	bool want = gsim_port_client_awaits_unmask(gsim_client_domain(c), c);
+	if (want != c->dev_in.watched &&
+	    loop_fd_update(c->dev_in.src, want ? EPOLLIN : 0) == 0)
+		c->dev_in.watched = want;
+}
+
 static void dev_readable(void *data, int fd, uint32_t events)
 {
 	struct gsim_client *c = data;
 	(void)events;
-	in_drain(c, fd == c->dev_in.fd ? &c->dev_in : &c->kick_in);
+	if (fd == c->kick_in.fd) {
+		in_drain(c, &c->kick_in);
+		return;
+	}
+	in_drain(c, &c->dev_in); /* hang-ups come here watched or not */
+	gsim_client_watch_unmasks(c);
 }
 
-static int in_start(struct gsim_client *c, struct gsim_port_in *in, int fd)
+static int in_start(struct gsim_client *c, struct gsim_port_in *in, int fd,
+		    bool watched)
 {
 	in->fd = fd;
+	in->watched = watched;
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	in->src = loop_add_fd(c->g->loop, fd, EPOLLIN, dev_readable, c);
+	in->src = loop_add_fd(c->g->loop, fd, watched ? EPOLLIN : 0,
+			      dev_readable, c);
 	return in->src ? 0 : -ENOMEM;
 }
 
@@ -90,9 +119,9 @@ int gsim_evtchn_dev_open(struct gsim_client *c, int theirs[2])
 	}
 	theirs[0] = sv[1];
 	theirs[1] = pp[1];
-	int r = in_start(c, &c->dev_in, sv[0]);
+	int r = in_start(c, &c->dev_in, sv[0], false);
 	if (r == 0)
-		r = in_start(c, &c->kick_in, pp[0]);
+		r = in_start(c, &c->kick_in, pp[0], true);
 	if (r < 0) {
 		close(theirs[0]);
 		close(theirs[1]);

@@ -124,8 +124,16 @@ int gsim_port_unbind_client(struct gsim_domain *cd, struct gsim_client *c,
 int gsim_port_send(struct gsim_domain *cd, uint32_t port);
 int gsim_port_unmask_client(struct gsim_domain *cd, struct gsim_client *c,
 			    uint32_t port);
-/* Sends port to the client's notification socket (server.c). */
+/* Whether one of the client's ports holds an event until it is unmasked. */
+bool gsim_port_client_awaits_unmask(struct gsim_domain *cd,
+				    const struct gsim_client *c);
+
+/* gsim_evtchn_dev.c: sends port on the client's device socket; reads the
+ * unmasks the handle wrote so far; watches for more only while a port of
+ * the client holds an event (an unmask then delivers it). */
 int gsim_client_deliver(struct gsim_client *c, uint32_t port);
+void gsim_client_read_unmasks(struct gsim_client *c);
+void gsim_client_watch_unmasks(struct gsim_client *c);
 
 /* gsim_server.c */
 int gsim_server_start(struct gsim *g, const char *path);

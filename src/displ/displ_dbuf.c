@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "displ_priv.h"
+#include "prefault.h"
 #include "presenter.h"
 #include "xen_grant.h"
 
@@ -146,15 +147,17 @@ static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 			    false);
 	if (!b->map)
 		return xen_status_from_errno(errno);
-	if (!d->ctx->try_dmabuf) {
-		b->dmabuf_err = -ECANCELED;
-		return 0;
-	}
-	int fd = xgrant_dmabuf_export(d->ctx->xg, d->base.domid, b->npages,
-				      b->refs, &b->dmabuf_wait);
+	int fd = -ECANCELED;
+	if (d->ctx->try_dmabuf)
+		fd = xgrant_dmabuf_export(d->ctx->xg, d->base.domid,
+					  b->npages, b->refs, &b->dmabuf_wait);
 	/* No dma-buf just means the copy path; the presenter says why. */
 	b->dmabuf_fd = fd >= 0 ? fd : -1;
 	b->dmabuf_err = fd >= 0 ? 0 : fd;
+	/* The copy path reads every page each frame: its first frame need
+	 * not wait for the page faults of a fresh mapping as well. */
+	if (fd < 0)
+		prefault_read(b->map, (size_t)b->npages * PAGE_SZ);
 	return 0;
 }
 

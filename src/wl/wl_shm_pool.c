@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "pixel_convert.h"
+#include "prefault.h"
 #include "wl_internal.h"
 
 static void buffer_release(void *data, struct wl_buffer *buffer)
@@ -53,6 +54,7 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 		close(fd);
 		return -err;
 	}
+	prefault_write(map, size); /* faults now, not in the first frames */
 	struct wl_shm_pool *wl_pool = wl_shm_create_pool(shm, fd, (int32_t)size);
 	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++) {
 		struct shm_buf *buf = &pool->bufs[i];

@@ -88,7 +88,7 @@ int bench_strace(struct bench_rig *r, double secs, struct bench_result *res);
 
 /* bench_ref.c: memcpy of `bytes` in vdispld's pattern (2 sources, 3
  * destinations, as the guest's double buffer and the shm pool), in us:
- * the best of 30 back to back (peak), and the mean of 60 copies made one
+ * the best of 30 back to back (peak), and the mean of 180 copies made one
  * per 60 Hz period (paced). */
 double bench_memcpy_us(size_t bytes);
 double bench_memcpy_paced_us(size_t bytes);

@@ -41,7 +41,7 @@ void bench_report_reference(struct bench_report *rep)
 	rep->paced_us_2160 = bench_memcpy_paced_us(3840u * 2160u * 4u);
 	printf("Reference: memcpy of one XRGB8888 frame on this machine "
 	       "(2 sources x 3 destinations): peak = best of 30 back to back "
-	       "(unthrottled runs are held to it); paced = mean of 60 copies "
+	       "(unthrottled runs are held to it); paced = mean of 180 copies "
 	       "made one per 60 Hz period (60 Hz runs are held to it)\n\n"
 	       "| frame | bytes | peak (us) | GB/s | paced 60 Hz (us) | GB/s |\n"
 	       "|---|---|---|---|---|---|\n");

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "xenbus.h"
 
 struct presenter;
@@ -60,8 +61,9 @@ void displ_ctx_init(struct displ_ctx *ctx, struct presenter *presenter,
 		    struct xgrant *xg, struct xevtchn *xe);
 
 /* One "stats: ..." line per connected connector with its presenter
- * counters, at debug level (info with ctx->trace). */
-void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl);
+ * counters (totals since the connector was created) at the given level. */
+void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl,
+		     enum log_level level);
 
 /* type "vdispl"; backend_ctx must be a struct displ_ctx *. */
 extern const struct xb_impl displ_xb_impl;

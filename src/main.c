@@ -117,13 +117,17 @@ static void apply_limits(struct daemon *d)
 	}
 }
 
-/* The periodic counters line: only worth its cost when someone reads it
- * (debug level, or --trace). */
+/* The periodic counters lines: info with --trace, else debug (logged
+ * only at -v, where someone reads them). */
+static void log_counters(struct daemon *d)
+{
+	displ_log_stats(&d->displ, d->vdispl,
+			d->cfg.trace ? LOG_LVL_INFO : LOG_LVL_DEBUG);
+}
+
 static void stats_tick(void *data)
 {
-	struct daemon *d = data;
-	if (d->cfg.trace || log_enabled(LOG_LVL_DEBUG))
-		displ_log_stats(&d->displ, d->vdispl);
+	log_counters(data);
 }
 
 /* SIGHUP: the file is read again; log level, trace and connector
@@ -167,6 +171,11 @@ static void signal_readable(void *data, int fd, uint32_t events)
 			reload_config(d);
 			continue;
 		}
+		if (si.ssi_signo == SIGUSR1) { /* asked for: always logged */
+			log_info("SIGUSR1: counters of every connector");
+			displ_log_stats(&d->displ, d->vdispl, LOG_LVL_INFO);
+			continue;
+		}
 		log_info("%s: shutting down", strsignal((int)si.ssi_signo));
 		sd_notify(0, "STOPPING=1");
 		loop_quit(d->loop, EXIT_OK);
@@ -180,6 +189,7 @@ static int signals_setup(struct daemon *d)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	d->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -411,8 +421,8 @@ static void daemon_stop(struct daemon *d)
 	status_writer_destroy(d->status);
 	/* Connectors first: their surfaces release what the guests were told
 	 * is held, through the vkbds still connected. */
-	if (d->vdispl && (d->cfg.trace || log_enabled(LOG_LVL_DEBUG)))
-		displ_log_stats(&d->displ, d->vdispl); /* the final counts */
+	if (d->vdispl)
+		log_counters(d); /* the final counts */
 	xb_backend_destroy(d->vdispl);
 	xb_backend_destroy(d->vkbd);
 	presenter_destroy(d->presenter);

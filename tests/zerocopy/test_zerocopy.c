@@ -15,7 +15,10 @@
  *   refused  the compositor refuses every import: copies, reason
  *            "refused" (the compositor refused).
  *   bealloc  backend-allocated buffers: zero copy too.
- *   disabled vdispld --no-dmabuf: copies, reason "disabled". */
+ *   disabled vdispld --no-dmabuf: copies, reason "disabled".
+ * Every compositor case also asks the running vdispld for its counters
+ * (SIGUSR1) and checks them against the guest's flips. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,38 @@ static int check_report(struct zc_fixture *fx, const char *kind,
 	return good;
 }
 
+static bool usr1_logged(void *data)
+{
+	return vd_fixture_log_lines(data, "SIGUSR1: counters") > 0;
+}
+
+/* SIGUSR1 to the running vdispld: the line after its marker must be the
+ * connector's counters; returns its frames (0: none). */
+static uint64_t usr1_frames(struct zc_fixture *fx)
+{
+	char line[1024];
+	bool marker = false;
+	uint64_t frames = 0;
+	if (kill(fx->vf.vd, SIGUSR1) < 0 ||
+	    !vd_fixture_pump_until(&fx->vf, usr1_logged, &fx->vf, 3000))
+		return 0;
+	vd_fixture_pump(&fx->vf, 50); /* the counters follow the marker */
+	FILE *f = fopen(fx->vf.vd_log, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (marker) {
+			const char *p = strstr(line, "stats: ");
+			p = p ? strstr(p, " frames=") : NULL;
+			frames = p ? strtoull(p + 8, NULL, 10) : 0;
+			break;
+		}
+		marker = strstr(line, "SIGUSR1: counters") != NULL;
+	}
+	fclose(f);
+	return frames;
+}
+
 static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		       const char *const *tc_args, int want_reason)
 {
@@ -96,6 +131,15 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	}
 	vd_fixture_pump(&fx.vf, 200);
 	drm_front_get_stats(zc_front(&fx), 0, &gs);
+	/* Every flip the guest saw answered was a frame of the counters. */
+	uint64_t asked = usr1_frames(&fx);
+	if (asked < gs.flip_events) {
+		fprintf(stderr, "FAIL: SIGUSR1 counters: frames=%llu, the guest "
+			"saw %llu flips\n", (unsigned long long)asked,
+			(unsigned long long)gs.flip_events);
+		vd_fixture_dump_log(&fx.vf, 40);
+		goto out;
+	}
 	if (zc_stop_vdispld(&fx) < 0 || zc_read_stats(&fx, &st) < 0) {
 		fprintf(stderr, "FAIL: vdispld exit / no stats line\n");
 		vd_fixture_dump_log(&fx.vf, 40);
@@ -142,7 +186,14 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 			goto out;
 		}
 	}
-	fprintf(stderr, "%d commits checked\n", commits);
+	if (st.frames < asked) {
+		fprintf(stderr, "FAIL: final frames=%llu below SIGUSR1's %llu\n",
+			(unsigned long long)st.frames,
+			(unsigned long long)asked);
+		goto out;
+	}
+	fprintf(stderr, "%d commits checked; SIGUSR1 counted %llu frames\n",
+		commits, (unsigned long long)asked);
 	rc = 0;
 out:
 	vd_fixture_destroy(&fx.vf);

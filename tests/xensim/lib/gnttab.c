@@ -48,11 +48,8 @@ static int place_runs(uint8_t *base, uint32_t count, int prot,
 		if (r->fd_index >= nfds || r->npages == 0 ||
 		    r->page_index >= count || r->npages > count - r->page_index)
 			return -EPROTO;
-		/* Populated like Linux's gntdev, which maps every grant when
-		 * the range is mapped, not on first touch. */
 		if (mmap(base + (size_t)r->page_index * PAGE,
-			 (size_t)r->npages * PAGE, prot,
-			 MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+			 (size_t)r->npages * PAGE, prot, MAP_SHARED | MAP_FIXED,
 			 fds[r->fd_index], (off_t)r->pgoff * PAGE) == MAP_FAILED)
 			return -errno;
 	}

@@ -178,6 +178,10 @@ int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 		return r;
 	if (!c->pres->dead && (r = ensure_pool(c, fb)) < 0)
 		return r;
+	/* An fb known to be copied: the pool's page faults happen here, not
+	 * in the first frames (docs/performance.md). */
+	if (!c->pres->dead && (!fb->dmabuf || fb->copy_reason >= 0))
+		shm_pool_warm(&c->pool);
 	c->cfg_fb = fb;
 	c->cfg_x = x;
 	c->cfg_y = y;

@@ -186,6 +186,15 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 			goto out;
 		}
 	}
+	/* The pool is faulted in at SET_CONFIG only for an fb known to be
+	 * copied, never for a zero-copy connector (memory it never uses). */
+	int warmed = vd_fixture_log_lines(&fx.vf, "faulted in at configuration");
+	if ((want_reason < 0 && warmed != 0) ||
+	    ((want_reason == R_KERNEL || want_reason == R_DISABLED) &&
+	     warmed < 1)) {
+		fprintf(stderr, "FAIL: shm pool faulted in %d times\n", warmed);
+		goto out;
+	}
 	if (st.frames < asked) {
 		fprintf(stderr, "FAIL: final frames=%llu below SIGUSR1's %llu\n",
 			(unsigned long long)st.frames,

@@ -40,8 +40,8 @@ struct bench_result {
 	double cpu_us_lo, cpu_us_hi, cpu_pct_lo, cpu_pct_hi;
 	unsigned windows;
 	double comp_cpu_us_per_flip; /* the compositor's */
-	double bytes_per_flip;	  /* vdispld's counter, whole run */
-	double copy_us_per_frame; /* vdispld's copy_ns, whole run */
+	double bytes_per_flip;	  /* vdispld's counters, over the window */
+	double copy_us_per_frame; /* vdispld's copy_ns, over the window */
 	double allocs_per_flip[3]; /* exe, libwayland-client, other */
 	double rss_mib;
 	uint64_t flip_timeouts, timer_flips;
@@ -62,6 +62,7 @@ struct bench_rig {
 	struct xensim_guest *guests[BENCH_MAX_GUESTS];
 	pid_t vd;
 	struct malloc_count_page *counts; /* mapped count_file */
+	unsigned usr1_sent; /* counters asked for so far */
 };
 
 /* bench_rig.c */
@@ -73,8 +74,13 @@ void bench_rig_spin(struct bench_rig *r, unsigned ms);
 /* Sums of the guests' counters. */
 void bench_rig_front_stats(struct bench_rig *r, uint64_t *flip_events,
 			   uint64_t *flip_timeouts);
-/* SIGTERM to vdispld, then its exit "stats:" lines summed into res. */
-int bench_rig_stop_vdispld(struct bench_rig *r, struct bench_result *res);
+/* vdispld's counters now (SIGUSR1; the totals of its connectors). */
+struct bench_counters {
+	uint64_t frames, bytes_copied, zero_copy_frames, copy_ns, timer_flips;
+};
+int bench_rig_counters(struct bench_rig *r, struct bench_counters *out);
+/* SIGTERM to vdispld; 0 when it exited 0. */
+int bench_rig_stop_vdispld(struct bench_rig *r);
 void bench_rig_dump_log(const struct bench_rig *r);
 void bench_rig_destroy(struct bench_rig *r);
 struct drm_front *bench_rig_front(struct bench_rig *r, unsigned guest);

@@ -2,7 +2,7 @@
  * guest sees it (PG_FLIP put on the ring -> XENDISPL_EVT_PG_FLIP read),
  * flips, vdispld's and the compositor's CPU time (/proc/<pid>/schedstat:
  * nanoseconds on CPU, not 10 ms ticks), vdispld's heap allocations (the
- * malloc counting shim) and RSS. */
+ * malloc counting shim), its copy counters (SIGUSR1) and RSS. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +99,24 @@ static void read_counts(const struct bench_rig *r, uint64_t out[3])
 	out[2] = __atomic_load_n(&r->counts->other, __ATOMIC_RELAXED);
 }
 
+/* vdispld's copy counters over the window (asked for at its edges, out of
+ * its CPU figures). */
+static void counters_diff(const struct bench_counters *a,
+			  const struct bench_counters *b,
+			  struct bench_result *res)
+{
+	uint64_t frames = b->frames - a->frames;
+	uint64_t copied = frames - (b->zero_copy_frames - a->zero_copy_frames);
+	if (frames)
+		res->bytes_per_flip =
+			(double)(b->bytes_copied - a->bytes_copied) /
+			(double)frames;
+	if (copied)
+		res->copy_us_per_frame =
+			(double)(b->copy_ns - a->copy_ns) / 1e3 / (double)copied;
+	res->timer_flips = b->timer_flips - a->timer_flips;
+}
+
 int bench_measure(struct bench_rig *r, double secs, struct bench_result *res)
 {
 	static struct conn_track t[BENCH_MAX_CONNS];
@@ -107,6 +125,12 @@ int bench_measure(struct bench_rig *r, double secs, struct bench_result *res)
 	size_t n = 0;
 	if (!lat)
 		return -ENOMEM;
+	struct bench_counters c0, c1;
+	int ret = bench_rig_counters(r, &c0);
+	if (ret < 0) {
+		free(lat);
+		return ret;
+	}
 	unsigned nt = track_init(r, t);
 	bench_rig_front_stats(r, &ev0, &to0);
 	read_counts(r, a0);
@@ -125,6 +149,9 @@ int bench_measure(struct bench_rig *r, double secs, struct bench_result *res)
 	read_counts(r, a1);
 	bench_rig_front_stats(r, &ev1, &to1);
 	res->rss_mib = (double)vd_proc_rss_kb(r->vd) / 1024.0;
+	ret = bench_rig_counters(r, &c1);
+	if (ret == 0)
+		counters_diff(&c0, &c1, res);
 	res->flips = events;
 	res->flip_timeouts = to1 - to0;
 	if (events) {
@@ -138,5 +165,7 @@ int bench_measure(struct bench_rig *r, double secs, struct bench_result *res)
 	res->cpu_pct = (double)(cpu1 - cpu0) / 1e7 / res->wall_s;
 	latency_stats(lat, n, res);
 	free(lat);
+	if (ret < 0)
+		return ret;
 	return events ? 0 : -EIO;
 }

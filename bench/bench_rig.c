@@ -189,36 +189,63 @@ static uint64_t field(const char *line, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
-/* Sums the per-connector "stats:" lines vdispld logs on its way out. */
-static int read_exit_stats(const struct bench_rig *r, struct bench_result *res)
+#define USR1_MARK "SIGUSR1: counters"
+
+/* Reads the log for the reply to the `nth` SIGUSR1 (1-based): the
+ * "stats:" lines right after its marker, summed. The connectors' lines
+ * it found, or -errno. */
+static int read_counters(const struct bench_rig *r, unsigned nth,
+			 struct bench_counters *out)
 {
 	FILE *f = fopen(r->vd_log, "r");
 	char line[1024];
-	uint64_t frames = 0, bytes = 0, zc = 0, copy_ns = 0, timer = 0;
-	unsigned lines = 0;
+	unsigned marks = 0;
+	int lines = 0;
 	if (!f)
 		return -errno;
+	memset(out, 0, sizeof(*out));
 	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "stats: "))
+		if (strstr(line, USR1_MARK)) {
+			if (++marks > nth)
+				break;
 			continue;
+		}
+		if (marks != nth)
+			continue;
+		if (!strstr(line, "stats: "))
+			break; /* the reply ends at the first other line */
 		lines++;
-		frames += field(line, " frames=");
-		bytes += field(line, " bytes_copied=");
-		zc += field(line, " zero_copy_frames=");
-		copy_ns += field(line, " copy_ns=");
-		timer += field(line, " timer_flips=");
+		out->frames += field(line, " frames=");
+		out->bytes_copied += field(line, " bytes_copied=");
+		out->zero_copy_frames += field(line, " zero_copy_frames=");
+		out->copy_ns += field(line, " copy_ns=");
+		out->timer_flips += field(line, " timer_flips=");
 	}
 	fclose(f);
-	if (!lines || !frames)
-		return -ENOENT;
-	res->bytes_per_flip = (double)bytes / (double)frames;
-	res->copy_us_per_frame =
-		frames > zc ? (double)copy_ns / 1e3 / (double)(frames - zc) : 0;
-	res->timer_flips = timer;
-	return 0;
+	return lines;
 }
 
-int bench_rig_stop_vdispld(struct bench_rig *r, struct bench_result *res)
+int bench_rig_counters(struct bench_rig *r, struct bench_counters *out)
+{
+	unsigned want = r->sc->guests * r->sc->conns_per_guest;
+	unsigned nth = ++r->usr1_sent;
+	uint64_t end = loop_now_ns() + 3000ull * 1000000u;
+	if (kill(r->vd, SIGUSR1) < 0)
+		return -errno;
+	/* Our loop turns meanwhile: the guests keep flipping. */
+	for (;;) {
+		int got = read_counters(r, nth, out);
+		if (got >= (int)want)
+			return 0;
+		if (got < 0 && got != -ENOENT)
+			return got;
+		if (loop_now_ns() > end)
+			return -ETIMEDOUT;
+		loop_dispatch(r->loop, 2);
+	}
+}
+
+int bench_rig_stop_vdispld(struct bench_rig *r)
 {
 	int st = 0;
 	if (r->vd <= 0)
@@ -236,9 +263,7 @@ int bench_rig_stop_vdispld(struct bench_rig *r, struct bench_result *res)
 		loop_dispatch(r->loop, 20);
 	}
 	r->vd = 0;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return -ECHILD;
-	return res ? read_exit_stats(r, res) : 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
 }
 
 void bench_rig_dump_log(const struct bench_rig *r)
@@ -252,7 +277,7 @@ void bench_rig_dump_log(const struct bench_rig *r)
 void bench_rig_destroy(struct bench_rig *r)
 {
 	if (r->loop && r->vd > 0)
-		bench_rig_stop_vdispld(r, NULL);
+		bench_rig_stop_vdispld(r);
 	if (r->sim)
 		xensim_destroy(r->sim);
 	if (r->loop)

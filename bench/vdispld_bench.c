@@ -108,7 +108,7 @@ static int run_one(const struct bench_scenario *sc,
 	memset(res, 0, sizeof(*res));
 	ret = sc->strace ? bench_strace(&rig, paths->secs, res)
 			 : measure_windows(&rig, paths, res);
-	int st = bench_rig_stop_vdispld(&rig, res);
+	int st = bench_rig_stop_vdispld(&rig);
 	if (ret == 0 && st < 0)
 		ret = st;
 	if (ret < 0) {

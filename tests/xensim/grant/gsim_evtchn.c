@@ -81,6 +81,10 @@ static void cancel_fire(struct gsim_port *p)
 
 static void deliver_to_client(struct gsim_port *p, uint32_t port)
 {
+	/* Already waiting for its unmask, which the watch will see: a guest
+	 * storming the port costs nothing more here. */
+	if (p->masked && p->pending)
+		return;
 	/* The handle's unmasks are read only now: on real Xen an unmask wakes
 	 * nobody, so the simulator must not be woken by each one either. */
 	if (p->masked)

@@ -14,9 +14,13 @@
  * buffer). */
 #include "prefault.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "loop.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* <linux/mman.h>; glibc < 2.35 lacks it */
@@ -53,4 +57,73 @@ void prefault_read(const void *p, size_t size)
 		sink |= b[off];
 	sink |= b[size - 1];
 	(void)sink;
+}
+
+struct prefault_job {
+	struct loop *loop;
+	struct loop_source *next; /* the deferred call of the next slice */
+	uint8_t *p;
+	size_t size, done_bytes;
+	bool write;
+	uint64_t ns;
+	prefault_done_fn done;
+	void *data;
+};
+
+static void job_slice(void *data)
+{
+	struct prefault_job *job = data;
+	size_t n = job->size - job->done_bytes;
+	uint64_t t0 = loop_now_ns();
+
+	job->next = NULL;
+	if (n > PREFAULT_SLICE)
+		n = PREFAULT_SLICE;
+	if (job->write)
+		prefault_write(job->p + job->done_bytes, n);
+	else
+		prefault_read(job->p + job->done_bytes, n);
+	job->done_bytes += n;
+	job->ns += loop_now_ns() - t0;
+	if (job->done_bytes < job->size) {
+		job->next = loop_defer(job->loop, job_slice, job);
+		if (job->next)
+			return;
+		/* No memory to go on: the rest faults in when first used. */
+	}
+	if (job->done)
+		job->done(job->data, job->ns);
+	free(job);
+}
+
+struct prefault_job *prefault_start(struct loop *loop, void *p, size_t size,
+				    bool write, prefault_done_fn done,
+				    void *data)
+{
+	struct prefault_job *job;
+
+	if (!loop || !p || size == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return NULL;
+	*job = (struct prefault_job){.loop = loop, .p = p, .size = size,
+				     .write = write, .done = done,
+				     .data = data};
+	job->next = loop_defer(loop, job_slice, job);
+	if (!job->next) {
+		free(job);
+		return NULL;
+	}
+	return job;
+}
+
+void prefault_cancel(struct prefault_job *job)
+{
+	if (!job)
+		return;
+	loop_remove(job->next);
+	free(job);
 }

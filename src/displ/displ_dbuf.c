@@ -136,6 +136,13 @@ static int check_create(struct displ_device *d,
 	return 0;
 }
 
+static void dbuf_prefaulted(void *data, uint64_t ns)
+{
+	struct displ_dbuf *b = data;
+	(void)ns;
+	b->prefault = NULL;
+}
+
 static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 			    uint32_t gref_dir)
 {
@@ -155,9 +162,12 @@ static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 	b->dmabuf_fd = fd >= 0 ? fd : -1;
 	b->dmabuf_err = fd >= 0 ? 0 : fd;
 	/* The copy path reads every page each frame: its first frame need
-	 * not wait for the page faults of a fresh mapping as well. */
+	 * not wait for the page faults of a fresh mapping as well. A slice a
+	 * loop turn, after the reply (the guest waits for that). */
 	if (fd < 0)
-		prefault_read(b->map, (size_t)b->npages * PAGE_SZ);
+		b->prefault = prefault_start(d->base.loop, b->map,
+					     (size_t)b->npages * PAGE_SZ,
+					     false, dbuf_prefaulted, b);
 	return 0;
 }
 
@@ -260,6 +270,7 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 static void dbuf_free(struct displ_device *d, struct displ_dbuf *b,
 		      struct displ_export_wait *held)
 {
+	prefault_cancel(b->prefault);
 	if (b->imported) {
 		xgrant_dmabuf_import_release(d->ctx->xg, b->dmabuf_fd);
 		munmap(b->map, (size_t)b->npages * PAGE_SZ);

@@ -29,6 +29,7 @@ struct loop_source;
 struct xevtchn_port;
 struct pres_conn;
 struct pres_fb;
+struct prefault_job;
 struct displ_device;
 struct displ_release;
 
@@ -64,6 +65,7 @@ struct displ_dbuf {
 	int dmabuf_err;	 /* why dmabuf_fd is -1 (pres_fb_desc.dmabuf_error) */
 	uint32_t dmabuf_wait;
 	unsigned n_fbs; /* fbs attached to it */
+	struct prefault_job *prefault; /* copy path: map faulting in */
 };
 
 struct displ_fb {

@@ -181,7 +181,7 @@ int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 	/* An fb known to be copied: the pool's page faults happen here, not
 	 * in the first frames (docs/performance.md). */
 	if (!c->pres->dead && (!fb->dmabuf || fb->copy_reason >= 0))
-		shm_pool_warm(&c->pool);
+		shm_pool_warm(&c->pool, c->pres->loop);
 	c->cfg_fb = fb;
 	c->cfg_x = x;
 	c->cfg_y = y;

@@ -101,6 +101,7 @@ struct wl_pres {
 };
 
 struct shm_pool;
+struct prefault_job;
 
 struct shm_buf {
 	struct shm_pool *pool;
@@ -116,6 +117,7 @@ struct shm_pool {
 	size_t size;
 	uint32_t width, height, stride, drm_format;
 	bool warm; /* every page faulted in (shm_pool_warm) */
+	struct prefault_job *warming; /* until then */
 	struct shm_buf bufs[WL_PRES_POOL_BUFFERS];
 	/* Called when the compositor gives a buffer back. */
 	void (*released)(void *data);
@@ -285,8 +287,8 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 		  uint32_t height, uint32_t drm_format, uint32_t bpp);
 void shm_pool_finish(struct shm_pool *pool);
 struct shm_buf *shm_pool_acquire(struct shm_pool *pool);
-/* Faults every page of the pool in now (once), for a connector that will
- * copy: its first frames then take no page fault. */
-void shm_pool_warm(struct shm_pool *pool);
+/* Faults every page of the pool in (once, a slice per loop turn), for a
+ * connector that will copy: its first frames then take no page fault. */
+void shm_pool_warm(struct shm_pool *pool, struct loop *loop);
 
 #endif

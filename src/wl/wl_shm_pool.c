@@ -79,22 +79,33 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 	return 0;
 }
 
-/* Not in shm_pool_init: every connector has a pool, for the frames that
- * can't go zero copy, and a pool a zero-copy connector never writes costs
- * no memory until it is touched (16 1080p connectors: 400 MB). */
-void shm_pool_warm(struct shm_pool *pool)
+static void pool_warmed(void *data, uint64_t ns)
 {
-	if (pool->warm || !pool->map)
-		return;
-	uint64_t t0 = loop_now_ns();
-	prefault_write(pool->map, pool->size);
+	struct shm_pool *pool = data;
+	pool->warming = NULL;
 	pool->warm = true;
 	log_debug("wl: shm pool of %zu bytes faulted in at configuration "
-		  "(%.1f ms)", pool->size, (double)(loop_now_ns() - t0) / 1e6);
+		  "(%.1f ms in %zu slices)", pool->size, (double)ns / 1e6,
+		  (pool->size + PREFAULT_SLICE - 1) / PREFAULT_SLICE);
+}
+
+/* Not in shm_pool_init: every connector has a pool, for the frames that
+ * can't go zero copy, and a pool a zero-copy connector never writes costs
+ * no memory until it is touched (16 1080p connectors: 400 MB). A slice
+ * per loop turn: a guest switching formats in a loop gets its pool
+ * re-made each time, never more than a slice of faults per turn. */
+void shm_pool_warm(struct shm_pool *pool, struct loop *loop)
+{
+	if (pool->warm || pool->warming || !pool->map)
+		return;
+	pool->warming = prefault_start(loop, pool->map, pool->size, true,
+				       pool_warmed, pool);
 }
 
 void shm_pool_finish(struct shm_pool *pool)
 {
+	prefault_cancel(pool->warming);
+	pool->warming = NULL;
 	if (!pool->map)
 		return;
 	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++)

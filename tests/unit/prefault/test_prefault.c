@@ -1,7 +1,9 @@
 /* prefault_write: after it, every page of a fresh shared mapping (a
  * wl_shm pool's memfd) is present in our page table, writable without a
- * fault, and still reads zero. Presence is read from /proc/self/pagemap
- * (bit 63), which anyone may read for their own process. */
+ * fault, and still reads zero. prefault_read maps a file's pages. A
+ * prefault job does the same one slice per loop turn, reports once, and
+ * stops when cancelled. Presence is read from /proc/self/pagemap (bit 63),
+ * which anyone may read for their own process. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "loop.h"
 #include "prefault.h"
 
 /* Pages of [p, p + size) whose page-table entry is present. */
@@ -101,6 +104,76 @@ static void test_read_maps_pages(void **state)
 	munmap((void *)r, size);
 }
 
+struct done_count {
+	unsigned calls;
+	uint64_t ns;
+};
+
+static void count_done(void *data, uint64_t ns)
+{
+	struct done_count *d = data;
+	d->calls++;
+	d->ns = ns;
+}
+
+/* One slice per turn, then done once; the last slice may be partial. */
+static void test_job_slices(void **state)
+{
+	(void)state;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size = 3 * PREFAULT_SLICE + 5 * page + 7;
+	size_t pages = (size + page - 1) / page, slice = PREFAULT_SLICE / page;
+	uint8_t *m = fresh_map(size);
+	struct loop *loop = loop_create();
+	struct done_count done = {0};
+	assert_non_null(loop);
+
+	struct prefault_job *job =
+		prefault_start(loop, m, size, true, count_done, &done);
+	assert_non_null(job);
+	assert_int_equal(present_pages(m, size), 0); /* nothing before a turn */
+	for (unsigned turn = 1; turn <= 3; turn++) {
+		assert_true(loop_dispatch(loop, 0) >= 0);
+		assert_int_equal(present_pages(m, size), turn * slice);
+		assert_int_equal(done.calls, 0);
+	}
+	assert_true(loop_dispatch(loop, 0) >= 0);
+	assert_int_equal(present_pages(m, size), pages);
+	assert_int_equal(done.calls, 1);
+	assert_true(done.ns > 0);
+	for (unsigned turn = 0; turn < 3; turn++)
+		assert_true(loop_dispatch(loop, 0) >= 0);
+	assert_int_equal(done.calls, 1); /* once, and the job is gone */
+	loop_destroy(loop);
+	munmap(m, size);
+}
+
+static void test_job_cancel(void **state)
+{
+	(void)state;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size = 4 * PREFAULT_SLICE;
+	uint8_t *m = fresh_map(size);
+	struct loop *loop = loop_create();
+	struct done_count done = {0};
+	assert_non_null(loop);
+
+	struct prefault_job *job =
+		prefault_start(loop, m, size, true, count_done, &done);
+	assert_non_null(job);
+	assert_true(loop_dispatch(loop, 0) >= 0);
+	prefault_cancel(job);
+	for (unsigned turn = 0; turn < 5; turn++)
+		assert_true(loop_dispatch(loop, 0) >= 0);
+	assert_int_equal(present_pages(m, size), PREFAULT_SLICE / page);
+	assert_int_equal(done.calls, 0);
+	prefault_cancel(NULL);
+	assert_null(prefault_start(loop, m, 0, true, count_done, &done));
+	assert_null(prefault_start(NULL, m, size, true, count_done, &done));
+	loop_destroy(loop);
+	munmap(m, size);
+}
+
 static void test_nothing_to_do(void **state)
 {
 	(void)state;
@@ -118,6 +191,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pages_present_and_zero),
 		cmocka_unit_test(test_read_maps_pages),
+		cmocka_unit_test(test_job_slices),
+		cmocka_unit_test(test_job_cancel),
 		cmocka_unit_test(test_nothing_to_do),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

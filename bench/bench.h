@@ -42,6 +42,7 @@ struct bench_result {
 	double comp_cpu_us_per_flip; /* the compositor's */
 	double bytes_per_flip;	  /* vdispld's counters, over the window */
 	double copy_us_per_frame; /* vdispld's copy_ns, over the window */
+	double first_copy_us;	  /* the same over the first ~10 frames */
 	double allocs_per_flip[3]; /* exe, libwayland-client, other */
 	double rss_mib;
 	uint64_t flip_timeouts, timer_flips;

@@ -103,11 +103,19 @@ static int run_one(const struct bench_scenario *sc,
 		bench_rig_destroy(&rig);
 		return ret;
 	}
+	/* The first frames' copies, page faults included if any are left. */
+	struct bench_counters first;
+	memset(res, 0, sizeof(*res));
+	if (!sc->strace && bench_rig_counters(&rig, &first) == 0 &&
+	    first.frames > first.zero_copy_frames)
+		res->first_copy_us = (double)first.copy_ns / 1e3 /
+				     (double)(first.frames - first.zero_copy_frames);
 	/* Warm-up: every buffer imported or its pool faulted in. */
 	bench_rig_spin(&rig, conns > 4 ? 1000 : 400);
-	memset(res, 0, sizeof(*res));
+	double first_copy_us = res->first_copy_us;
 	ret = sc->strace ? bench_strace(&rig, paths->secs, res)
 			 : measure_windows(&rig, paths, res);
+	res->first_copy_us = first_copy_us;
 	int st = bench_rig_stop_vdispld(&rig);
 	if (ret == 0 && st < 0)
 		ret = st;

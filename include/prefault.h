@@ -10,8 +10,8 @@ struct loop;
 
 /* Allocates every page of the writable mapping [p, p + size) and makes it
  * writable now, so that the first frames written into it take no page
- * fault. The memory must be zero-filled (fresh from the kernel): its
- * content does not change. */
+ * fault. Its content does not change (each touched byte is written back
+ * as read); only the caller's thread may write it meanwhile. */
 void prefault_write(void *p, size_t size);
 
 /* Reads one byte of every page of [p, p + size), so that the first frame

@@ -1,6 +1,6 @@
 /* prefault_write: after it, every page of a fresh shared mapping (a
  * wl_shm pool's memfd) is present in our page table, writable without a
- * fault, and still reads zero. prefault_read maps a file's pages. A
+ * fault, and keeps its content. prefault_read maps a file's pages. A
  * prefault job does the same one slice per loop turn, reports once, and
  * stops when cancelled. Presence is read from /proc/self/pagemap (bit 63),
  * which anyone may read for their own process. */
@@ -174,6 +174,22 @@ static void test_job_cancel(void **state)
 	munmap(m, size);
 }
 
+/* A pool may already hold a copied frame when a slice reaches it: every
+ * byte must stay as it was. */
+static void test_write_keeps_content(void **state)
+{
+	(void)state;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = 16 * page + 3;
+	uint8_t *m = fresh_map(size);
+	for (size_t off = 0; off < size; off++)
+		m[off] = (uint8_t)(off * 7 + 1);
+	prefault_write(m, size);
+	for (size_t off = 0; off < size; off++)
+		if (m[off] != (uint8_t)(off * 7 + 1))
+			fail_msg("byte %zu is %#x", off, m[off]);
+	munmap(m, size);
+}
+
 static void test_nothing_to_do(void **state)
 {
 	(void)state;
@@ -191,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pages_present_and_zero),
 		cmocka_unit_test(test_read_maps_pages),
+		cmocka_unit_test(test_write_keeps_content),
 		cmocka_unit_test(test_job_slices),
 		cmocka_unit_test(test_job_cancel),
 		cmocka_unit_test(test_nothing_to_do),

@@ -191,11 +191,11 @@ static uint64_t field(const char *line, const char *key)
 
 #define USR1_MARK "SIGUSR1: counters"
 
-/* Reads the log for the reply to the `nth` SIGUSR1 (1-based): the
- * "stats:" lines right after its marker, summed. The connectors' lines
- * it found, or -errno. */
+/* Reads the log for the reply to the `nth` SIGUSR1 (1-based): the first
+ * `want` "stats:" lines right after its marker, summed (the periodic -v
+ * lines may follow in the same loop turn). The lines found, or -errno. */
 static int read_counters(const struct bench_rig *r, unsigned nth,
-			 struct bench_counters *out)
+			 unsigned want, struct bench_counters *out)
 {
 	FILE *f = fopen(r->vd_log, "r");
 	char line[1024];
@@ -204,7 +204,7 @@ static int read_counters(const struct bench_rig *r, unsigned nth,
 	if (!f)
 		return -errno;
 	memset(out, 0, sizeof(*out));
-	while (fgets(line, sizeof(line), f)) {
+	while (lines < (int)want && fgets(line, sizeof(line), f)) {
 		if (strstr(line, USR1_MARK)) {
 			if (++marks > nth)
 				break;
@@ -234,7 +234,7 @@ int bench_rig_counters(struct bench_rig *r, struct bench_counters *out)
 		return -errno;
 	/* Our loop turns meanwhile: the guests keep flipping. */
 	for (;;) {
-		int got = read_counters(r, nth, out);
+		int got = read_counters(r, nth, want, out);
 		if (got >= (int)want)
 			return 0;
 		if (got < 0 && got != -ENOENT)

@@ -116,6 +116,21 @@ static void count_done(void *data, uint64_t ns)
 	d->ns = ns;
 }
 
+/* A write job over a fresh mapping of size bytes, on a new loop. */
+static struct prefault_job *job_setup(size_t size, uint8_t **m,
+				      struct loop **loop,
+				      struct done_count *done)
+{
+	*m = fresh_map(size);
+	*loop = loop_create();
+	assert_non_null(*loop);
+	memset(done, 0, sizeof(*done));
+	struct prefault_job *job =
+		prefault_start(*loop, *m, size, true, count_done, done);
+	assert_non_null(job);
+	return job;
+}
+
 /* One slice per turn, then done once; the last slice may be partial. */
 static void test_job_slices(void **state)
 {
@@ -123,14 +138,11 @@ static void test_job_slices(void **state)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t size = 3 * PREFAULT_SLICE + 5 * page + 7;
 	size_t pages = (size + page - 1) / page, slice = PREFAULT_SLICE / page;
-	uint8_t *m = fresh_map(size);
-	struct loop *loop = loop_create();
-	struct done_count done = {0};
-	assert_non_null(loop);
+	uint8_t *m;
+	struct loop *loop;
+	struct done_count done;
 
-	struct prefault_job *job =
-		prefault_start(loop, m, size, true, count_done, &done);
-	assert_non_null(job);
+	job_setup(size, &m, &loop, &done);
 	assert_int_equal(present_pages(m, size), 0); /* nothing before a turn */
 	for (unsigned turn = 1; turn <= 3; turn++) {
 		assert_true(loop_dispatch(loop, 0) >= 0);
@@ -153,14 +165,11 @@ static void test_job_cancel(void **state)
 	(void)state;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t size = 4 * PREFAULT_SLICE;
-	uint8_t *m = fresh_map(size);
-	struct loop *loop = loop_create();
-	struct done_count done = {0};
-	assert_non_null(loop);
+	uint8_t *m;
+	struct loop *loop;
+	struct done_count done;
+	struct prefault_job *job = job_setup(size, &m, &loop, &done);
 
-	struct prefault_job *job =
-		prefault_start(loop, m, size, true, count_done, &done);
-	assert_non_null(job);
 	assert_true(loop_dispatch(loop, 0) >= 0);
 	prefault_cancel(job);
 	for (unsigned turn = 0; turn < 5; turn++)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "displ_priv.h"
+#include "log.h"
 #include "prefault.h"
 #include "presenter.h"
 #include "xen_grant.h"
@@ -139,8 +140,10 @@ static int check_create(struct displ_device *d,
 static void dbuf_prefaulted(void *data, uint64_t ns)
 {
 	struct displ_dbuf *b = data;
-	(void)ns;
 	b->prefault = NULL;
+	log_debug("dbuf %#llx: copy-path mapping of %u pages faulted in "
+		  "(%.1f ms)", (unsigned long long)b->cookie, b->npages,
+		  (double)ns / 1e6);
 }
 
 static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,

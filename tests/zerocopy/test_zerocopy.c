@@ -18,7 +18,6 @@
  *   disabled vdispld --no-dmabuf: copies, reason "disabled".
  * Every compositor case also asks the running vdispld for its counters
  * (SIGUSR1) and checks them against the guest's flips. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,38 +73,6 @@ static int check_report(struct zc_fixture *fx, const char *kind,
 	return good;
 }
 
-static bool usr1_logged(void *data)
-{
-	return vd_fixture_log_lines(data, "SIGUSR1: counters") > 0;
-}
-
-/* SIGUSR1 to the running vdispld: the line after its marker must be the
- * connector's counters; returns its frames (0: none). */
-static uint64_t usr1_frames(struct zc_fixture *fx)
-{
-	char line[1024];
-	bool marker = false;
-	uint64_t frames = 0;
-	if (kill(fx->vf.vd, SIGUSR1) < 0 ||
-	    !vd_fixture_pump_until(&fx->vf, usr1_logged, &fx->vf, 3000))
-		return 0;
-	vd_fixture_pump(&fx->vf, 50); /* the counters follow the marker */
-	FILE *f = fopen(fx->vf.vd_log, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (marker) {
-			const char *p = strstr(line, "stats: ");
-			p = p ? strstr(p, " frames=") : NULL;
-			frames = p ? strtoull(p + 8, NULL, 10) : 0;
-			break;
-		}
-		marker = strstr(line, "SIGUSR1: counters") != NULL;
-	}
-	fclose(f);
-	return frames;
-}
-
 static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		       const char *const *tc_args, int want_reason)
 {
@@ -133,7 +100,8 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	drm_front_get_stats(zc_front(&fx), 0, &gs);
 	/* The guest is done: the counters have (nearly) all its frames; a
 	 * frame staged before the surface's first configure is not one. */
-	uint64_t asked = usr1_frames(&fx);
+	struct zc_stats now;
+	uint64_t asked = zc_ask_stats(&fx, &now) == 0 ? now.frames : 0;
 	if (asked < 20 || asked > gs.flip_events) {
 		fprintf(stderr, "FAIL: SIGUSR1 counters: frames=%llu, the guest "
 			"saw %llu flips\n", (unsigned long long)asked,
@@ -188,12 +156,16 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		}
 	}
 	/* The pool is faulted in at SET_CONFIG only for an fb known to be
-	 * copied, never for a zero-copy connector (memory it never uses). */
+	 * copied, never for a zero-copy connector (memory it never uses); the
+	 * guest's buffers are read in after DBUF_CREATE only when they can't
+	 * be exported (kernel, disabled: both of its two buffers). */
 	int warmed = vd_fixture_log_lines(&fx.vf, "faulted in at configuration");
-	if ((want_reason < 0 && warmed != 0) ||
-	    ((want_reason == R_KERNEL || want_reason == R_DISABLED) &&
-	     warmed < 1)) {
-		fprintf(stderr, "FAIL: shm pool faulted in %d times\n", warmed);
+	int mapped = vd_fixture_log_lines(&fx.vf, "copy-path mapping of");
+	bool known_copy = want_reason == R_KERNEL || want_reason == R_DISABLED;
+	if ((want_reason < 0 && (warmed != 0 || mapped != 0)) ||
+	    (known_copy && (warmed < 1 || mapped != 2))) {
+		fprintf(stderr, "FAIL: shm pool faulted in %d times, guest "
+			"buffers %d times\n", warmed, mapped);
 		goto out;
 	}
 	if (st.frames < asked) {

@@ -2,6 +2,7 @@
 #include "zc_fixture.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,17 @@ static uint64_t field(const char *line, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
+static void parse_stats(const char *line, struct zc_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->frames = field(line, " frames=");
+	out->bytes_copied = field(line, " bytes_copied=");
+	out->zero_copy_frames = field(line, " zero_copy_frames=");
+	out->timer_flips = field(line, " timer_flips=");
+	for (size_t i = 0; i < sizeof(reason_keys) / sizeof(reason_keys[0]); i++)
+		out->fallback[i] = field(line, reason_keys[i]);
+}
+
 /* The last "stats:" line containing key (any with NULL). */
 static int read_stats(const struct zc_fixture *fx, const char *key,
 		      struct zc_stats *out)
@@ -136,14 +148,42 @@ static int read_stats(const struct zc_fixture *fx, const char *key,
 	fclose(f);
 	if (!last[0])
 		return -ENOENT;
-	memset(out, 0, sizeof(*out));
-	out->frames = field(last, " frames=");
-	out->bytes_copied = field(last, " bytes_copied=");
-	out->zero_copy_frames = field(last, " zero_copy_frames=");
-	out->timer_flips = field(last, " timer_flips=");
-	for (size_t i = 0; i < sizeof(reason_keys) / sizeof(reason_keys[0]); i++)
-		out->fallback[i] = field(last, reason_keys[i]);
+	parse_stats(last, out);
 	return 0;
+}
+
+#define USR1_MARK "SIGUSR1: counters"
+
+static bool usr1_logged(void *data)
+{
+	return vd_fixture_log_lines(data, USR1_MARK) > 0;
+}
+
+int zc_ask_stats(struct zc_fixture *fx, struct zc_stats *out)
+{
+	char line[1024];
+	bool marker = false;
+	int ret = -ENOENT;
+	if (kill(fx->vf.vd, SIGUSR1) < 0)
+		return -errno;
+	if (!vd_fixture_pump_until(&fx->vf, usr1_logged, &fx->vf, 3000))
+		return -ETIMEDOUT;
+	vd_fixture_pump(&fx->vf, 50); /* the counters follow the marker */
+	FILE *f = fopen(fx->vf.vd_log, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (marker) {
+			if (strstr(line, "stats: ")) {
+				parse_stats(line, out);
+				ret = 0;
+			}
+			break;
+		}
+		marker = strstr(line, USR1_MARK) != NULL;
+	}
+	fclose(f);
+	return ret;
 }
 
 int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out)

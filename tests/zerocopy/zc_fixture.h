@@ -70,6 +70,9 @@ int zc_read_stats(const struct zc_fixture *fx, struct zc_stats *out);
 /* The same for connector conn's last line. */
 int zc_read_conn_stats(const struct zc_fixture *fx, unsigned conn,
 		       struct zc_stats *out);
+/* SIGUSR1 to the running vdispld (once per run: the first reply is read):
+ * the "stats:" line right after its marker, parsed. 0 or -errno. */
+int zc_ask_stats(struct zc_fixture *fx, struct zc_stats *out);
 
 /* CRC the test compositor reports for frame `frame` of the guest's
  * pattern (zlib crc32 over XRGB words, X masked). */

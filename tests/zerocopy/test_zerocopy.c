@@ -73,6 +73,100 @@ static int check_report(struct zc_fixture *fx, const char *kind,
 	return good;
 }
 
+/* The guest's 40 flips, then vdispld's counters twice: asked for with
+ * SIGUSR1 while it runs (*asked: its frame count then) and from the
+ * stats line it writes at exit (*st). */
+static int run_guest(struct zc_fixture *fx, struct drm_front_stats *gs,
+		     struct zc_stats *st, uint64_t *asked)
+{
+	if (!zc_wait_flips(fx, 40, 15000)) {
+		fprintf(stderr, "FAIL: the guest's 40 flips did not complete\n");
+		return -1;
+	}
+	vd_fixture_pump(&fx->vf, 200);
+	drm_front_get_stats(zc_front(fx), 0, gs);
+	/* The guest is done: the counters have (nearly) all its frames; a
+	 * frame staged before the surface's first configure is not one. */
+	struct zc_stats now;
+	*asked = zc_ask_stats(fx, &now) == 0 ? now.frames : 0;
+	if (*asked < 20 || *asked > gs->flip_events) {
+		fprintf(stderr, "FAIL: SIGUSR1 counters: frames=%llu, the guest "
+			"saw %llu flips\n", (unsigned long long)*asked,
+			(unsigned long long)gs->flip_events);
+		return -1;
+	}
+	if (zc_stop_vdispld(fx) < 0 || zc_read_stats(fx, st) < 0) {
+		fprintf(stderr, "FAIL: vdispld exit / no stats line\n");
+		return -1;
+	}
+	fprintf(stderr, "guest: %llu flips, %llu in order; vdispld: frames=%llu "
+		"bytes_copied=%llu zero_copy=%llu\n",
+		(unsigned long long)gs->flips_sent,
+		(unsigned long long)gs->flip_events_in_order,
+		(unsigned long long)st->frames,
+		(unsigned long long)st->bytes_copied,
+		(unsigned long long)st->zero_copy_frames);
+	if (gs->flip_events_in_order != gs->flips_sent || gs->flip_timeouts) {
+		fprintf(stderr, "FAIL: flip events out of order or late\n");
+		return -1;
+	}
+	if (st->frames < *asked) {
+		fprintf(stderr, "FAIL: final frames=%llu below SIGUSR1's %llu\n",
+			(unsigned long long)st->frames,
+			(unsigned long long)*asked);
+		return -1;
+	}
+	return 0;
+}
+
+/* Zero copy (want_reason < 0): nothing copied, no fallback logged; a copy
+ * path: its reason logged once per buffer, every commit's bytes copied. */
+static int check_path(struct zc_fixture *fx, const struct zc_stats *st,
+		      int want_reason, int commits)
+{
+	if (want_reason < 0) {
+		if (st->bytes_copied != 0 || st->zero_copy_frames < 20 ||
+		    vd_fixture_log_lines(&fx->vf, "takes the copy path") != 0) {
+			fprintf(stderr, "FAIL: not zero copy\n");
+			return -1;
+		}
+		return 0;
+	}
+	char needle[64];
+	snprintf(needle, sizeof(needle), "copy path, reason: %s:",
+		 (const char *[]){"disabled", "kernel", "compositor", "format",
+				  "refused"}[want_reason]);
+	int logged = vd_fixture_log_lines(&fx->vf, needle);
+	/* Two buffers (double buffering): one line each. */
+	if (logged != 2 || st->zero_copy_frames != 0 ||
+	    st->bytes_copied < (uint64_t)commits * W * H * 4 ||
+	    st->fallback[want_reason] < 20) {
+		fprintf(stderr, "FAIL: '%s' logged %d times (want 2), "
+			"fallbacks %llu\n", needle, logged,
+			(unsigned long long)st->fallback[want_reason]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pool is faulted in at SET_CONFIG only for an fb known to be copied,
+ * never for a zero-copy connector (memory it never uses); the guest's
+ * buffers are read in after DBUF_CREATE only when they can't be exported
+ * (kernel, disabled: both of its two buffers). */
+static int check_prefault(struct zc_fixture *fx, int want_reason)
+{
+	int warmed = vd_fixture_log_lines(&fx->vf, "faulted in at configuration");
+	int mapped = vd_fixture_log_lines(&fx->vf, "copy-path mapping of");
+	bool known_copy = want_reason == R_KERNEL || want_reason == R_DISABLED;
+	if ((want_reason < 0 && (warmed != 0 || mapped != 0)) ||
+	    (known_copy && (warmed < 1 || mapped != 2))) {
+		fprintf(stderr, "FAIL: shm pool faulted in %d times, guest "
+			"buffers %d times\n", warmed, mapped);
+		return -1;
+	}
+	return 0;
+}
+
 static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		       const char *const *tc_args, int want_reason)
 {
@@ -87,42 +181,13 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	int rc = 1;
 	struct drm_front_stats gs;
 	struct zc_stats st;
+	uint64_t asked = 0;
 	if (zc_start(&fx, &o) < 0) {
 		fprintf(stderr, "FAIL: fixture did not start\n");
 		goto out;
 	}
-	if (!zc_wait_flips(&fx, 40, 15000)) {
-		fprintf(stderr, "FAIL: the guest's 40 flips did not complete\n");
+	if (run_guest(&fx, &gs, &st, &asked) < 0) {
 		vd_fixture_dump_log(&fx.vf, 40);
-		goto out;
-	}
-	vd_fixture_pump(&fx.vf, 200);
-	drm_front_get_stats(zc_front(&fx), 0, &gs);
-	/* The guest is done: the counters have (nearly) all its frames; a
-	 * frame staged before the surface's first configure is not one. */
-	struct zc_stats now;
-	uint64_t asked = zc_ask_stats(&fx, &now) == 0 ? now.frames : 0;
-	if (asked < 20 || asked > gs.flip_events) {
-		fprintf(stderr, "FAIL: SIGUSR1 counters: frames=%llu, the guest "
-			"saw %llu flips\n", (unsigned long long)asked,
-			(unsigned long long)gs.flip_events);
-		vd_fixture_dump_log(&fx.vf, 40);
-		goto out;
-	}
-	if (zc_stop_vdispld(&fx) < 0 || zc_read_stats(&fx, &st) < 0) {
-		fprintf(stderr, "FAIL: vdispld exit / no stats line\n");
-		vd_fixture_dump_log(&fx.vf, 40);
-		goto out;
-	}
-	fprintf(stderr, "guest: %llu flips, %llu in order; vdispld: frames=%llu "
-		"bytes_copied=%llu zero_copy=%llu\n",
-		(unsigned long long)gs.flips_sent,
-		(unsigned long long)gs.flip_events_in_order,
-		(unsigned long long)st.frames,
-		(unsigned long long)st.bytes_copied,
-		(unsigned long long)st.zero_copy_frames);
-	if (gs.flip_events_in_order != gs.flips_sent || gs.flip_timeouts) {
-		fprintf(stderr, "FAIL: flip events out of order or late\n");
 		goto out;
 	}
 	int commits = check_report(&fx, want_reason < 0 ? "dmabuf" : "shm",
@@ -131,47 +196,9 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 		fprintf(stderr, "FAIL: %d good commits (want >= 20)\n", commits);
 		goto out;
 	}
-	if (want_reason < 0) {
-		if (st.bytes_copied != 0 || st.zero_copy_frames < 20 ||
-		    vd_fixture_log_lines(&fx.vf, "takes the copy path") != 0) {
-			fprintf(stderr, "FAIL: not zero copy\n");
-			vd_fixture_dump_log(&fx.vf, 30);
-			goto out;
-		}
-	} else {
-		char needle[64];
-		snprintf(needle, sizeof(needle), "copy path, reason: %s:",
-			 (const char *[]){"disabled", "kernel", "compositor",
-					  "format", "refused"}[want_reason]);
-		int logged = vd_fixture_log_lines(&fx.vf, needle);
-		/* Two buffers (double buffering): one line each. */
-		if (logged != 2 || st.zero_copy_frames != 0 ||
-		    st.bytes_copied < (uint64_t)commits * W * H * 4 ||
-		    st.fallback[want_reason] < 20) {
-			fprintf(stderr, "FAIL: '%s' logged %d times (want 2), "
-				"fallbacks %llu\n", needle, logged,
-				(unsigned long long)st.fallback[want_reason]);
-			vd_fixture_dump_log(&fx.vf, 30);
-			goto out;
-		}
-	}
-	/* The pool is faulted in at SET_CONFIG only for an fb known to be
-	 * copied, never for a zero-copy connector (memory it never uses); the
-	 * guest's buffers are read in after DBUF_CREATE only when they can't
-	 * be exported (kernel, disabled: both of its two buffers). */
-	int warmed = vd_fixture_log_lines(&fx.vf, "faulted in at configuration");
-	int mapped = vd_fixture_log_lines(&fx.vf, "copy-path mapping of");
-	bool known_copy = want_reason == R_KERNEL || want_reason == R_DISABLED;
-	if ((want_reason < 0 && (warmed != 0 || mapped != 0)) ||
-	    (known_copy && (warmed < 1 || mapped != 2))) {
-		fprintf(stderr, "FAIL: shm pool faulted in %d times, guest "
-			"buffers %d times\n", warmed, mapped);
-		goto out;
-	}
-	if (st.frames < asked) {
-		fprintf(stderr, "FAIL: final frames=%llu below SIGUSR1's %llu\n",
-			(unsigned long long)st.frames,
-			(unsigned long long)asked);
+	if (check_path(&fx, &st, want_reason, commits) < 0 ||
+	    check_prefault(&fx, want_reason) < 0) {
+		vd_fixture_dump_log(&fx.vf, 30);
 		goto out;
 	}
 	fprintf(stderr, "%d commits checked; SIGUSR1 counted %llu frames\n",

@@ -11,80 +11,10 @@
 #include <unistd.h>
 #include <drm_fourcc.h>
 
-#include "tc_client.h"
-#include "tc_harness.h"
+#include "test_tc.h"
 #include "linux-dmabuf-unstable-v1-client-protocol.h"
 #include "viewporter-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__,          \
-				__LINE__, #cond);                              \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			return -1;                                             \
-		}                                                              \
-	} while (0)
-
-static unsigned long field_ul(const char *line, const char *key, int base)
-{
-	char value[64];
-	if (tc_line_field(line, key, value, sizeof(value)) < 0)
-		return ~0ul;
-	return strtoul(value, NULL, base);
-}
-
-/* The nth commit line of app_id must show picture p, read as kind. */
-static int check_commit(const struct tc_harness *h, const char *app_id,
-			int nth, const struct tc_picture *p, const char *kind,
-			uint32_t offset)
-{
-	char prefix[128], line[1024], value[64];
-	snprintf(prefix, sizeof(prefix), "commit surface=%s ", app_id);
-	CHECK(tc_harness_wait_line(h, prefix, nth, line, sizeof(line), 2000) == 0,
-	      "no commit line #%d for %s", nth, app_id);
-	CHECK(tc_line_field(line, "buffer", value, sizeof(value)) == 0 &&
-		      !strcmp(value, kind),
-	      "%s: want buffer=%s", line, kind);
-	CHECK(field_ul(line, "w", 10) == (unsigned long)p->width &&
-		      field_ul(line, "h", 10) == (unsigned long)p->height,
-	      "%s: want %dx%d", line, p->width, p->height);
-	CHECK(field_ul(line, "stride", 10) == p->stride &&
-		      field_ul(line, "offset", 10) == offset,
-	      "%s: want stride=%u offset=%u", line, p->stride, offset);
-	CHECK(field_ul(line, "crc", 16) == p->expected_crc,
-	      "%s: want crc=%08x", line, p->expected_crc);
-	CHECK(field_ul(line, "px0", 16) == p->expected_px0,
-	      "%s: want px0=%08x", line, p->expected_px0);
-	return 0;
-}
-
-static int start(struct tc_harness *h, struct tc_client *c,
-		 const char *binary, const char *const args[],
-		 uint32_t want_dmabuf)
-{
-	int ret = tc_harness_start(h, binary, args);
-	CHECK(ret == 0, "compositor did not start: %s", strerror(-ret));
-	tc_harness_setenv(h);
-	ret = tc_client_connect(c, want_dmabuf);
-	CHECK(ret == 0, "client could not connect: %s", strerror(-ret));
-	CHECK(c->compositor && c->shm && c->wm_base, "core globals missing");
-	return 0;
-}
-
-/* Shows p as a dma-buf made with create or create_immed. */
-static int show_dmabuf(struct tc_client *c, struct tc_window *w,
-		       const struct tc_picture *p, bool immed,
-		       struct tc_buffer_state *b)
-{
-	CHECK(tc_dmabuf_import(c, p, DRM_FORMAT_MOD_LINEAR, immed, b) == 0,
-	      "import: connection lost");
-	CHECK(b->created && !b->failed, "import of a good buffer failed");
-	CHECK(tc_window_show(w, b->buffer) == 0, "no frame callback");
-	return 0;
-}
 
 static int case_dmabuf_create(struct tc_harness *h, const char *binary)
 {
@@ -92,7 +22,7 @@ static int case_dmabuf_create(struct tc_harness *h, const char *binary)
 	struct tc_window w;
 	struct tc_picture p1, p2;
 	struct tc_buffer_state b1, b2;
-	if (start(h, &c, binary, NULL, 4) < 0)
+	if (tt_start(h, &c, binary, NULL, 4) < 0)
 		return -1;
 	CHECK(c.dmabuf && c.dmabuf_version == 4, "want linux-dmabuf v4");
 	CHECK(tc_client_fetch_feedback(&c) == 0, "no feedback done");
@@ -106,10 +36,10 @@ static int case_dmabuf_create(struct tc_harness *h, const char *binary)
 				DRM_FORMAT_XRGB8888, 0, 1) == 0, "memfd");
 	CHECK(tc_picture_create(&p2, 100, 30, 100 * 4, 8192,
 				DRM_FORMAT_XRGB8888, 0, 0x020304) == 0, "memfd");
-	if (show_dmabuf(&c, &w, &p1, false, &b1) < 0 ||
-	    check_commit(h, "tc-create", 1, &p1, "dmabuf", 0) < 0 ||
-	    show_dmabuf(&c, &w, &p2, false, &b2) < 0 ||
-	    check_commit(h, "tc-create", 2, &p2, "dmabuf", 8192) < 0)
+	if (tt_show_dmabuf(&c, &w, &p1, false, &b1) < 0 ||
+	    tt_check_commit(h, "tc-create", 1, &p1, "dmabuf", 0) < 0 ||
+	    tt_show_dmabuf(&c, &w, &p2, false, &b2) < 0 ||
+	    tt_check_commit(h, "tc-create", 2, &p2, "dmabuf", 8192) < 0)
 		return -1;
 	CHECK(tc_harness_count_lines(h, "dmabuf created ") == 2,
 	      "want 2 'dmabuf created' lines");
@@ -139,7 +69,7 @@ static int case_dmabuf_immed_v3(struct tc_harness *h, const char *binary)
 	struct tc_window w;
 	struct tc_picture p;
 	struct tc_buffer_state b;
-	if (start(h, &c, binary, args, 4) < 0)
+	if (tt_start(h, &c, binary, args, 4) < 0)
 		return -1;
 	CHECK(c.dmabuf && c.dmabuf_version == 3, "want linux-dmabuf v3");
 	CHECK(c.linear_formats == 2 && c.other_formats == 0,
@@ -149,8 +79,8 @@ static int case_dmabuf_immed_v3(struct tc_harness *h, const char *binary)
 	/* X = 0xff must not reach the CRC: XR24's padding is no colour. */
 	CHECK(tc_picture_create(&p, 33, 17, 33 * 4 + 12, 0,
 				DRM_FORMAT_XRGB8888, 0xff, 7) == 0, "memfd");
-	if (show_dmabuf(&c, &w, &p, true, &b) < 0 ||
-	    check_commit(h, "tc-immed", 1, &p, "dmabuf", 0) < 0)
+	if (tt_show_dmabuf(&c, &w, &p, true, &b) < 0 ||
+	    tt_check_commit(h, "tc-immed", 1, &p, "dmabuf", 0) < 0)
 		return -1;
 	char line[1024];
 	CHECK(tc_harness_wait_line(h, "dmabuf created ", 1, line, sizeof(line),
@@ -170,7 +100,7 @@ static int case_dmabuf_failed(struct tc_harness *h, const char *binary)
 	struct tc_picture p, bad;
 	struct tc_buffer_state b;
 	char line[1024];
-	if (start(h, &c, binary, NULL, 3) < 0)
+	if (tt_start(h, &c, binary, NULL, 3) < 0)
 		return -1;
 	CHECK(tc_picture_create(&p, 64, 48, 64 * 4, 0, DRM_FORMAT_XRGB8888, 0,
 				3) == 0, "memfd");
@@ -204,19 +134,6 @@ static int case_dmabuf_failed(struct tc_harness *h, const char *binary)
 	return 0;
 }
 
-/* Expects the connection to die with error code on interface iface. */
-static int expect_protocol_error(struct tc_client *c, const char *iface,
-				 uint32_t code)
-{
-	const struct wl_interface *got = NULL;
-	CHECK(tc_client_roundtrip(c) == -EPROTO, "connection survived");
-	uint32_t err = wl_display_get_protocol_error(c->display, &got, NULL);
-	CHECK(got && !strcmp(got->name, iface) && err == code,
-	      "want %s error %u, got %s error %u", iface, code,
-	      got ? got->name : "none", err);
-	return 0;
-}
-
 /* create_immed (and v4 create with an unadvertised modifier): refusals
  * are protocol errors. */
 static int case_dmabuf_fatal(struct tc_harness *h, const char *binary)
@@ -224,14 +141,14 @@ static int case_dmabuf_fatal(struct tc_harness *h, const char *binary)
 	struct tc_client c;
 	struct tc_picture p, bad;
 	struct tc_buffer_state b;
-	if (start(h, &c, binary, NULL, 4) < 0)
+	if (tt_start(h, &c, binary, NULL, 4) < 0)
 		return -1;
 	CHECK(tc_picture_create(&p, 64, 48, 64 * 4, 0, DRM_FORMAT_XRGB8888, 0,
 				3) == 0, "memfd");
 	bad = p;
 	bad.stride = 16;
 	tc_dmabuf_import(&c, &bad, DRM_FORMAT_MOD_LINEAR, true, &b);
-	if (expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
+	if (tt_expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
 		    ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_OUT_OF_BOUNDS) < 0)
 		return -1;
 	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=stride ") == 1,
@@ -241,7 +158,7 @@ static int case_dmabuf_fatal(struct tc_harness *h, const char *binary)
 
 	CHECK(tc_client_connect(&c, 4) == 0, "reconnect");
 	tc_dmabuf_import(&c, &p, 1, false, &b);
-	if (expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
+	if (tt_expect_protocol_error(&c, "zwp_linux_buffer_params_v1",
 		    ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_FORMAT) < 0)
 		return -1;
 	tc_client_disconnect(&c);
@@ -253,7 +170,7 @@ static int case_no_dmabuf(struct tc_harness *h, const char *binary)
 {
 	const char *const args[] = {"--no-dmabuf", NULL};
 	struct tc_client c;
-	if (start(h, &c, binary, args, 4) < 0)
+	if (tt_start(h, &c, binary, args, 4) < 0)
 		return -1;
 	CHECK(!c.dmabuf, "zwp_linux_dmabuf_v1 advertised with --no-dmabuf");
 	tc_client_disconnect(&c);
@@ -266,7 +183,7 @@ static int case_shm(struct tc_harness *h, const char *binary)
 	struct tc_window w;
 	struct tc_picture p[3];
 	struct tc_buffer_state b[3];
-	if (start(h, &c, binary, NULL, 4) < 0)
+	if (tt_start(h, &c, binary, NULL, 4) < 0)
 		return -1;
 	CHECK(tc_window_create(&w, &c, "tc-shm") == 0, "no configure");
 	CHECK(tc_picture_create(&p[0], 40, 20, 40 * 4 + 16, 4096,
@@ -280,7 +197,7 @@ static int case_shm(struct tc_harness *h, const char *binary)
 		CHECK(tc_shm_import(&c, &p[i], &b[i]) == 0, "shm buffer");
 		CHECK(tc_window_show(&w, b[i].buffer) == 0, "no frame callback");
 		/* libwayland hides a shm buffer's pool offset: reported 0. */
-		if (check_commit(h, "tc-shm", i + 1, &p[i], "shm", 0) < 0)
+		if (tt_check_commit(h, "tc-shm", i + 1, &p[i], "shm", 0) < 0)
 			return -1;
 	}
 	for (int i = 0; i < 3; i++) {
@@ -299,14 +216,14 @@ static int case_release(struct tc_harness *h, const char *binary)
 	struct tc_window w;
 	struct tc_picture pa, pb;
 	struct tc_buffer_state a, b;
-	if (start(h, &c, binary, NULL, 4) < 0)
+	if (tt_start(h, &c, binary, NULL, 4) < 0)
 		return -1;
 	CHECK(tc_window_create(&w, &c, "tc-release") == 0, "no configure");
 	CHECK(tc_picture_create(&pa, 16, 16, 64, 0, DRM_FORMAT_XRGB8888, 0, 1) == 0 &&
 		      tc_picture_create(&pb, 16, 16, 64, 0, DRM_FORMAT_XRGB8888,
 					0, 2) == 0,
 	      "memfd");
-	if (show_dmabuf(&c, &w, &pa, false, &a) < 0)
+	if (tt_show_dmabuf(&c, &w, &pa, false, &a) < 0)
 		return -1;
 	CHECK(tc_client_roundtrip(&c) == 0 && !a.released,
 	      "A released while on screen");
@@ -315,7 +232,7 @@ static int case_release(struct tc_harness *h, const char *binary)
 	wl_surface_commit(w.surface);
 	CHECK(tc_client_roundtrip(&c) == 0 && !a.released,
 	      "A released by a damage-only commit");
-	if (show_dmabuf(&c, &w, &pb, false, &b) < 0)
+	if (tt_show_dmabuf(&c, &w, &pb, false, &b) < 0)
 		return -1;
 	CHECK(tc_client_roundtrip(&c) == 0 && a.released && !b.released,
 	      "after B is latched: want A released (%d), B held (%d)",
@@ -324,7 +241,7 @@ static int case_release(struct tc_harness *h, const char *binary)
 	CHECK(tc_window_show(&w, a.buffer) == 0, "no frame callback");
 	CHECK(tc_client_roundtrip(&c) == 0 && b.released && !a.released,
 	      "after A again: want B released, A held");
-	CHECK(check_commit(h, "tc-release", 4, &pa, "dmabuf", 0) == 0,
+	CHECK(tt_check_commit(h, "tc-release", 4, &pa, "dmabuf", 0) == 0,
 	      "re-shown A");
 	tc_buffer_state_finish(&a);
 	tc_buffer_state_finish(&b);
@@ -344,7 +261,7 @@ static int case_refuse(struct tc_harness *h, const char *binary)
 	struct tc_window w;
 	struct tc_picture p;
 	struct tc_buffer_state b;
-	if (start(h, &c, binary, args, 4) < 0)
+	if (tt_start(h, &c, binary, args, 4) < 0)
 		return -1;
 	CHECK(tc_picture_create(&p, 32, 32, 128, 0, DRM_FORMAT_XRGB8888, 0,
 				5) == 0, "memfd");
@@ -360,7 +277,7 @@ static int case_refuse(struct tc_harness *h, const char *binary)
 	CHECK(tc_window_create(&w, &c, "tc-fallback") == 0, "no configure");
 	CHECK(tc_shm_import(&c, &p, &b) == 0 && tc_window_show(&w, b.buffer) == 0,
 	      "shm fallback");
-	if (check_commit(h, "tc-fallback", 1, &p, "shm", 0) < 0)
+	if (tt_check_commit(h, "tc-fallback", 1, &p, "shm", 0) < 0)
 		return -1;
 	tc_buffer_state_finish(&b);
 	tc_window_destroy(&w);
@@ -376,7 +293,7 @@ static int case_unconfigured(struct tc_harness *h, const char *binary)
 	struct tc_client c;
 	struct tc_picture p;
 	struct tc_buffer_state b;
-	if (start(h, &c, binary, NULL, 4) < 0)
+	if (tt_start(h, &c, binary, NULL, 4) < 0)
 		return -1;
 	CHECK(tc_picture_create(&p, 8, 8, 32, 0, DRM_FORMAT_XRGB8888, 0, 1) == 0,
 	      "memfd");
@@ -386,7 +303,7 @@ static int case_unconfigured(struct tc_harness *h, const char *binary)
 	struct xdg_toplevel *top = xdg_surface_get_toplevel(xs);
 	wl_surface_attach(surface, b.buffer, 0, 0);
 	wl_surface_commit(surface);
-	if (expect_protocol_error(&c, "xdg_surface",
+	if (tt_expect_protocol_error(&c, "xdg_surface",
 				  XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER) < 0)
 		return -1;
 	CHECK(tc_harness_count_lines(h, "commit ") == 0,
@@ -412,7 +329,7 @@ static int case_unthrottled(struct tc_harness *h, const char *binary)
 	struct tc_buffer_state b;
 	struct timespec t0, t1;
 	char line[1024], value[64];
-	if (start(h, &c, binary, args, 4) < 0)
+	if (tt_start(h, &c, binary, args, 4) < 0)
 		return -1;
 	CHECK(tc_window_create(&w, &c, "tc-fast") == 0, "no configure");
 	CHECK(tc_picture_create(&p, 32, 16, 32 * 4, 0, DRM_FORMAT_XRGB8888, 0,
@@ -434,142 +351,6 @@ static int case_unthrottled(struct tc_harness *h, const char *binary)
 	tc_picture_destroy(&p);
 	tc_window_destroy(&w);
 	tc_client_disconnect(&c);
-	return 0;
-}
-
-/* The nth commit line of app_id must show rect (x, y, w x h) of p, with
- * the viewport fields saying so (dst: the destination size). */
-static int check_crop(const struct tc_harness *h, const char *app_id, int nth,
-		      const struct tc_picture *p, int32_t x, int32_t y,
-		      int32_t w, int32_t hgt, const char *dst)
-{
-	char prefix[128], line[1024], value[64], src[64];
-	uint32_t crc, px0;
-	CHECK(tc_picture_rect_crc(p, x, y, w, hgt, &crc, &px0) == 0, "rect");
-	snprintf(prefix, sizeof(prefix), "commit surface=%s ", app_id);
-	CHECK(tc_harness_wait_line(h, prefix, nth, line, sizeof(line), 2000) == 0,
-	      "no commit line #%d for %s", nth, app_id);
-	CHECK(field_ul(line, "w", 10) == (unsigned long)w &&
-		      field_ul(line, "h", 10) == (unsigned long)hgt,
-	      "%s: want %dx%d", line, w, hgt);
-	CHECK(field_ul(line, "crc", 16) == crc && field_ul(line, "px0", 16) == px0,
-	      "%s: want crc=%08x px0=%08x", line, crc, px0);
-	snprintf(src, sizeof(src), "%d,%d,%dx%d", x, y, w, hgt);
-	CHECK(tc_line_field(line, "src", value, sizeof(value)) == 0 &&
-		      !strcmp(value, src), "%s: want src=%s", line, src);
-	CHECK(tc_line_field(line, "dst", value, sizeof(value)) == 0 &&
-		      !strcmp(value, dst), "%s: want dst=%s", line, dst);
-	return 0;
-}
-
-/* A client and window whose surface has a wp_viewport. */
-static int viewport_window(struct tc_client *c, struct tc_window *w,
-			   const char *app_id, struct wp_viewport **vp)
-{
-	CHECK(c->viewporter, "no wp_viewporter");
-	CHECK(tc_window_create(w, c, app_id) == 0, "no configure");
-	*vp = wp_viewporter_get_viewport(c->viewporter, w->surface);
-	return 0;
-}
-
-/* Crops of a wide buffer (dma-buf and shm): the CRC covers the source
- * rectangle; unset, the whole buffer again. Then the protocol errors. */
-static int case_viewport(struct tc_harness *h, const char *binary)
-{
-	struct tc_client c;
-	struct tc_window w;
-	struct tc_picture p;
-	struct tc_buffer_state b, s;
-	struct wp_viewport *vp;
-	wl_fixed_t unset = wl_fixed_from_int(-1);
-	if (start(h, &c, binary, NULL, 4) < 0 ||
-	    viewport_window(&c, &w, "tc-crop", &vp) < 0)
-		return -1;
-	CHECK(tc_picture_create(&p, 200, 100, 200 * 4 + 32, 4096,
-				DRM_FORMAT_XRGB8888, 0xff, 7) == 0, "memfd");
-	wp_viewport_set_source(vp, wl_fixed_from_int(50), wl_fixed_from_int(20),
-			       wl_fixed_from_int(100), wl_fixed_from_int(60));
-	wp_viewport_set_destination(vp, 100, 60);
-	if (show_dmabuf(&c, &w, &p, false, &b) < 0 ||
-	    check_crop(h, "tc-crop", 1, &p, 50, 20, 100, 60, "100x60") < 0)
-		return -1;
-	/* shm, another region, no destination: shown at the source size. */
-	CHECK(tc_shm_import(&c, &p, &s) == 0, "shm");
-	wp_viewport_set_source(vp, wl_fixed_from_int(120), wl_fixed_from_int(40),
-			       wl_fixed_from_int(80), wl_fixed_from_int(60));
-	wp_viewport_set_destination(vp, -1, -1);
-	CHECK(tc_window_show(&w, s.buffer) == 0, "no frame callback");
-	if (check_crop(h, "tc-crop", 2, &p, 120, 40, 80, 60, "80x60") < 0)
-		return -1;
-	/* Unset: the whole buffer, no viewport fields. */
-	wp_viewport_set_source(vp, unset, unset, unset, unset);
-	CHECK(tc_window_show(&w, b.buffer) == 0, "no frame callback");
-	if (check_commit(h, "tc-crop", 3, &p, "dmabuf", 4096) < 0)
-		return -1;
-	char line[1024], value[64];
-	CHECK(tc_harness_wait_line(h, "commit surface=tc-crop ", 3, line,
-				   sizeof(line), 2000) == 0 &&
-		      tc_line_field(line, "src", value, sizeof(value)) < 0,
-	      "%s: src field without a viewport source", line);
-	wp_viewport_destroy(vp);
-	tc_buffer_state_finish(&b);
-	tc_buffer_state_finish(&s);
-	tc_window_destroy(&w);
-	tc_client_disconnect(&c);
-
-	/* A source past the buffer's edge: out_of_buffer at commit. */
-	CHECK(tc_client_connect(&c, 4) == 0, "reconnect");
-	if (viewport_window(&c, &w, "tc-oob", &vp) < 0)
-		return -1;
-	wp_viewport_set_source(vp, wl_fixed_from_int(150), 0,
-			       wl_fixed_from_int(51), wl_fixed_from_int(10));
-	CHECK(tc_shm_import(&c, &p, &s) == 0, "shm");
-	wl_surface_attach(w.surface, s.buffer, 0, 0);
-	wl_surface_commit(w.surface);
-	if (expect_protocol_error(&c, "wp_viewport",
-				  WP_VIEWPORT_ERROR_OUT_OF_BUFFER) < 0)
-		return -1;
-	/* Dead proxies, freed locally. */
-	wp_viewport_destroy(vp);
-	tc_buffer_state_finish(&s);
-	tc_window_destroy(&w);
-	tc_client_disconnect(&c);
-
-	/* A second viewport for one surface; a negative destination. */
-	CHECK(tc_client_connect(&c, 4) == 0, "reconnect");
-	if (viewport_window(&c, &w, "tc-twice", &vp) < 0)
-		return -1;
-	struct wp_viewport *again =
-		wp_viewporter_get_viewport(c.viewporter, w.surface);
-	if (expect_protocol_error(&c, "wp_viewporter",
-				  WP_VIEWPORTER_ERROR_VIEWPORT_EXISTS) < 0)
-		return -1;
-	wp_viewport_destroy(again);
-	wp_viewport_destroy(vp);
-	tc_window_destroy(&w);
-	tc_client_disconnect(&c);
-	CHECK(tc_client_connect(&c, 4) == 0, "reconnect");
-	if (viewport_window(&c, &w, "tc-bad", &vp) < 0)
-		return -1;
-	wp_viewport_set_destination(vp, 0, 10);
-	if (expect_protocol_error(&c, "wp_viewport",
-				  WP_VIEWPORT_ERROR_BAD_VALUE) < 0)
-		return -1;
-	wp_viewport_destroy(vp);
-	tc_window_destroy(&w);
-	tc_client_disconnect(&c);
-	CHECK(tc_harness_count_lines(h, "commit surface=tc-oob ") == 0,
-	      "a frame reported for an out-of-buffer source");
-
-	/* --no-viewporter: not offered. */
-	CHECK(tc_harness_stop(h) == 0, "compositor exit");
-	tc_harness_destroy(h);
-	const char *const args[] = {"--no-viewporter", NULL};
-	if (start(h, &c, binary, args, 4) < 0)
-		return -1;
-	CHECK(!c.viewporter, "wp_viewporter advertised with --no-viewporter");
-	tc_client_disconnect(&c);
-	tc_picture_destroy(&p);
 	return 0;
 }
 

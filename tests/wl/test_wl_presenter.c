@@ -11,19 +11,9 @@
 
 #include "log.h"
 #include "loop.h"
+#include "test_check.h"
 #include "weston_harness.h"
 #include "wl_presenter.h"
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__,          \
-				__LINE__, #cond);                              \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, "\n");                                 \
-			return -1;                                             \
-		}                                                              \
-	} while (0)
 
 #define MAX_FLIPS 256
 

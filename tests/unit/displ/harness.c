@@ -291,3 +291,26 @@ void h_make_fb(struct harness *h, uint64_t db, uint64_t fb, uint32_t w,
 	assert_int_equal(h_dbuf_create(h, db, w, hgt, 32, size, dir), 0);
 	assert_int_equal(h_fb_attach(h, fb, db, w, hgt, XR24), 0);
 }
+
+struct h_snap h_snap(struct harness *h)
+{
+	return (struct h_snap){
+		.dbufs = h->dev->n_dbufs, .fbs = h->dev->n_fbs,
+		.maps = fake_live_maps(), .pages = fake_live_mapped_pages(),
+		.shares = fake_live_shares(), .pres_fbs = h->pres.live_fbs,
+		.mapped = h->dev->mapped_bytes,
+	};
+}
+
+void h_assert_unchanged(struct harness *h, struct h_snap s)
+{
+	struct h_snap n = h_snap(h);
+
+	assert_int_equal(n.dbufs, s.dbufs);
+	assert_int_equal(n.fbs, s.fbs);
+	assert_int_equal(n.maps, s.maps);
+	assert_int_equal(n.pages, s.pages);
+	assert_int_equal(n.shares, s.shares);
+	assert_int_equal(n.pres_fbs, s.pres_fbs);
+	assert_int_equal(n.mapped, s.mapped);
+}

@@ -3,6 +3,8 @@
 #ifndef VDISPLD_TEST_DISPL_HARNESS_H
 #define VDISPLD_TEST_DISPL_HARNESS_H
 
+#include <drm_fourcc.h>
+
 #include "displ_priv.h"
 #include "fake_presenter.h"
 #include "fake_xen.h"
@@ -80,6 +82,16 @@ int32_t h_set_config(struct harness *h, unsigned ci, uint64_t fb, uint32_t x,
 		     uint32_t y, uint32_t w, uint32_t hgt);
 int32_t h_flip(struct harness *h, unsigned ci, uint64_t fb);
 int32_t h_simple(struct harness *h, unsigned ci, uint8_t op, uint64_t cookie);
+
+/* What a refused request must not change: the device's dbufs, fbs and
+ * mapped bytes, the fake Xen's live maps, pages and shares, the
+ * presenter's fbs. */
+struct h_snap {
+	unsigned dbufs, fbs, maps, pages, shares, pres_fbs;
+	uint64_t mapped;
+};
+struct h_snap h_snap(struct harness *h);
+void h_assert_unchanged(struct harness *h, struct h_snap s);
 
 /* Guest side of the event page. */
 unsigned h_evt_pending(struct harness *h, unsigned ci);

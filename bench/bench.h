@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "malloc_count.h"
 #include "tc_harness.h"
@@ -99,5 +100,19 @@ int bench_strace(struct bench_rig *r, double secs, struct bench_result *res);
  * per 60 Hz period (paced). */
 double bench_memcpy_us(size_t bytes);
 double bench_memcpy_paced_us(size_t bytes);
+/* clock_gettime(id) in ns. */
+uint64_t bench_clock_ns(clockid_t id);
+
+/* bench_wakeup.c: two processes passing a byte over pipes, each waiting
+ * in epoll_wait: one side's CPU per round trip (median and range of
+ * WAKE_READINGS readings of WAKE_ROUNDS) and the wall time per round
+ * trip (median), in us. */
+#define WAKE_READINGS 3
+#define WAKE_ROUNDS 10000u
+struct bench_wakeup {
+	double cpu_us, cpu_lo, cpu_hi;
+	double wall_us;
+};
+int bench_wakeup_ref(struct bench_wakeup *w);
 
 #endif

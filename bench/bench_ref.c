@@ -26,10 +26,10 @@ struct ref_bufs {
 	char *src[2], *dst[3];
 };
 
-static uint64_t now_ns(void)
+uint64_t bench_clock_ns(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -63,10 +63,10 @@ static int bufs_alloc(struct ref_bufs *b, size_t bytes)
 
 static uint64_t timed_copy(struct ref_bufs *b, int i, size_t bytes)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_clock_ns(CLOCK_MONOTONIC);
 	memcpy(b->dst[i % 3], b->src[i % 2], bytes);
 	__asm__ volatile("" ::"r"(b->dst[i % 3]) : "memory");
-	return now_ns() - t0;
+	return bench_clock_ns(CLOCK_MONOTONIC) - t0;
 }
 
 double bench_memcpy_us(size_t bytes)
@@ -88,7 +88,7 @@ double bench_memcpy_us(size_t bytes)
 double bench_memcpy_paced_us(size_t bytes)
 {
 	struct ref_bufs b;
-	uint64_t sum = 0, next = now_ns();
+	uint64_t sum = 0, next = bench_clock_ns(CLOCK_MONOTONIC);
 
 	if (bufs_alloc(&b, bytes) < 0)
 		return 0;

@@ -15,7 +15,7 @@ cmake --build build-asan -j"$jobs"
 echo "== cppcheck"
 cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance \
   --inline-suppr --suppress=missingIncludeSystem -I include \
-  src tests
+  src tests bench
 
 # The fuzzers need clang's libFuzzer: a third, small tree of just them.
 CC=clang cmake -S . -B build-fuzz -DVDISPLD_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -109,6 +109,10 @@ uint64_t bench_clock_ns(clockid_t id);
  * trip (median), in us. */
 #define WAKE_READINGS 3
 #define WAKE_ROUNDS 10000u
+/* A zero-copy flip in round trips of it: of CPU (vdispld sleeps twice and
+ * wakes others three times) and of wall time (four wake-ups in a row). */
+#define WAKE_FLIP_CPU_ROUNDS 2.5
+#define WAKE_FLIP_WALL_ROUNDS 2.0
 struct bench_wakeup {
 	double cpu_us, cpu_lo, cpu_hi;
 	double wall_us;

@@ -60,11 +60,12 @@ void bench_report_reference(struct bench_report *rep)
 	       "side's CPU (%d readings of %u: %.1f-%.1f) and %.1f us of wall "
 	       "time per round trip. A zero-copy flip makes vdispld sleep "
 	       "twice and wake another process three times (about %.1f us of "
-	       "CPU here, 2.5 round trips); its latency is four wake-ups in a "
-	       "row (about %.0f us, 2 round trips)\n\n",
+	       "CPU here, %.1f round trips); its latency is four wake-ups in a "
+	       "row (about %.0f us, %.1f round trips)\n\n",
 	       rep->wake.cpu_us, WAKE_READINGS, WAKE_ROUNDS, rep->wake.cpu_lo,
-	       rep->wake.cpu_hi, rep->wake.wall_us, 2.5 * rep->wake.cpu_us,
-	       2 * rep->wake.wall_us);
+	       rep->wake.cpu_hi, rep->wake.wall_us,
+	       WAKE_FLIP_CPU_ROUNDS * rep->wake.cpu_us, WAKE_FLIP_CPU_ROUNDS,
+	       WAKE_FLIP_WALL_ROUNDS * rep->wake.wall_us, WAKE_FLIP_WALL_ROUNDS);
 }
 
 void bench_report_header(const struct bench_report *rep)
@@ -186,17 +187,20 @@ void bench_report_targets(const struct bench_report *rep)
 		       u->windows, u->cpu_us_lo, u->cpu_us_hi);
 	if (u && rep->wake_ok)
 		printf("  (%.1f wake-up round trips of one side's CPU; the "
-		       "protocol's wake-ups alone, 2.5, are %.1f us here)\n",
+		       "protocol's wake-ups alone, %.1f, are %.1f us here)\n",
 		       u->cpu_us_per_flip / rep->wake.cpu_us,
-		       2.5 * rep->wake.cpu_us);
+		       WAKE_FLIP_CPU_ROUNDS,
+		       WAKE_FLIP_CPU_ROUNDS * rep->wake.cpu_us);
 	target("zero copy: flip latency p99 with frames at commit (backend + "
 	       "IPC + simulator)", "unthr 1x1080p zc",
 	       u ? u->lat_p99_us : -1, 100, "us");
 	if (u && rep->wake_ok)
 		printf("  (p50 %.0f us = %.1f wake-up round trips of wall time; "
-		       "the four wake-ups in a row alone, 2, are %.0f us here)\n",
+		       "the four wake-ups in a row alone, %.1f, are %.0f us "
+		       "here)\n",
 		       u->lat_p50_us, u->lat_p50_us / rep->wake.wall_us,
-		       2 * rep->wake.wall_us);
+		       WAKE_FLIP_WALL_ROUNDS,
+		       WAKE_FLIP_WALL_ROUNDS * rep->wake.wall_us);
 	target("zero copy: 16 connectors at 60 Hz, vdispld CPU",
 	       "60Hz 8x2 1080p zc", m ? m->cpu_pct : -1, 2, "% of a core");
 	if (m)

@@ -26,6 +26,8 @@ struct tc_config {
 	bool no_read;		/* latch buffers without reading their pixels */
 	bool no_viewporter;	/* do not advertise wp_viewporter */
 	unsigned release_delay_ms; /* release replaced buffers this late */
+	unsigned frame_period_ms;  /* frame callback grid; 0: 60 Hz */
+	unsigned frames_stop_ms;   /* no frame callback done after; 0: never */
 };
 
 struct tc_server {

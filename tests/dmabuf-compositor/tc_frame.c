@@ -2,7 +2,10 @@
  * callbacks committed between two ticks are all done at the next tick. The
  * timer runs only while callbacks wait, so an idle compositor sleeps.
  * --unthrottled does them at the commit itself, so a client's frame rate
- * is bounded by its own cost only (benchmarks of the client's overhead). */
+ * is bounded by its own cost only (benchmarks of the client's overhead).
+ * --frame-period-ms makes the grid coarser (a slow compositor);
+ * --frames-stop-after-ms stops doing them (every surface hidden): the
+ * callbacks wait until their client destroys them. */
 #include <errno.h>
 #include <string.h>
 #include <wayland-server-protocol.h>
@@ -13,11 +16,24 @@
 
 #define TC_FRAME_PERIOD_NS 16666667ull
 
+static uint64_t frame_period_ns(const struct tc_server *server)
+{
+	unsigned ms = server->cfg.frame_period_ms;
+	return ms ? ms * 1000000ull : TC_FRAME_PERIOD_NS;
+}
+
+static bool frames_stopped(const struct tc_server *server)
+{
+	unsigned ms = server->cfg.frames_stop_ms;
+	return ms && loop_now_ns() - server->epoch_ns >= ms * 1000000ull;
+}
+
 static void arm_next_tick(struct tc_server *server)
 {
 	uint64_t now = loop_now_ns();
 	uint64_t since = now - server->epoch_ns;
-	uint64_t next = (since / TC_FRAME_PERIOD_NS + 1) * TC_FRAME_PERIOD_NS;
+	uint64_t period = frame_period_ns(server);
+	uint64_t next = (since / period + 1) * period;
 	int ret = loop_timer_arm(server->tick, next - since, 0);
 	if (ret < 0)
 		log_error("cannot arm the frame timer: %s", strerror(-ret));
@@ -39,7 +55,8 @@ static void tick(void *data)
 {
 	struct tc_server *server = data;
 	server->tick_armed = false;
-	send_done(&server->frame_callbacks);
+	if (!frames_stopped(server))
+		send_done(&server->frame_callbacks);
 }
 
 int tc_frame_create(struct tc_server *server)
@@ -60,12 +77,12 @@ void tc_frame_queue(struct tc_server *server, struct wl_list *callbacks)
 {
 	if (wl_list_empty(callbacks))
 		return;
-	if (server->cfg.unthrottled) {
+	if (server->cfg.unthrottled && !frames_stopped(server)) {
 		send_done(callbacks);
 		return;
 	}
 	wl_list_insert_list(server->frame_callbacks.prev, callbacks);
 	wl_list_init(callbacks);
-	if (!server->tick_armed)
+	if (!server->tick_armed && !frames_stopped(server))
 		arm_next_tick(server);
 }

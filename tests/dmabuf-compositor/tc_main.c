@@ -29,6 +29,9 @@ static const char usage[] =
 	"  --no-read              do not read committed pixels (no CRC)\n"
 	"  --no-viewporter        do not advertise wp_viewporter\n"
 	"  --release-delay-ms N   release a replaced buffer N ms later\n"
+	"  --frame-period-ms N    frame callbacks on an N ms grid (default 60 Hz)\n"
+	"  --frames-stop-after-ms N  no frame callback done N ms after start\n"
+	"                         (as for a surface that became hidden)\n"
 	"  --verbose              debug logs on stderr\n";
 
 static int parse_args(int argc, char **argv, struct tc_config *cfg)
@@ -46,6 +49,8 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		{"no-read", no_argument, NULL, 'N'},
 		{"no-viewporter", no_argument, NULL, 'P'},
 		{"release-delay-ms", required_argument, NULL, 'D'},
+		{"frame-period-ms", required_argument, NULL, 'F'},
+		{"frames-stop-after-ms", required_argument, NULL, 'S'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -66,6 +71,8 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		case 'N': cfg->no_read = true; break;
 		case 'P': cfg->no_viewporter = true; break;
 		case 'D': cfg->release_delay_ms = (unsigned)atoi(optarg); break;
+		case 'F': cfg->frame_period_ms = (unsigned)atoi(optarg); break;
+		case 'S': cfg->frames_stop_ms = (unsigned)atoi(optarg); break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'o':
 			if (sscanf(optarg, "%dx%d", &cfg->output_width,

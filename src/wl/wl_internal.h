@@ -21,6 +21,9 @@ struct pixconv_format;
  * previous buffer before it is answered anyway: well inside the Linux
  * frontend's 3.1 s flip time-out. */
 #define WL_PRES_HOLD_MAX_NS 2000000000ull
+/* The longest a flip waits for a slow compositor's frame callback before
+ * the fallback answers it (wl_pacing.c): well inside the 3.1 s too. */
+#define WL_PRES_SLOW_MAX_NS 1000000000ull
 
 struct wl_dmabuf_fb;
 struct wl_dmabuf_state;
@@ -164,6 +167,14 @@ struct wl_pres_conn {
 	struct pres_fb *pending;
 	struct wl_callback *frame_cb;
 	struct wp_presentation_feedback *feedback;
+	uint64_t commit_ns; /* when the show in flight was committed */
+	/* A slow compositor (wl_pacing.c): how late the last frame callback
+	 * came after its commit (0: unknown), and the frame callback of a
+	 * flip the fallback answered, kept to learn that (late_cb, committed
+	 * at late_commit_ns). */
+	uint64_t slow_ns;
+	struct wl_callback *late_cb;
+	uint64_t late_commit_ns;
 	/* The fallback's deadline (CLOCK_MONOTONIC ns, 0: none), behind the
 	 * presenter's one pacing timer (wl_pacing.c). */
 	uint64_t deadline_ns;
@@ -244,8 +255,11 @@ void wl_pres_seats_forget_conn(struct wl_pres *p, struct wl_pres_conn *c);
 
 /* wl_pacing.c */
 int pacing_init(struct wl_pres_conn *c);
-/* Forgets the frame callback / feedback of a surface going away. */
+/* Forgets the frame callback / feedback of the show in flight. */
 void pacing_drop_feedback(struct wl_pres_conn *c);
+/* The surface is going away: forgets all it was waiting for and what was
+ * learnt of its pacing; a show in flight is answered on the next tick. */
+void pacing_surface_gone(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
 /* The presenter's pacing timer, made by the first pacing_init. */
 void pacing_timer_finish(struct wl_pres *p);

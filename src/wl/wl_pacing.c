@@ -2,7 +2,16 @@
  * its frame callback, its presentation feedback, or a fallback timer (a
  * hidden surface gets no frame callbacks; a dead compositor gets nothing),
  * so a guest is answered once per flip, in order, and never waits for its
- * own time-out. */
+ * own time-out.
+ *
+ * The fallback must not outrun a compositor that is slow rather than
+ * blind (a software renderer, an emulated machine): answered before its
+ * frame is shown, a guest flips faster than the screen changes and most of
+ * its frames are never seen. So the fallback waits twice as long as frame
+ * callbacks lately took after their commit (up to WL_PRES_SLOW_MAX_NS);
+ * the frame callback of a flip the fallback answered is kept to learn
+ * that. Each fallback that fires halves the wait, so a surface that
+ * becomes hidden costs a few long waits, then flips on the short one. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/timerfd.h>
@@ -23,6 +32,59 @@ void pacing_drop_feedback(struct wl_pres_conn *c)
 		wp_presentation_feedback_destroy(c->feedback);
 		c->feedback = NULL;
 	}
+}
+
+static void drop_late(struct wl_pres_conn *c)
+{
+	if (c->late_cb)
+		wl_callback_destroy(c->late_cb);
+	c->late_cb = NULL;
+}
+
+void pacing_surface_gone(struct wl_pres_conn *c)
+{
+	pacing_drop_feedback(c);
+	drop_late(c);
+	c->slow_ns = 0;
+	if (c->has_pending)
+		pacing_arm(c, WL_PRES_REFRESH_NS); /* answered in time anyway */
+}
+
+/* A frame callback came for a commit at committed_ns. How late one comes
+ * depends on where in the compositor's cycle the commit fell, so the
+ * estimate is the longest seen lately: each sample forgets an eighth. */
+static void learn_latency(struct wl_pres_conn *c, uint64_t committed_ns)
+{
+	uint64_t now = loop_now_ns();
+	uint64_t late = now > committed_ns ? now - committed_ns : 0;
+	uint64_t kept = c->slow_ns - c->slow_ns / 8;
+	c->slow_ns = late > kept ? late : kept;
+}
+
+static uint64_t fallback_after_commit(const struct wl_pres_conn *c)
+{
+	uint64_t ns = c->slow_ns * 2;
+	if (ns > WL_PRES_SLOW_MAX_NS)
+		ns = WL_PRES_SLOW_MAX_NS;
+	return ns > c->pres->fallback_ns ? ns : c->pres->fallback_ns;
+}
+
+/* The fallback answers a flip whose frame callback has not come: keep the
+ * callback to learn how late it comes (an older one still waiting goes
+ * first, unless it has waited longer than any compositor would), and wait
+ * half as long next time. */
+static void keep_late(struct wl_pres_conn *c)
+{
+	c->slow_ns /= 2;
+	if (!c->frame_cb)
+		return;
+	if (c->late_cb &&
+	    loop_now_ns() - c->late_commit_ns < WL_PRES_SLOW_MAX_NS)
+		return; /* pacing_complete drops this one */
+	drop_late(c);
+	c->late_cb = c->frame_cb;
+	c->late_commit_ns = c->commit_ns;
+	c->frame_cb = NULL;
 }
 
 void pacing_complete(struct wl_pres_conn *c)
@@ -100,8 +162,10 @@ static void deadline_passed(struct wl_pres_conn *c)
 		log_warn("wl: %s: the compositor held a guest buffer for 2 s; "
 			 "answering the flip anyway", c->app_id);
 	}
-	if (c->has_pending)
+	if (c->has_pending) {
 		c->stats.fallbacks++;
+		keep_late(c);
+	}
 	pacing_complete(c);
 }
 
@@ -136,7 +200,17 @@ static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 {
 	struct wl_pres_conn *c = data;
 	(void)time;
-	if (cb == c->frame_cb && !wl_dmabuf_hold_flip(c))
+	if (cb == c->late_cb) {
+		learn_latency(c, c->late_commit_ns);
+		drop_late(c);
+		return;
+	}
+	if (cb != c->frame_cb)
+		return;
+	learn_latency(c, c->commit_ns);
+	wl_callback_destroy(cb);
+	c->frame_cb = NULL;
+	if (!wl_dmabuf_hold_flip(c))
 		pacing_complete(c);
 }
 
@@ -157,7 +231,10 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 	struct wl_pres_conn *c = data;
 	(void)tv_sec_hi, (void)tv_sec_lo, (void)tv_nsec, (void)refresh;
 	(void)seq_hi, (void)seq_lo, (void)flags;
-	if (f == c->feedback && !wl_dmabuf_hold_flip(c))
+	if (f != c->feedback)
+		return;
+	learn_latency(c, c->commit_ns);
+	if (!wl_dmabuf_hold_flip(c))
 		pacing_complete(c);
 }
 
@@ -190,6 +267,7 @@ void pacing_watch_commit(struct wl_pres_conn *c)
 	if (!c->has_pending || c->pres->dead)
 		return;
 	pacing_drop_feedback(c);
+	c->commit_ns = loop_now_ns();
 	c->frame_cb = wl_surface_frame(c->surface);
 	wl_callback_add_listener(c->frame_cb, &frame_listener, c);
 	if (c->pres->presentation) {
@@ -198,7 +276,7 @@ void pacing_watch_commit(struct wl_pres_conn *c)
 		wp_presentation_feedback_add_listener(c->feedback,
 						      &feedback_listener, c);
 	}
-	pacing_arm(c, c->pres->fallback_ns);
+	pacing_arm(c, fallback_after_commit(c));
 }
 
 int pacing_init(struct wl_pres_conn *c)
@@ -238,6 +316,7 @@ void pacing_timer_finish(struct wl_pres *p)
 void pacing_finish(struct wl_pres_conn *c)
 {
 	pacing_drop_feedback(c);
+	drop_late(c);
 	c->deadline_ns = 0;
 	/* A connector going away answers nothing more: its listener is gone. */
 	c->has_pending = false;

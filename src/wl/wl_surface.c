@@ -249,9 +249,7 @@ void wl_pres_conn_surface_create(struct wl_pres_conn *c)
 void wl_pres_conn_surface_drop(struct wl_pres_conn *c)
 {
 	wl_pres_seats_forget_conn(c->pres, c);
-	pacing_drop_feedback(c);
-	if (c->has_pending)
-		pacing_arm(c, WL_PRES_REFRESH_NS); /* answered in time anyway */
+	pacing_surface_gone(c);
 	role_destroy(c);
 	if (c->viewport)
 		wp_viewport_destroy(c->viewport);

@@ -99,18 +99,17 @@ follow_guest_console() {
 }
 
 # Screenshots and the scene graph into /result/TAG. modetest alternates
-# two buffers (bars, grey fill) per connector, and under TCG Weston often
-# repaints once per two of vdispld's commits, so a connector can show the
-# same buffer for many seconds. So: shots at uneven intervals until the
-# checker (run here too) has seen the bars on both connectors of this
-# domain, at most 8; the host checks every shot again.
+# two buffers (bars, grey fill) per connector, so a shot catches the bars
+# on a connector about one time in two. So: shots at uneven intervals
+# until the checker (run here too) has seen the bars on both connectors of
+# this domain, at most 12; the host checks every shot again.
 capture_screen() { # TAG DOMID
 	mkdir -p "$R/$1"
 	scene_graph "/result/$1/scene-graph.txt"
 	c0="'domu c0' of vdispl-$2-0-0," c1="'domu c1' of vdispl-$2-0-1,"
 	n=0 bars0='' bars1=''
 	# (Pauses of a second or more: shots are named by the second.)
-	for pause in 1.0 1.4 1.1 1.7 1.2 1.9 1.3 2.1; do
+	for pause in 1.0 1.4 1.1 1.7 1.2 1.9 1.3 2.1 1.5 1.0 1.8 1.2; do
 		in_root /usr/bin/busybox sh -c "cd /result/$1 && weston-screenshooter" ||
 			fail "weston-screenshooter"
 		n=$((n + 1))

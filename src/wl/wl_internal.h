@@ -168,10 +168,10 @@ struct wl_pres_conn {
 	struct wl_callback *frame_cb;
 	struct wp_presentation_feedback *feedback;
 	uint64_t commit_ns; /* when the show in flight was committed */
-	/* A slow compositor (wl_pacing.c): how late the last frame callback
-	 * came after its commit (0: unknown), and the frame callback of a
-	 * flip the fallback answered, kept to learn that (late_cb, committed
-	 * at late_commit_ns). */
+	/* A slow compositor (wl_pacing.c): how late frame callbacks lately
+	 * came after their commit (0: in time, or nothing learnt), and the
+	 * frame callback of a flip the fallback answered, kept to learn that
+	 * (late_cb, committed at late_commit_ns). */
 	uint64_t slow_ns;
 	struct wl_callback *late_cb;
 	uint64_t late_commit_ns;

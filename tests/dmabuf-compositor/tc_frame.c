@@ -5,7 +5,7 @@
  * is bounded by its own cost only (benchmarks of the client's overhead).
  * --frame-period-ms makes the grid coarser (a slow compositor);
  * --frames-stop-after-ms stops doing them (every surface hidden): the
- * callbacks wait until their client destroys them. */
+ * callbacks wait until their client goes (a client cannot destroy one). */
 #include <errno.h>
 #include <string.h>
 #include <wayland-server-protocol.h>

@@ -169,7 +169,7 @@ struct wl_pres_conn {
 	struct wp_presentation_feedback *feedback;
 	uint64_t commit_ns; /* when the show in flight was committed */
 	/* A slow compositor (wl_pacing.c): how late frame callbacks lately
-	 * came after their commit (0: in time, or nothing learnt), and the
+	 * came after their commit (0: nothing learnt yet), and the
 	 * frame callback of a flip the fallback answered, kept to learn that
 	 * (late_cb, committed at late_commit_ns). */
 	uint64_t slow_ns;

@@ -103,20 +103,17 @@ double bench_memcpy_paced_us(size_t bytes);
 /* clock_gettime(id) in ns. */
 uint64_t bench_clock_ns(clockid_t id);
 
-/* bench_wakeup.c: two processes passing a byte over pipes, each waiting
- * in epoll_wait: one side's CPU per round trip (median and range of
- * WAKE_READINGS readings of WAKE_ROUNDS) and the wall time per round
- * trip (median), in us. */
-#define WAKE_READINGS 3
-#define WAKE_ROUNDS 10000u
-/* A zero-copy flip in round trips of it: of CPU (vdispld sleeps twice and
- * wakes others three times) and of wall time (four wake-ups in a row). */
-#define WAKE_FLIP_CPU_ROUNDS 2.5
-#define WAKE_FLIP_WALL_ROUNDS 2.0
-struct bench_wakeup {
+/* bench_skeleton.c: the flip's skeleton, three processes making a
+ * zero-copy flip's wake-ups and nothing else: the backend's CPU per flip
+ * (median and range of SKEL_READINGS readings of SKEL_ROUNDS flips) and
+ * the guest's flip latency p50 and p99 (median; p99 also its range), in
+ * us. */
+#define SKEL_READINGS 3
+#define SKEL_ROUNDS 10000u
+struct bench_skeleton {
 	double cpu_us, cpu_lo, cpu_hi;
-	double wall_us;
+	double p50_us, p99_us, p99_lo, p99_hi;
 };
-int bench_wakeup_ref(struct bench_wakeup *w);
+int bench_skeleton_ref(struct bench_skeleton *s);
 
 #endif

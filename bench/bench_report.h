@@ -16,9 +16,9 @@ struct bench_report {
 	/* memcpy of one frame: peak (back to back) and paced at 60 Hz. */
 	double memcpy_us_1080, memcpy_us_2160;
 	double paced_us_1080, paced_us_2160;
-	/* A wake-up round trip between two processes (bench_wakeup.c). */
-	struct bench_wakeup wake;
-	bool wake_ok;
+	/* The flip's skeleton: its wake-ups alone (bench_skeleton.c). */
+	struct bench_skeleton skel;
+	bool skel_ok;
 };
 
 void bench_report_reference(struct bench_report *rep);

@@ -103,17 +103,19 @@ double bench_memcpy_paced_us(size_t bytes);
 /* clock_gettime(id) in ns. */
 uint64_t bench_clock_ns(clockid_t id);
 
-/* bench_skeleton.c: the flip's skeleton, three processes making a
- * zero-copy flip's wake-ups and nothing else: the backend's CPU per flip
- * (median and range of SKEL_READINGS readings of SKEL_ROUNDS flips) and
- * the guest's flip latency p50 and p99 (median; p99 also its range), in
- * us. */
+/* bench_skeleton.c: the flip's skeleton, three processes making the
+ * wake-ups of zero-copy flips on `conns` connectors and nothing else,
+ * the compositor unthrottled or `paced` at 60 Hz. Each figure is the
+ * lowest and highest of SKEL_READINGS readings (unthrottled: of
+ * SKEL_ROUNDS flips; paced: of 3 s): the backend's CPU per flip (us) and
+ * in % of a core, the guest's flip latency p50 and p99 (us). */
 #define SKEL_READINGS 3
 #define SKEL_ROUNDS 10000u
+#define SKEL_MAX_CONNS 64
 struct bench_skeleton {
-	double cpu_us, cpu_lo, cpu_hi;
-	double p50_us, p99_us, p99_lo, p99_hi;
+	double cpu_us[2], cpu_pct[2];
+	double p50_us[2], p99_us[2];
 };
-int bench_skeleton_ref(struct bench_skeleton *s);
+int bench_skeleton_ref(unsigned conns, bool paced, struct bench_skeleton *s);
 
 #endif

@@ -16,8 +16,9 @@ struct bench_report {
 	/* memcpy of one frame: peak (back to back) and paced at 60 Hz. */
 	double memcpy_us_1080, memcpy_us_2160;
 	double paced_us_1080, paced_us_2160;
-	/* The flip's skeleton: its wake-ups alone (bench_skeleton.c). */
-	struct bench_skeleton skel;
+	/* The flip's skeleton, its wake-ups alone (bench_skeleton.c): one
+	 * connector unthrottled, and 16 at 60 Hz. */
+	struct bench_skeleton skel, skel16;
 	bool skel_ok;
 };
 

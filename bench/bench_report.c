@@ -176,11 +176,13 @@ static double worst_copy_ratio(const struct bench_report *rep, bool peak,
 /* Where a zero-copy figure stands against the skeleton's, which no
  * backend beats: vdispld as a ratio of it, and whether the limit is below
  * it on this machine (then no backend can meet it here). */
-static void floor_note(double value, double skel, double limit,
+static void floor_note(double value, double best, double skel, double limit,
 		       const char *unit)
 {
-	printf("  (the skeleton alone: %.2f %s; vdispld %.2fx the skeleton",
-	       skel, unit, value / skel);
+	printf("  (the skeleton alone, its best reading: %.2f %s; vdispld "
+	       "%.2fx the skeleton", skel, unit, value / skel);
+	if (best > 0)
+		printf(", its best window %.2fx", best / skel);
 	if (skel >= limit)
 		printf("; the limit is below the skeleton's: no backend meets "
 		       "it on this machine now");
@@ -206,19 +208,21 @@ void bench_report_targets(const struct bench_report *rep)
 		printf("  (median of %u windows; all: %.1f-%.1f us)\n",
 		       u->windows, u->cpu_us_lo, u->cpu_us_hi);
 	if (u && rep->skel_ok)
-		floor_note(u->cpu_us_per_flip, rep->skel.cpu_us[0], 30, "us");
+		floor_note(u->cpu_us_per_flip, u->cpu_us_lo,
+			   rep->skel.cpu_us[0], 30, "us");
 	target("zero copy: flip latency p99 with frames at commit (backend + "
 	       "IPC + simulator)", "unthr 1x1080p zc",
 	       u ? u->lat_p99_us : -1, 100, "us");
 	if (u && rep->skel_ok)
-		floor_note(u->lat_p99_us, rep->skel.p99_us[0], 100, "us");
+		floor_note(u->lat_p99_us, -1, rep->skel.p99_us[0], 100,
+			   "us");
 	target("zero copy: 16 connectors at 60 Hz, vdispld CPU",
 	       "60Hz 8x2 1080p zc", m ? m->cpu_pct : -1, 2, "% of a core");
 	if (m)
 		printf("  (median of %u windows; all: %.2f-%.2f %% of a core)\n",
 		       m->windows, m->cpu_pct_lo, m->cpu_pct_hi);
 	if (m && rep->skel_ok)
-		floor_note(m->cpu_pct, rep->skel16.cpu_pct[0], 2,
+		floor_note(m->cpu_pct, m->cpu_pct_lo, rep->skel16.cpu_pct[0], 2,
 			   "% of a core");
 	printf("(memcpy reference per frame, peak / paced: 1080p %.0f / %.0f "
 	       "us, 2160p %.0f / %.0f us; frame bytes %.0f / %.0f)\n",

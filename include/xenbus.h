@@ -64,6 +64,9 @@ void xb_backend_for_each(struct xb_backend *be,
 			 void (*fn)(struct xb_device *dev, void *data),
 			 void *data);
 unsigned xb_backend_device_count(const struct xb_backend *be);
+/* Moves whenever one of the backend's devices connects or disconnects:
+ * what depends on the set of connected devices is recomputed only then. */
+unsigned xb_backend_changes(const struct xb_backend *be);
 
 int xb_device_set_state(struct xb_device *dev, enum xenbus_state state);
 /* Logs why, writes "error" under be_path, disconnects and goes Closing. */

@@ -268,6 +268,11 @@ void xb_backend_for_each(struct xb_backend *be,
 	}
 }
 
+unsigned xb_backend_changes(const struct xb_backend *be)
+{
+	return be->changes;
+}
+
 unsigned xb_backend_device_count(const struct xb_backend *be)
 {
 	unsigned count = 0;

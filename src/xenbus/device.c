@@ -63,6 +63,7 @@ static void device_disconnect(struct xb_device *dev)
 	if (!dev->connected)
 		return;
 	dev->connected = false;
+	dev->backend->changes++;
 	log_info("%s: disconnecting", dev->log_prefix);
 	dev->impl->disconnect(dev);
 }
@@ -103,6 +104,7 @@ static void device_connect(struct xb_device *dev)
 	int r = dev->impl->connect(dev);
 	if (r == 0) {
 		dev->connected = true;
+		dev->backend->changes++;
 		xb_device_set_state(dev, XenbusStateConnected);
 		return;
 	}

@@ -42,6 +42,7 @@ struct xb_backend {
 	struct xstore_watch *release_watch;
 	struct xb_node *nodes;
 	struct xb_refused *refused;
+	unsigned changes; /* devices connected or disconnected so far */
 };
 
 static inline struct xb_device *xb_node_dev(struct xb_node *n)

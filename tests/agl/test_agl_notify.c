@@ -1,7 +1,9 @@
 /* vdispld as a systemd service talks to the service manager: READY=1,
  * STATUS= with the guests and connectors served, and WATCHDOG=1
  * keepalives at half of WatchdogSec (WATCHDOG_USEC), all on
- * $NOTIFY_SOCKET, here a datagram socket of the test's.
+ * $NOTIFY_SOCKET, here a datagram socket of the test's. STATUS= follows
+ * the guest going away too (vdispld counts again only when a device
+ * connects or disconnects).
  *
  * Usage: test_agl_notify <vdispld> */
 #include <errno.h>
@@ -14,6 +16,7 @@
 
 #include "agl_fixture.h"
 #include "loop.h"
+#include "toolstack.h"
 
 #define WATCHDOG_USEC 400000 /* keepalives expected every 200 ms */
 
@@ -46,6 +49,25 @@ static void drain(struct notes *n)
 			}
 		}
 	}
+}
+
+/* "xl destroy": STATUS= says no guest is served any more. */
+static int guest_gone(struct agl *a, struct notes *n)
+{
+	static const char *const want = "Serving 0 guest(s), 0 connector(s)";
+	xensim_guest_destroy(a->guest);
+	a->guest = NULL;
+	uint64_t end = loop_now_ns() + 10000000000ull;
+	while (strcmp(n->status, want) && loop_now_ns() < end) {
+		loop_dispatch(a->vf.loop, 10);
+		drain(n);
+	}
+	printf("after the guest went: STATUS=\"%s\"\n", n->status);
+	if (!strcmp(n->status, want))
+		return 0;
+	fprintf(stderr, "FAIL: STATUS=\"%s\" 10 s after the guest went\n",
+		n->status);
+	return 1;
 }
 
 int main(int argc, char *argv[])
@@ -103,6 +125,7 @@ int main(int argc, char *argv[])
 				"(want about 0.2 s)\n", n.watchdogs, every);
 			fails++;
 		}
+		fails += guest_gone(&a, &n);
 	}
 	if (fails)
 		vd_fixture_report(&a.vf);

@@ -60,7 +60,7 @@ struct daemon {
 	struct loop_source *watchdog;
 	struct status_writer *status;
 	unsigned last_guests, last_conns;
-	unsigned last_changes; /* xb_backend_changes() when last counted */
+	unsigned last_xb_changes; /* xb_backend_changes() when last counted */
 	bool status_sent;
 	bool wl_lost; /* the compositor is gone; waiting for it */
 	int start_code; /* exit code when daemon_start fails */
@@ -218,10 +218,10 @@ static void before_sleep(void *data)
 	d->wl_lost = lost;
 	/* Runs every loop turn: the devices are counted only when some
 	 * connected or disconnected (a walk of every device per flip, else). */
-	unsigned changes = d->vdispl ? xb_backend_changes(d->vdispl) : 0;
-	if (d->status_sent && !changed && changes == d->last_changes)
+	unsigned xb_changes = d->vdispl ? xb_backend_changes(d->vdispl) : 0;
+	if (d->status_sent && !changed && xb_changes == d->last_xb_changes)
 		return;
-	d->last_changes = changes;
+	d->last_xb_changes = xb_changes;
 	unsigned guests, conns;
 	status_count(d->vdispl, &guests, &conns);
 	if (d->status_sent && !changed && guests == d->last_guests &&

@@ -100,7 +100,7 @@ static void pool_warmed(void *data, uint64_t ns)
 
 /* Not in shm_pool_init: every connector has a pool, for the frames that
  * can't go zero copy, and a pool a zero-copy connector never writes costs
- * no memory until it is touched (16 1080p connectors: 400 MB). A slice
+ * no memory until it is touched (three 1080p buffers: about 24 MiB). A slice
  * per loop turn: a guest switching formats in a loop gets its pool
  * re-made each time, never more than a slice of faults per turn. */
 void shm_pool_warm(struct shm_pool *pool, struct loop *loop)

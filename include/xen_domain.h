@@ -27,7 +27,8 @@ struct xdomain *xdomain_open(void);
 void xdomain_close(struct xdomain *xd);
 
 /* The type of domid; XDOMAIN_UNKNOWN if xd is NULL, the library is
- * unavailable, or the domain is gone. */
+ * unavailable, or the domain is gone. A non-x86 build answers XDOMAIN_ARM
+ * without asking (and without opening privcmd). */
 enum xdomain_type xdomain_type(struct xdomain *xd, uint32_t domid);
 const char *xdomain_type_name(enum xdomain_type type);
 

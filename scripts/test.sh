@@ -35,11 +35,11 @@ run_ctest() { # TREE [ctest args]
 
 echo "== ctest: fuzzers (clang, libFuzzer + ASan/UBSan)"
 ctest --test-dir build-fuzz --output-on-failure -L fuzz || status=1
-# The real-Xen tier boots a VM and valgrind wants the plain binary: they run
-# once, in the release tree.
+# The real-Xen and KMS tiers boot VMs and valgrind wants the plain binary:
+# they run once, in the release tree.
 echo "== ctest (ASan+UBSan build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  run_ctest build-asan -E 'realxen|valgrind' "$@"
+  run_ctest build-asan -E 'realxen|kms_|valgrind' "$@"
 echo "== ctest (release build)"
 run_ctest build "$@"
 exit $status

@@ -27,6 +27,7 @@ struct tconn {
 	struct pres_fb *queue[4];
 };
 
+// cppcheck-suppress constParameter
 static void flip_done(void *data, struct pres_fb *fb)
 {
 	struct tconn *t = data;

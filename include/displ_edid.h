@@ -11,8 +11,10 @@
 
 /* Writes 128 bytes: header, "XEN" vendor, digital input, preferred
  * detailed timing of width x height (60 Hz, lower if the pixel clock
- * would not fit), monitor name "vdispl", checksum. -EINVAL if a dimension
- * is 0 or above DISPL_EDID_MAX_DIM. */
+ * would not fit; small modes get longer blanking so the clock reaches the
+ * 10 MHz edid-decode requires), monitor name "vdispl", checksum. -EINVAL
+ * if a dimension is 0 or above DISPL_EDID_MAX_DIM. tests/unit/displ
+ * checks the block with edid-decode. */
 int displ_edid_generate(uint8_t out[DISPL_EDID_SIZE], uint32_t width,
 			uint32_t height);
 

@@ -11,6 +11,8 @@ PACKAGES=(
   weston libweston-10-dev
   libdrm-dev libinput-dev libcmocka-dev libinih-dev libsystemd-dev libpng-dev
   clang libclang-rt-14-dev cppcheck valgrind systemd strace
+  # test-only: an independent decoder checks the EDID vdispld generates
+  edid-decode
   # the real-Xen tier: QEMU boots Debian's Xen + kernel (fetched, not installed)
   qemu-system-x86 cpio kmod
 )

@@ -18,8 +18,15 @@
 #define V_SYNC 5u
 #define V_BACK 15u
 
-/* Pixel clock is a 16-bit count of 10 kHz units. */
+/* Pixel clock is a 16-bit count of 10 kHz units. edid-decode takes a
+ * clock below 10 MHz for invalid data and drops the timing, so a small
+ * mode gets longer blanking until one frame at 60 Hz is worth 10 MHz; its
+ * active size and refresh stay as they are. */
 #define MAX_CLOCK_10KHZ 65535u
+#define MIN_CLOCK_HZ 10000000u
+#define MIN_FRAME_PIXELS ((MIN_CLOCK_HZ + 59u) / 60u)
+/* A DTD's blanking fields hold 12 bits. */
+#define MAX_BLANK 4095u
 
 static void put_header(uint8_t *e)
 {
@@ -90,14 +97,35 @@ static uint8_t sync_hi_bits(uint32_t hfront, uint32_t hsync, uint32_t vfront,
 			 (((vfront >> 4) & 3) << 2) | ((vsync >> 4) & 3));
 }
 
+/* Blanking for a w x h mode: the fixed porches, stretched (horizontal
+ * back porch first, then vertical) while a frame has fewer pixels than
+ * MIN_FRAME_PIXELS. With both at MAX_BLANK a frame has at least
+ * 4096 x 4096 pixels, so this always ends. */
+static void blanking(uint32_t w, uint32_t h, uint32_t *hblank,
+		     uint32_t *vblank)
+{
+	uint32_t hb = H_FRONT + H_SYNC + H_BACK, vb = V_FRONT + V_SYNC + V_BACK;
+
+	if ((uint64_t)(w + hb) * (h + vb) < MIN_FRAME_PIXELS) {
+		uint32_t htotal = (MIN_FRAME_PIXELS + h + vb - 1) / (h + vb);
+
+		hb = htotal - w > MAX_BLANK ? MAX_BLANK : htotal - w;
+	}
+	if ((uint64_t)(w + hb) * (h + vb) < MIN_FRAME_PIXELS)
+		vb = (MIN_FRAME_PIXELS + w + hb - 1) / (w + hb) - h;
+	*hblank = hb;
+	*vblank = vb;
+}
+
 static int put_dtd(uint8_t *d, uint32_t w, uint32_t h, uint32_t w_mm,
 		   uint32_t h_mm)
 {
-	uint32_t hblank = H_FRONT + H_SYNC + H_BACK;
-	uint32_t vblank = V_FRONT + V_SYNC + V_BACK;
+	uint32_t hblank, vblank;
 	uint32_t refresh;
-	uint32_t clk = pixel_clock_10khz(w + hblank, h + vblank, &refresh);
+	uint32_t clk;
 
+	blanking(w, h, &hblank, &vblank);
+	clk = pixel_clock_10khz(w + hblank, h + vblank, &refresh);
 	if (clk == 0)
 		return -EINVAL;
 	d[0] = clk & 0xff;
@@ -151,8 +179,12 @@ int displ_edid_generate(uint8_t out[DISPL_EDID_SIZE], uint32_t width,
 	if (width == 0 || height == 0 || width > DISPL_EDID_MAX_DIM ||
 	    height > DISPL_EDID_MAX_DIM)
 		return -EINVAL;
+	/* At least 1 mm each: a DTD image size with a 0 reads as "not set",
+	 * which contradicts the screen size the basic block gives. */
 	w_mm = (uint32_t)(((uint64_t)width * 254 + 480) / 960);
 	h_mm = (uint32_t)(((uint64_t)height * 254 + 480) / 960);
+	w_mm = w_mm == 0 ? 1 : w_mm;
+	h_mm = h_mm == 0 ? 1 : h_mm;
 
 	memset(out, 0, DISPL_EDID_SIZE);
 	put_header(out);

@@ -32,6 +32,11 @@ static void check_edid(const uint8_t *e, uint32_t w, uint32_t h)
 	vact = dtd[5] | (uint32_t)(dtd[7] >> 4) << 8;
 	vblank = dtd[6] | (uint32_t)(dtd[7] & 0xf) << 8;
 	FG_CHECK(clk != 0 && hact == w && vact == h);
+	/* edid-decode fails a clock under 10 MHz and an image size with a
+	 * 0 side. */
+	FG_CHECK(clk >= 1000);
+	FG_CHECK((dtd[12] | (dtd[14] & 0xf0)) != 0 &&
+		 (dtd[13] | (dtd[14] & 0x0f)) != 0);
 	/* The clock is frame size x 60, 50, 30 or 24 Hz, rounded to the
 	 * 10 kHz the field counts in. */
 	{

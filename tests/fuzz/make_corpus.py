@@ -2,16 +2,19 @@
 """Writes the seed corpora in corpus/<target>/ (committed; re-run after
 changing an input format). Each seed is a realistic session encoded in
 the byte format its fuzz target decodes; see the targets' comments.
+Usage: make_corpus.py [OUT_DIR] (default: corpus/ next to this file).
 
-The ring seeds follow /work/shared/real-xen-data/
+The ring seeds follow tests/data/real-xen/
 displif-requests-modetest-1conn.txt: modetest -s <conn>:800x600 -v on a
 real xen-drm-front (two 800x600 XRGB8888 dumb buffers of 469 pages each,
-SET_CONFIG, PG_FLIPs alternating, FB_DETACH)."""
+SET_CONFIG, PG_FLIPs alternating, FB_DETACH). The XenStore seeds read
+tests/data/real-xen/xenstore-frontend-connected.txt."""
 import os
 import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REAL_XEN = os.path.join(HERE, '..', 'data', 'real-xen')
 
 # fuzz_displ_ring.c: enum action
 (A_REQ, A_REQ_RAW, A_KICK, A_DISPATCH, A_FLIP_DONE, A_EVT_CONSUME,
@@ -152,21 +155,14 @@ def dir_seeds():
 
 def xs_seeds():
     fe = '/local/domain/1/device/vdispl/0/'
-    src = os.path.join('/work/shared/real-xen-data',
-                       'xenstore-frontend-connected.txt')
+    src = os.path.join(REAL_XEN, 'xenstore-frontend-connected.txt')
     lines = []
-    try:
-        with open(src) as f:
-            for line in f:
-                path, _, rest = line.partition(' = ')
-                if path.startswith(fe):
-                    lines.append('%s=%s' % (path[len(fe):],
-                                            rest.split('"')[1]))
-    except OSError:
-        lines = ['0/resolution=800x600', '0/unique-id=c0',
-                 '0/req-ring-ref=9', '0/req-event-channel=9',
-                 '0/evt-ring-ref=10', '0/evt-event-channel=10',
-                 'be-alloc=0']
+    with open(src) as f:
+        for line in f:
+            path, _, rest = line.partition(' = ')
+            if path.startswith(fe):
+                lines.append('%s=%s' % (path[len(fe):],
+                                        rest.split('"')[1]))
     first = [l for l in lines if l.startswith('0/resolution')]
     body = first + [l for l in lines if l not in first]
     s = {'real-two-conns': b'\x10' + '\n'.join(body).encode()}
@@ -182,8 +178,8 @@ def edid_seeds():
                          (4096, 600), (0, 0))}
 
 
-def write(target, seeds):
-    d = os.path.join(HERE, 'corpus', target)
+def write(out, target, seeds):
+    d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
     for name, data in seeds.items():
         with open(os.path.join(d, 'seed-' + name), 'wb') as f:
@@ -191,10 +187,11 @@ def write(target, seeds):
 
 
 def main():
-    write('fuzz_displ_ring', ring_seeds())
-    write('fuzz_displ_dir', dir_seeds())
-    write('fuzz_displ_xs', xs_seeds())
-    write('fuzz_displ_edid', edid_seeds())
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'corpus')
+    write(out, 'fuzz_displ_ring', ring_seeds())
+    write(out, 'fuzz_displ_dir', dir_seeds())
+    write(out, 'fuzz_displ_xs', xs_seeds())
+    write(out, 'fuzz_displ_edid', edid_seeds())
     return 0
 
 

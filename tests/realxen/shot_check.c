@@ -15,7 +15,7 @@
  * windows at random and they may overlap.
  *
  * modetest -v flips between two buffers: the bars and a 0x77 fill (see
- * shared/real-xen-data). A screenshot may catch either, so a connector
+ * tests/data/real-xen/displif-requests-modetest-1conn.txt). A screenshot may catch either, so a connector
  * passes when at least MIN_SAMPLES samples are visible and ALL of them are
  * the bars, or all are the fill; one line "frame NEEDLE bars|fill|bad" per
  * connector tells which (the caller takes several screenshots and wants

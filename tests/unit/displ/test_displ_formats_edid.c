@@ -99,7 +99,11 @@ static void check_edid(uint32_t w, uint32_t h)
 
 	/* The first descriptor is the preferred detailed timing. */
 	clk = d[0] | (uint32_t)d[1] << 8;
-	assert_true(clk > 0);
+	/* 10 MHz at least: edid-decode takes less for invalid data. */
+	assert_true(clk >= 1000);
+	/* Image size in mm: neither side 0 ("not set"). */
+	assert_true(d[12] != 0 || (d[14] >> 4) != 0);
+	assert_true(d[13] != 0 || (d[14] & 0x0f) != 0);
 	hact = d[2] | (uint32_t)(d[4] >> 4) << 8;
 	vact = d[5] | (uint32_t)(d[7] >> 4) << 8;
 	assert_int_equal(hact, w);
@@ -116,6 +120,9 @@ static void test_edid_valid(void **state)
 	check_edid(1024, 768);
 	check_edid(1920, 1080);
 	check_edid(1, 1);
+	check_edid(1, 4095);
+	check_edid(4095, 1);
+	check_edid(100, 100);
 	/* Big enough that 60 Hz does not fit the 16-bit pixel clock. */
 	check_edid(4095, 4095);
 }

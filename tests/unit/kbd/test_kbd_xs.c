@@ -18,8 +18,8 @@ static union xenkbd_in_event ev[64];
 
 static struct kh_fixture fix = { &ctx, { &k, &k2 } };
 
-/* The real xl + xen-kbdfront tree (real-xen-data): no width/height, the
- * requests in the frontend's directory. */
+/* The real xl + xen-kbdfront tree (tests/data/real-xen/): no
+ * width/height, the requests in the frontend's directory. */
 static void real_tree(void **state)
 {
 	(void)state;

@@ -1,7 +1,7 @@
 /* The simulated toolstack: what "xl create / destroy / reboot" do to
  * XenStore and the hypervisor for a guest with vdispl and vkb devices,
- * reproducing the nodes and permissions libxl writes (see
- * /work/shared/real-xen-data/xenstore-*-connected.txt).
+ * reproducing the nodes and permissions libxl writes (as recorded on a
+ * real Xen in tests/data/real-xen/xenstore-*-connected.txt).
  *
  * A created guest "boots" at once: its simulated xen-drm-front and
  * xen-kbdfront probe (unless cfg.defer_drivers), exactly as the real

@@ -1,8 +1,10 @@
-/* The modetest-like display client of the simulated xen-drm-front: a
- * serial setup script (DBUF_CREATE / FB_ATTACH on connector 0's ring,
- * SET_CONFIG on the connector's), then per connector a flip engine
- * (draw back buffer, PG_FLIP, wait for the response and the flip event),
- * then a teardown script. */
+/* The display client of the simulated xen-drm-front: a serial script of
+ * steps (DBUF_CREATE / FB_ATTACH on connector 0's ring, SET_CONFIG and
+ * PG_FLIP as the pipe model in drm_pipe.c makes them, on the connector's
+ * ring; local draws), then for the default program (modetest -v) per
+ * connector a flip engine (draw back buffer, PG_FLIP, wait for the
+ * response and the flip event), for the others the program's next phase
+ * (drm_program.c); last a teardown script. */
 #include "drm_front_priv.h"
 
 #include <errno.h>
@@ -26,11 +28,26 @@ static bool want_be_alloc(const struct drm_front *f)
 	return f->be_alloc;
 }
 
+struct drm_step *drm_client_add_step(struct drm_front *f,
+				     enum drm_step_kind k, unsigned conn,
+				     unsigned buf)
+{
+	if (f->nsteps >= DRM_MAX_STEPS)
+		return NULL;
+	struct drm_step *s = &f->steps[f->nsteps++];
+	*s = (struct drm_step){.kind = k, .conn = conn, .buf = buf};
+	return s;
+}
+
 static void add_step(struct drm_front *f, enum drm_step_kind k, unsigned conn,
 		     unsigned buf)
 {
-	if (f->nsteps < DRM_MAX_STEPS)
-		f->steps[f->nsteps++] = (struct drm_step){k, conn, buf};
+	drm_client_add_step(f, k, conn, buf);
+}
+
+static bool flip_program(const struct drm_front *f)
+{
+	return f->ccfg.program == DRM_PROG_FLIP;
 }
 
 /* modetest -s: per connector buffer A, SET_CONFIG with it, buffer B; the
@@ -39,7 +56,7 @@ static void plan_setup(struct drm_front *f)
 {
 	f->nsteps = f->cur_step = 0;
 	if (drm_shared(f)) {
-		drm_shared_plan_setup(f, add_step);
+		drm_shared_plan_setup(f);
 		return;
 	}
 	for (unsigned c = 0; c < f->num_conns; c++) {
@@ -47,7 +64,7 @@ static void plan_setup(struct drm_front *f)
 			add_step(f, STEP_GET_EDID, c, 0);
 		add_step(f, STEP_DBUF_CREATE, c, 0);
 		add_step(f, STEP_FB_ATTACH, c, 0);
-		add_step(f, STEP_SET_CONFIG, c, 0);
+		drm_pipe_set_crtc(f, c, 0, 0, 0, false);
 		add_step(f, STEP_DBUF_CREATE, c, 1);
 		add_step(f, STEP_FB_ATTACH, c, 1);
 	}
@@ -65,6 +82,7 @@ static void plan_teardown(struct drm_front *f)
 			add_step(f, STEP_DBUF_DESTROY, c, b);
 		}
 		add_step(f, STEP_SET_CONFIG_OFF, c, 0);
+		drm_pipe_reset(&f->chans[c]);
 	}
 }
 
@@ -79,7 +97,7 @@ static int build_dbuf_create(struct drm_front *f, struct drm_chan *ch,
 		return ret;
 	b->dbuf_cookie = f->next_cookie += 0x200;
 	b->fb_cookie = f->next_cookie += 0x200;
-	if (!be && f->ccfg.draw && b == &ch->bufs[0])
+	if (!be && f->ccfg.draw && flip_program(f) && b == &ch->bufs[0])
 		drm_client_draw(f, ch, b, ch->frame);
 	struct xendispl_dbuf_create_req *d = &req->op.dbuf_create;
 	d->dbuf_cookie = b->dbuf_cookie;
@@ -118,9 +136,11 @@ static int build_step(struct drm_front *f, const struct drm_step *s,
 		[STEP_FB_DETACH] = XENDISPL_OP_FB_DETACH,
 		[STEP_DBUF_DESTROY] = XENDISPL_OP_DBUF_DESTROY,
 		[STEP_SET_CONFIG_OFF] = XENDISPL_OP_SET_CONFIG,
+		[STEP_PG_FLIP] = XENDISPL_OP_PG_FLIP,
 	};
+	/* DBUF and FB requests carry no connector: connector 0's ring */
 	bool own_ring = s->kind == STEP_GET_EDID || s->kind == STEP_SET_CONFIG ||
-			s->kind == STEP_SET_CONFIG_OFF;
+			s->kind == STEP_SET_CONFIG_OFF || s->kind == STEP_PG_FLIP;
 	unsigned ring = own_ring ? s->conn : 0;
 	drm_chan_prepare(&f->chans[ring], req, ops[s->kind]);
 	switch (s->kind) {
@@ -139,7 +159,8 @@ static int build_step(struct drm_front *f, const struct drm_step *s,
 		break;
 	case STEP_SET_CONFIG: /* display_enable: crtc x/y, the fb's size */
 		req->op.set_config.fb_cookie = b->fb_cookie;
-		req->op.set_config.x = drm_shared_x(f, s->conn);
+		req->op.set_config.x = s->x;
+		req->op.set_config.y = s->y;
 		req->op.set_config.width = b->width;
 		req->op.set_config.height = b->height;
 		req->op.set_config.bpp = 32;
@@ -153,16 +174,22 @@ static int build_step(struct drm_front *f, const struct drm_step *s,
 	case STEP_DBUF_DESTROY:
 		req->op.dbuf_destroy.dbuf_cookie = b->dbuf_cookie;
 		break;
-	case STEP_SET_CONFIG_OFF:
+	case STEP_SET_CONFIG_OFF: /* display_disable: all 0 */
 		ch->shown_cookie = 0;
+		ch->shown_frame = UINT64_MAX;
 		break;
+	case STEP_PG_FLIP:
+		req->op.pg_flip.fb_cookie = b->fb_cookie;
+		break;
+	case STEP_DRAW:
+		return -EINVAL; /* not a request: run_step draws */
 	}
 	return (int)ring;
 }
 
 /* ---- setup and teardown scripts ---- */
 
-static void set_cstate(struct drm_front *f, enum drm_front_client_state s)
+void drm_client_set_state(struct drm_front *f, enum drm_front_client_state s)
 {
 	f->cstate = s;
 	log_debug("drm_front %u: client state %d", f->domid, s);
@@ -203,6 +230,15 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			drm_buf_free(f, b, false);
 		return true;
 	}
+	if (s->kind == STEP_PG_FLIP) {
+		/* display_send_page_flip: a failed PG_FLIP only logs and
+		 * releases the event at once; the commit goes on */
+		if (status != 0 && ch->flip_pending) {
+			ch->flip_pending = false;
+			loop_timer_arm(ch->flip_timer, 0, 0);
+		}
+		return true;
+	}
 	if (status != 0) {
 		log_error("drm_front %u: connector %u: request %d failed: %d",
 			  f->domid, s->conn, s->kind, status);
@@ -213,7 +249,7 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			ch->stats->responses_error++;
 			return false;
 		}
-		if (f->ccfg.draw && s->buf == 0)
+		if (f->ccfg.draw && flip_program(f) && s->buf == 0)
 			drm_client_draw(f, ch, b, ch->frame);
 	}
 	return true;
@@ -221,7 +257,7 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 
 static void start_flipping(struct drm_front *f)
 {
-	set_cstate(f, DRM_CLIENT_FLIPPING);
+	drm_client_set_state(f, DRM_CLIENT_FLIPPING);
 	uint64_t ns = (uint64_t)f->ccfg.flip_interval_ms * 1000000ull;
 	for (unsigned c = 0; c < f->num_conns; c++) {
 		struct drm_chan *ch = &f->chans[c];
@@ -236,16 +272,19 @@ static void script_done(struct drm_front *f)
 {
 	if (f->cstate == DRM_CLIENT_TEARDOWN) {
 		free_buffers(f, false);
-		set_cstate(f, DRM_CLIENT_STOPPED);
+		drm_client_set_state(f, DRM_CLIENT_STOPPED);
 		return;
 	}
 	if (f->stop_wanted) { /* stopped during setup */
-		set_cstate(f, DRM_CLIENT_TEARDOWN);
+		drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
 		plan_teardown(f);
 		run_step(f);
 		return;
 	}
-	start_flipping(f);
+	if (flip_program(f))
+		start_flipping(f);
+	else
+		drm_program_phase_done(f);
 }
 
 static void on_step_resp(void *data, int32_t status,
@@ -254,11 +293,32 @@ static void on_step_resp(void *data, int32_t status,
 	struct drm_front *f = data;
 	const struct drm_step *s = &f->steps[f->cur_step];
 	if (!step_result(f, s, status, resp)) {
-		set_cstate(f, DRM_CLIENT_FAILED);
+		drm_client_set_state(f, DRM_CLIENT_FAILED);
 		return;
 	}
 	f->cur_step++;
 	run_step(f);
+}
+
+void drm_client_run_script(struct drm_front *f)
+{
+	f->cur_step = 0;
+	f->script_blocked = false;
+	run_step(f);
+}
+
+static void mark_flip_sent(struct drm_chan *ch, unsigned buf);
+
+/* A commit waits for the last one's event on that CRTC (see drm_pipe.c):
+ * true when step s must wait for a flip event first. */
+static bool step_waits(struct drm_front *f, const struct drm_step *s)
+{
+	bool commit = s->kind == STEP_SET_CONFIG ||
+		      s->kind == STEP_SET_CONFIG_OFF || s->kind == STEP_PG_FLIP;
+	if (!commit || !f->chans[s->conn].flip_pending)
+		return false;
+	f->script_blocked = true;
+	return true;
 }
 
 static void run_step(struct drm_front *f)
@@ -266,14 +326,25 @@ static void run_step(struct drm_front *f)
 	while (f->cur_step < f->nsteps) {
 		struct xendispl_req req;
 		const struct drm_step *s = &f->steps[f->cur_step];
+		struct drm_chan *ch = &f->chans[s->conn];
+		if (s->kind == STEP_DRAW) {
+			drm_client_draw(f, ch, drm_chan_buf(ch, s->buf), s->frame);
+			f->cur_step++;
+			continue;
+		}
+		if (step_waits(f, s))
+			return; /* flip_settled resumes */
 		int ring = build_step(f, s, &req);
 		if (ring >= 0 &&
-		    drm_chan_send(&f->chans[ring], &req, on_step_resp, f) == 0)
+		    drm_chan_send(&f->chans[ring], &req, on_step_resp, f) == 0) {
+			if (s->kind == STEP_PG_FLIP)
+				mark_flip_sent(ch, s->buf);
 			return;
+		}
 		log_error("drm_front %u: cannot send step %d of connector %u",
 			  f->domid, s->kind, s->conn);
 		if (f->cstate != DRM_CLIENT_TEARDOWN) {
-			set_cstate(f, DRM_CLIENT_FAILED);
+			drm_client_set_state(f, DRM_CLIENT_FAILED);
 			return;
 		}
 		f->cur_step++;
@@ -295,7 +366,7 @@ static void maybe_teardown(struct drm_front *f)
 {
 	if (!f->stop_wanted || f->cstate != DRM_CLIENT_FLIPPING || !all_idle(f))
 		return;
-	set_cstate(f, DRM_CLIENT_TEARDOWN);
+	drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
 	plan_teardown(f);
 	run_step(f);
 }
@@ -303,6 +374,11 @@ static void maybe_teardown(struct drm_front *f)
 static void flip_settled(struct drm_chan *ch)
 {
 	struct drm_front *f = ch->front;
+	if (f->script_blocked) {
+		f->script_blocked = false;
+		run_step(f);
+		return;
+	}
 	if (f->stop_wanted)
 		maybe_teardown(f);
 	else if (!f->ccfg.flip_interval_ms)
@@ -314,9 +390,11 @@ static void flip_finish(struct drm_chan *ch)
 	ch->flip_pending = false;
 	loop_timer_arm(ch->flip_timer, 0, 0);
 	ch->front_buf = ch->flip_buf;
+	ch->flips_done++;
+	if (!ch->pipe.active)
+		return; /* DPMS off sends a PG_FLIP too; nothing is lit */
 	ch->shown_cookie = ch->flip_cookie;
 	ch->shown_frame = drm_chan_buf(ch, ch->flip_buf)->frame;
-	ch->flips_done++;
 }
 
 static void on_flip_resp(void *data, int32_t status,
@@ -418,6 +496,13 @@ static void send_flip(struct drm_chan *ch, unsigned back)
 	req.op.pg_flip.fb_cookie = b->fb_cookie;
 	if (drm_chan_send(ch, &req, on_flip_resp, ch) < 0)
 		return;
+	mark_flip_sent(ch, back);
+}
+
+/* The flip's event is awaited (pflip_to_worker: 3.1 s). */
+static void mark_flip_sent(struct drm_chan *ch, unsigned back)
+{
+	struct drm_buf *b = drm_chan_buf(ch, back);
 	ch->stats->flips_sent++;
 	ch->flip_pending = true;
 	ch->flip_cookie = b->fb_cookie;
@@ -440,18 +525,28 @@ void drm_client_on_connected(struct drm_front *f)
 		struct drm_chan *ch = &f->chans[c];
 		ch->frame = 0;
 		ch->front_buf = 0;
+		drm_pipe_reset(ch);
 		if (!ch->flip_timer)
 			ch->flip_timer = loop_add_timer(f->loop, on_flip_timeout, ch);
 		if (!ch->tick_timer)
 			ch->tick_timer = loop_add_timer(f->loop, on_tick, ch);
 		if (!ch->flip_timer || !ch->tick_timer) {
-			set_cstate(f, DRM_CLIENT_FAILED);
+			drm_client_set_state(f, DRM_CLIENT_FAILED);
 			return;
 		}
 	}
-	set_cstate(f, DRM_CLIENT_SETUP);
-	plan_setup(f);
-	run_step(f);
+	drm_client_set_state(f, DRM_CLIENT_SETUP);
+	if (flip_program(f)) {
+		plan_setup(f);
+		run_step(f);
+		return;
+	}
+	f->phases_done = 0;
+	if (drm_program_init(f) < 0 || !drm_program_plan(f, 0)) {
+		drm_client_set_state(f, DRM_CLIENT_FAILED);
+		return;
+	}
+	drm_client_run_script(f);
 }
 
 void drm_client_abort(struct drm_front *f, bool domain_dead)
@@ -465,12 +560,14 @@ void drm_client_abort(struct drm_front *f, bool domain_dead)
 		free(ch->row);
 		ch->row = NULL;
 	}
+	drm_program_fini(f);
+	f->script_blocked = false;
 	free_buffers(f, domain_dead);
 	if (f->cstate == DRM_CLIENT_OFF)
 		return;
 	/* modetest dies with the device; a new one starts on reconnect */
 	bool again = f->client_wanted && !f->stop_wanted;
-	set_cstate(f, again ? DRM_CLIENT_WAITING : DRM_CLIENT_STOPPED);
+	drm_client_set_state(f, again ? DRM_CLIENT_WAITING : DRM_CLIENT_STOPPED);
 }
 
 int drm_front_start(struct drm_front *f, const struct drm_front_client_cfg *c)
@@ -478,10 +575,14 @@ int drm_front_start(struct drm_front *f, const struct drm_front_client_cfg *c)
 	if (f->cstate != DRM_CLIENT_OFF && f->cstate != DRM_CLIENT_STOPPED &&
 	    f->cstate != DRM_CLIENT_FAILED)
 		return -EBUSY;
+	if (!drm_front_program_name(c->program))
+		return -EINVAL;
 	f->ccfg = *c;
+	if (c->program == DRM_PROG_SHARED)
+		f->ccfg.shared_fb = true;
 	f->client_wanted = true;
 	f->stop_wanted = false;
-	set_cstate(f, DRM_CLIENT_WAITING);
+	drm_client_set_state(f, DRM_CLIENT_WAITING);
 	if (f->state == XenbusStateConnected)
 		drm_client_on_connected(f);
 	return 0;
@@ -492,10 +593,17 @@ int drm_front_stop(struct drm_front *f)
 	f->client_wanted = false;
 	switch (f->cstate) {
 	case DRM_CLIENT_WAITING:
-		set_cstate(f, DRM_CLIENT_STOPPED);
+		drm_client_set_state(f, DRM_CLIENT_STOPPED);
 		return 0;
 	case DRM_CLIENT_SETUP:
 		f->stop_wanted = true; /* script_done turns to teardown */
+		return 0;
+	case DRM_CLIENT_HOLDING: /* a program between phases: all idle */
+		drm_program_fini(f);
+		f->stop_wanted = true;
+		drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
+		plan_teardown(f);
+		run_step(f);
 		return 0;
 	case DRM_CLIENT_FLIPPING:
 		f->stop_wanted = true;

@@ -16,17 +16,8 @@
 #include "log.h"
 #include "loop.h"
 
-#define DRM_FORMAT_XRGB8888 0x34325258u /* 'XR24' */
-
 static void run_step(struct drm_front *f);
 static void flip_next(struct drm_chan *ch);
-
-static bool want_be_alloc(const struct drm_front *f)
-{
-	if (f->ccfg.force_be_alloc >= 0)
-		return f->ccfg.force_be_alloc;
-	return f->be_alloc;
-}
 
 struct drm_step *drm_client_add_step(struct drm_front *f,
 				     enum drm_step_kind k, unsigned conn,
@@ -84,107 +75,6 @@ static void plan_teardown(struct drm_front *f)
 		add_step(f, STEP_SET_CONFIG_OFF, c, 0);
 		drm_pipe_reset(&f->chans[c]);
 	}
-}
-
-static int build_dbuf_create(struct drm_front *f, struct drm_chan *ch,
-			     struct drm_buf *b, struct xendispl_req *req)
-{
-	bool be = want_be_alloc(f);
-	drm_shared_size(ch, &b->width, &b->height);
-	b->pitch = b->width * 4;
-	int ret = drm_buf_alloc(f, b, b->pitch * b->height, be);
-	if (ret < 0)
-		return ret;
-	b->dbuf_cookie = f->next_cookie += 0x200;
-	b->fb_cookie = f->next_cookie += 0x200;
-	if (!be && f->ccfg.draw && flip_program(f) && b == &ch->bufs[0])
-		drm_client_draw(f, ch, b, ch->frame);
-	struct xendispl_dbuf_create_req *d = &req->op.dbuf_create;
-	d->dbuf_cookie = b->dbuf_cookie;
-	if (!f->ccfg.prime) { /* PRIME imports carry no geometry */
-		d->width = b->width;
-		d->height = b->height;
-		d->bpp = 32;
-	}
-	d->buffer_sz = b->size;
-	d->flags = be ? XENDISPL_DBUF_FLG_REQ_ALLOC : 0;
-	d->gref_directory = drm_buf_gref_dir(b);
-	d->data_ofs = 0;
-	return 0;
-}
-
-static int build_edid(struct drm_front *f, struct xendispl_req *req)
-{
-	drm_buf_free(f, &f->edid, false);
-	int ret = drm_buf_alloc(f, &f->edid, XENDISPL_EDID_MAX_SIZE, false);
-	req->op.get_edid.buffer_sz = XENDISPL_EDID_MAX_SIZE;
-	req->op.get_edid.gref_directory = drm_buf_gref_dir(&f->edid);
-	return ret;
-}
-
-/* Fills req for step s; returns the ring it goes on, or -errno. */
-static int build_step(struct drm_front *f, const struct drm_step *s,
-		      struct xendispl_req *req)
-{
-	struct drm_chan *ch = &f->chans[s->conn];
-	struct drm_buf *b = drm_chan_buf(ch, s->buf);
-	static const uint8_t ops[] = {
-		[STEP_GET_EDID] = XENDISPL_OP_GET_EDID,
-		[STEP_DBUF_CREATE] = XENDISPL_OP_DBUF_CREATE,
-		[STEP_FB_ATTACH] = XENDISPL_OP_FB_ATTACH,
-		[STEP_SET_CONFIG] = XENDISPL_OP_SET_CONFIG,
-		[STEP_FB_DETACH] = XENDISPL_OP_FB_DETACH,
-		[STEP_DBUF_DESTROY] = XENDISPL_OP_DBUF_DESTROY,
-		[STEP_SET_CONFIG_OFF] = XENDISPL_OP_SET_CONFIG,
-		[STEP_PG_FLIP] = XENDISPL_OP_PG_FLIP,
-	};
-	/* DBUF and FB requests carry no connector: connector 0's ring */
-	bool own_ring = s->kind == STEP_GET_EDID || s->kind == STEP_SET_CONFIG ||
-			s->kind == STEP_SET_CONFIG_OFF || s->kind == STEP_PG_FLIP;
-	unsigned ring = own_ring ? s->conn : 0;
-	drm_chan_prepare(&f->chans[ring], req, ops[s->kind]);
-	switch (s->kind) {
-	case STEP_GET_EDID:
-		return build_edid(f, req) < 0 ? -ENOMEM : (int)ring;
-	case STEP_DBUF_CREATE: {
-		int ret = build_dbuf_create(f, ch, b, req);
-		return ret < 0 ? ret : (int)ring;
-	}
-	case STEP_FB_ATTACH:
-		req->op.fb_attach.dbuf_cookie = b->dbuf_cookie;
-		req->op.fb_attach.fb_cookie = b->fb_cookie;
-		req->op.fb_attach.width = b->width;
-		req->op.fb_attach.height = b->height;
-		req->op.fb_attach.pixel_format = DRM_FORMAT_XRGB8888;
-		break;
-	case STEP_SET_CONFIG: /* display_enable: crtc x/y, the fb's size */
-		req->op.set_config.fb_cookie = b->fb_cookie;
-		req->op.set_config.x = s->x;
-		req->op.set_config.y = s->y;
-		req->op.set_config.width = b->width;
-		req->op.set_config.height = b->height;
-		req->op.set_config.bpp = 32;
-		ch->shown_cookie = b->fb_cookie;
-		ch->shown_frame = b->frame;
-		ch->front_buf = s->buf;
-		break;
-	case STEP_FB_DETACH:
-		req->op.fb_detach.fb_cookie = b->fb_cookie;
-		break;
-	case STEP_DBUF_DESTROY:
-		req->op.dbuf_destroy.dbuf_cookie = b->dbuf_cookie;
-		break;
-	case STEP_SET_CONFIG_OFF: /* display_disable: all 0 */
-		ch->shown_cookie = 0;
-		ch->shown_frame = UINT64_MAX;
-		break;
-	case STEP_PG_FLIP:
-		req->op.pg_flip.fb_cookie = b->fb_cookie;
-		break;
-	case STEP_DRAW:
-		return -EINVAL; /* not a request: run_step draws */
-	}
-	return (int)ring;
 }
 
 /* ---- setup and teardown scripts ---- */
@@ -268,6 +158,14 @@ static void start_flipping(struct drm_front *f)
 	}
 }
 
+static bool all_idle(const struct drm_front *f)
+{
+	for (unsigned c = 0; c < f->num_conns; c++)
+		if (f->chans[c].busy || f->chans[c].flip_pending)
+			return false;
+	return true;
+}
+
 static void script_done(struct drm_front *f)
 {
 	if (f->cstate == DRM_CLIENT_TEARDOWN) {
@@ -283,8 +181,10 @@ static void script_done(struct drm_front *f)
 	}
 	if (flip_program(f))
 		start_flipping(f);
-	else
+	else if (all_idle(f))
 		drm_program_phase_done(f);
+	else /* a phase ends with its last flip event (flip_settled) */
+		f->phase_wait_flips = true;
 }
 
 static void on_step_resp(void *data, int32_t status,
@@ -334,7 +234,7 @@ static void run_step(struct drm_front *f)
 		}
 		if (step_waits(f, s))
 			return; /* flip_settled resumes */
-		int ring = build_step(f, s, &req);
+		int ring = drm_client_build_step(f, s, &req);
 		if (ring >= 0 &&
 		    drm_chan_send(&f->chans[ring], &req, on_step_resp, f) == 0) {
 			if (s->kind == STEP_PG_FLIP)
@@ -354,13 +254,6 @@ static void run_step(struct drm_front *f)
 
 /* ---- flips ---- */
 
-static bool all_idle(const struct drm_front *f)
-{
-	for (unsigned c = 0; c < f->num_conns; c++)
-		if (f->chans[c].busy || f->chans[c].flip_pending)
-			return false;
-	return true;
-}
 
 static void maybe_teardown(struct drm_front *f)
 {
@@ -377,6 +270,13 @@ static void flip_settled(struct drm_chan *ch)
 	if (f->script_blocked) {
 		f->script_blocked = false;
 		run_step(f);
+		return;
+	}
+	if (f->phase_wait_flips) {
+		if (all_idle(f)) {
+			f->phase_wait_flips = false;
+			drm_program_phase_done(f);
+		}
 		return;
 	}
 	if (f->stop_wanted)
@@ -561,7 +461,7 @@ void drm_client_abort(struct drm_front *f, bool domain_dead)
 		ch->row = NULL;
 	}
 	drm_program_fini(f);
-	f->script_blocked = false;
+	f->script_blocked = f->phase_wait_flips = false;
 	free_buffers(f, domain_dead);
 	if (f->cstate == DRM_CLIENT_OFF)
 		return;
@@ -616,58 +516,4 @@ int drm_front_stop(struct drm_front *f)
 	default:
 		return -EALREADY;
 	}
-}
-
-enum drm_front_client_state drm_front_client_state(const struct drm_front *f)
-{
-	return f->cstate;
-}
-
-static void add_stats(struct drm_front_stats *to,
-		      const struct drm_front_stats *s)
-{
-	const uint64_t *src = (const uint64_t *)s;
-	uint64_t *dst = (uint64_t *)to;
-	int32_t last = to->last_error_status;
-	/* every field before last_error_status is a uint64_t counter */
-	size_t n = offsetof(struct drm_front_stats, last_error_status) /
-		   sizeof(uint64_t);
-	for (size_t i = 0; i < n; i++)
-		dst[i] += src[i];
-	to->last_error_status = s->last_error_status ? s->last_error_status : last;
-}
-
-void drm_front_get_stats(const struct drm_front *f, unsigned conn,
-			 struct drm_front_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (unsigned c = 0; c < XENSIM_MAX_CONNS_FRONT; c++)
-		if (conn == DRM_FRONT_ALL_CONNS || conn == c)
-			add_stats(out, &f->stats[c]);
-}
-
-int drm_front_buf_info(const struct drm_front *f, unsigned conn, unsigned buf,
-		       struct drm_front_buf_info *out)
-{
-	if (conn >= f->num_conns || buf >= DRM_FRONT_NUM_BUFS)
-		return -EINVAL;
-	const struct drm_buf *b = drm_chan_buf(&f->chans[conn], buf);
-	if (!b->allocated)
-		return -ENOENT;
-	*out = (struct drm_front_buf_info){
-		.dbuf_cookie = b->dbuf_cookie, .fb_cookie = b->fb_cookie,
-		.width = b->width, .height = b->height, .pitch = b->pitch,
-		.frame = b->frame, .be_alloc = b->be_alloc,
-	};
-	return 0;
-}
-
-int drm_front_shown(const struct drm_front *f, unsigned conn,
-		    uint64_t *fb_cookie, uint64_t *frame)
-{
-	if (conn >= f->num_conns)
-		return -EINVAL;
-	*fb_cookie = f->chans[conn].shown_cookie;
-	*frame = f->chans[conn].shown_frame;
-	return 0;
 }

@@ -123,6 +123,7 @@ struct drm_front {
 	uint64_t next_cookie;
 	struct drm_buf edid;
 	bool script_blocked; /* next step waits for a flip event */
+	bool phase_wait_flips; /* script done, flip events still due */
 	unsigned phases_done;
 	struct loop_source *prog_timer; /* hold_ms between phases */
 
@@ -181,6 +182,9 @@ struct drm_step *drm_client_add_step(struct drm_front *f,
 				     unsigned buf);
 void drm_client_set_state(struct drm_front *f,
 			  enum drm_front_client_state s);
+/* drm_step.c: fills req for step s; the ring it goes on, or -errno. */
+int drm_client_build_step(struct drm_front *f, const struct drm_step *s,
+			  struct xendispl_req *req);
 /* Starts the script from its first step (it must be idle). */
 void drm_client_run_script(struct drm_front *f);
 void drm_client_on_connected(struct drm_front *f);

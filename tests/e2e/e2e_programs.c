@@ -15,7 +15,10 @@
  *                   DPMS on (PG_FLIP A, SET_CONFIG A): the new picture.
  * Every picture is compared pixel for pixel with the guest's pattern, and
  * every connector's SET_CONFIG / PG_FLIP sequence with the one expected,
- * so a static picture on screen is proven to come from SET_CONFIG. */
+ * so a static picture on screen is proven to come from SET_CONFIG. The
+ * guest's connectors must still read connected after every phase: the
+ * driver marks one disconnected when the backend fails a request of a
+ * commit, e.g. the PG_FLIP that DPMS off sends after SET_CONFIG 0. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +83,11 @@ static void check_sequence(struct prog *p, const char *want)
 		printf("c%u requests: %s\n", c, got);
 		E2E_CHECK(!strcmp(got, want), "c%u: requests '%s', want '%s'",
 			  c, got, want);
+		/* A failed PG_FLIP or enabling SET_CONFIG makes the real
+		 * driver report the connector disconnected (conn_connected) */
+		E2E_CHECK(drm_front_conn_connected(p->f, c),
+			  "c%u reads disconnected in the guest: the backend "
+			  "failed a PG_FLIP or SET_CONFIG of a commit", c);
 	}
 }
 

@@ -120,9 +120,17 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			drm_buf_free(f, b, false);
 		return true;
 	}
+	if (s->kind == STEP_SET_CONFIG_OFF ||
+	    (s->kind == STEP_SET_CONFIG && !flip_program(f))) {
+		/* display_enable / _disable only log a failure: the commit
+		 * goes on (modetest -v's setup still stops on one) */
+		drm_pipe_result(ch, s->kind, status);
+		return true;
+	}
 	if (s->kind == STEP_PG_FLIP) {
-		/* display_send_page_flip: a failed PG_FLIP only logs and
+		/* display_send_page_flip: a failed PG_FLIP logs and
 		 * releases the event at once; the commit goes on */
+		drm_pipe_result(ch, s->kind, status);
 		if (status != 0 && ch->flip_pending) {
 			ch->flip_pending = false;
 			loop_timer_arm(ch->flip_timer, 0, 0);
@@ -302,6 +310,8 @@ static void on_flip_resp(void *data, int32_t status,
 {
 	struct drm_chan *ch = data;
 	(void)resp;
+	if (status != 0)
+		drm_pipe_result(ch, STEP_PG_FLIP, status);
 	if (status != 0 && ch->flip_pending) {
 		/* no event will come: Linux signals the vblank at once */
 		ch->flip_pending = false;

@@ -153,6 +153,10 @@ struct drm_front_stats {
 	uint64_t evt_ring_errors;      /* in_prod - in_cons out of range */
 	uint64_t edid_ok, edid_bad;
 	uint64_t frames_drawn;
+	/* pipeline->conn_connected went false: a failed PG_FLIP or enabling
+	 * SET_CONFIG; the real guest's connector then reads disconnected
+	 * (xen_drm_front_conn.c: connector_detect) until a display_disable */
+	uint64_t conn_disconnects;
 	int32_t last_error_status; /* keep last: the rest are counters */
 };
 /* One connector's counters, or all summed with DRM_FRONT_ALL_CONNS. */
@@ -188,6 +192,9 @@ int drm_front_shown(const struct drm_front *f, unsigned conn,
  * x = 8i..8i+7, white = 1, black = 0). */
 uint32_t xensim_pattern_pixel(uint32_t domid, unsigned conn, uint64_t frame,
 			      uint32_t width, uint32_t x, uint32_t y);
+
+/* Whether conn's connector reads connected (connector_detect). */
+bool drm_front_conn_connected(const struct drm_front *f, unsigned conn);
 
 /* ---- raw access for hostile tests ---- */
 

@@ -36,6 +36,7 @@ struct drm_pipe {
 	bool active;	/* crtc_state->active (enabled and DPMS on) */
 	int fb;		/* buffer index on the primary plane, -1: none */
 	uint32_t x, y;	/* plane src x/y: crtc->x/y in display_enable */
+	bool connected;	/* pipeline->conn_connected */
 };
 
 /* One connector: its request ring, event page, and client state. */
@@ -202,6 +203,9 @@ void drm_pipe_set_crtc(struct drm_front *f, unsigned conn, int buf,
 void drm_pipe_dpms(struct drm_front *f, unsigned conn, bool on);
 /* drmModePageFlip: -EINVAL when the CRTC is off (no request). */
 int drm_pipe_page_flip(struct drm_front *f, unsigned conn, unsigned buf);
+/* The backend's status for a SET_CONFIG / PG_FLIP a commit sent. */
+void drm_pipe_result(struct drm_chan *ch, enum drm_step_kind k,
+		     int32_t status);
 
 /* drm_program.c: the guest programs other than FLIP. */
 /* Plans phase n; false when the program has no phase n. */

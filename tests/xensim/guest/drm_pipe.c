@@ -47,7 +47,29 @@
 
 void drm_pipe_reset(struct drm_chan *ch)
 {
-	ch->pipe = (struct drm_pipe){.active = false, .fb = -1};
+	/* xen_drm_front_conn_init: conn_connected = true */
+	ch->pipe = (struct drm_pipe){.active = false, .fb = -1, .connected = true};
+}
+
+/* display_enable and display_send_page_flip set conn_connected = false
+ * when their request fails; display_disable sets it true whatever the
+ * backend said ("so we can restart with enabled connector next time"). */
+void drm_pipe_result(struct drm_chan *ch, enum drm_step_kind k,
+		     int32_t status)
+{
+	if (k == STEP_SET_CONFIG_OFF) {
+		ch->pipe.connected = true;
+		return;
+	}
+	if (!status || !ch->pipe.connected)
+		return;
+	ch->pipe.connected = false;
+	ch->stats->conn_disconnects++;
+}
+
+bool drm_front_conn_connected(const struct drm_front *f, unsigned conn)
+{
+	return conn < f->num_conns && f->chans[conn].pipe.connected;
 }
 
 static void add_set_config(struct drm_front *f, unsigned conn,
@@ -84,7 +106,8 @@ static void commit(struct drm_front *f, unsigned conn,
 void drm_pipe_set_crtc(struct drm_front *f, unsigned conn, int buf,
 		       uint32_t x, uint32_t y, bool new_mode)
 {
-	struct drm_pipe to = {.active = buf >= 0, .fb = buf, .x = x, .y = y};
+	struct drm_pipe to = {.active = buf >= 0, .fb = buf, .x = x, .y = y,
+			      .connected = f->chans[conn].pipe.connected};
 	if (buf < 0)
 		to.x = to.y = 0;
 	commit(f, conn, &to, new_mode && buf >= 0, true);

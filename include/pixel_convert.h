@@ -1,7 +1,7 @@
 /* Pixel formats the copy path knows: how many bytes a pixel takes, and how
  * to turn a run of pixels into XRGB8888 for formats wl_shm lacks. */
-#ifndef VDISPLD_WL_PIXEL_CONVERT_H
-#define VDISPLD_WL_PIXEL_CONVERT_H
+#ifndef VDISPLD_PIXEL_CONVERT_H
+#define VDISPLD_PIXEL_CONVERT_H
 
 #include <stdbool.h>
 #include <stddef.h>

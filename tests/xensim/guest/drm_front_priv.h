@@ -201,8 +201,6 @@ void drm_pipe_reset(struct drm_chan *ch);
 void drm_pipe_set_crtc(struct drm_front *f, unsigned conn, int buf,
 		       uint32_t x, uint32_t y, bool new_mode);
 void drm_pipe_dpms(struct drm_front *f, unsigned conn, bool on);
-/* drmModePageFlip: -EINVAL when the CRTC is off (no request). */
-int drm_pipe_page_flip(struct drm_front *f, unsigned conn, unsigned buf);
 /* The backend's status for a SET_CONFIG / PG_FLIP a commit sent. */
 void drm_pipe_result(struct drm_chan *ch, enum drm_step_kind k,
 		     int32_t status);

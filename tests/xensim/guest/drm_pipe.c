@@ -40,10 +40,10 @@
  * when the client asked for none); display_update parks it until the
  * backend's EVT_PG_FLIP or the 3.1 s pflip_to_worker, and the next commit
  * on that CRTC waits for it. The script runner does the same: a step on
- * a connector whose flip is pending waits (drm_client.c). */
+ * a connector whose flip is pending waits (drm_client.c). The FLIP
+ * program's drmModePageFlip calls are the flip engine in drm_client.c:
+ * on an active pipe a page flip is a plane update and nothing else. */
 #include "drm_front_priv.h"
-
-#include <errno.h>
 
 void drm_pipe_reset(struct drm_chan *ch)
 {
@@ -121,15 +121,4 @@ void drm_pipe_dpms(struct drm_front *f, unsigned conn, bool on)
 		return; /* no CRTC on the connector: nothing to switch */
 	to.active = on;
 	commit(f, conn, &to, false, false);
-}
-
-/* drm_mode_page_flip_ioctl -> drm_atomic_helper_page_flip. */
-int drm_pipe_page_flip(struct drm_front *f, unsigned conn, unsigned buf)
-{
-	struct drm_pipe to = f->chans[conn].pipe;
-	if (!to.active)
-		return -EINVAL;
-	to.fb = (int)buf;
-	commit(f, conn, &to, false, true);
-	return 0;
 }

@@ -94,6 +94,11 @@ int e2e_check_conn_pixels(struct xensim_guest *g, unsigned conn,
 			  const struct wh_image *img,
 			  const struct e2e_view *views, int nviews, int vi,
 			  int min_visible_pct);
+/* The same against the pattern of a given frame. */
+int e2e_check_conn_frame(struct xensim_guest *g, unsigned conn,
+			 uint64_t frame, const struct wh_image *img,
+			 const struct e2e_view *views, int vi,
+			 int min_visible_pct);
 /* Finds connector conn of g in the scene graph (app_id
  * "vdispl-<domid>-0-<conn>") and checks it as above. */
 int e2e_check_guest_pixels(struct e2e *e, struct xensim_guest *g,

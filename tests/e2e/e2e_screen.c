@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "drm_front.h"
 #include "e2e_fixture.h"
@@ -56,6 +57,8 @@ int e2e_views(struct e2e *e, struct e2e_view *views, size_t max)
 	snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", e->fx.wh.dir);
 	snprintf(wd, sizeof(wd), "WAYLAND_DISPLAY=%s", e->fx.wh.socket);
 	snprintf(path, sizeof(path), "%s/scene-graph.txt", e->fx.dir);
+	/* wh_spawn appends: a second call would parse the first dump */
+	unlink(path);
 	const char *argv[] = {"weston-debug", "scene-graph", NULL};
 	const char *env[] = {rt, wd, NULL};
 	int st = vd_fixture_run(&e->fx, argv, env, e->fx.dir, path, 5000);
@@ -154,14 +157,24 @@ int e2e_check_conn_pixels(struct xensim_guest *g, unsigned conn,
 			  int min_visible_pct)
 {
 	struct drm_front *f = xensim_guest_drm(g);
-	const struct e2e_view *v = &views[vi];
 	uint64_t cookie, frame;
+	(void)nviews;
 	if (!f || drm_front_shown(f, conn, &cookie, &frame) < 0 ||
 	    frame == UINT64_MAX) {
 		fprintf(stderr, "dom%u c%u: nothing shown\n",
 			xensim_guest_domid(g), conn);
 		return -1;
 	}
+	return e2e_check_conn_frame(g, conn, frame, img, views, vi,
+				    min_visible_pct);
+}
+
+int e2e_check_conn_frame(struct xensim_guest *g, unsigned conn,
+			 uint64_t frame, const struct wh_image *img,
+			 const struct e2e_view *views, int vi,
+			 int min_visible_pct)
+{
+	const struct e2e_view *v = &views[vi];
 	const struct xensim_conn_cfg *cc = &xensim_guest_cfg(g)->conns[conn];
 	if (v->w != (int)cc->width || v->h != (int)cc->height) {
 		fprintf(stderr, "dom%u c%u: view is %dx%d, connector %ux%u\n",
@@ -169,7 +182,6 @@ int e2e_check_conn_pixels(struct xensim_guest *g, unsigned conn,
 			cc->height);
 		return -1;
 	}
-	(void)nviews;
 	unsigned char *m = covered_mask(views, vi);
 	if (!m)
 		return -1;

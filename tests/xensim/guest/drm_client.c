@@ -1,8 +1,10 @@
-/* The modetest-like display client of the simulated xen-drm-front: a
- * serial setup script (DBUF_CREATE / FB_ATTACH on connector 0's ring,
- * SET_CONFIG on the connector's), then per connector a flip engine
- * (draw back buffer, PG_FLIP, wait for the response and the flip event),
- * then a teardown script. */
+/* The display client of the simulated xen-drm-front: a serial script of
+ * steps (DBUF_CREATE / FB_ATTACH on connector 0's ring, SET_CONFIG and
+ * PG_FLIP as the pipe model in drm_pipe.c makes them, on the connector's
+ * ring; local draws), then for the default program (modetest -v) per
+ * connector a flip engine (draw back buffer, PG_FLIP, wait for the
+ * response and the flip event), for the others the program's next phase
+ * (drm_program.c); last a teardown script. */
 #include "drm_front_priv.h"
 
 #include <errno.h>
@@ -14,23 +16,29 @@
 #include "log.h"
 #include "loop.h"
 
-#define DRM_FORMAT_XRGB8888 0x34325258u /* 'XR24' */
-
 static void run_step(struct drm_front *f);
 static void flip_next(struct drm_chan *ch);
 
-static bool want_be_alloc(const struct drm_front *f)
+struct drm_step *drm_client_add_step(struct drm_front *f,
+				     enum drm_step_kind k, unsigned conn,
+				     unsigned buf)
 {
-	if (f->ccfg.force_be_alloc >= 0)
-		return f->ccfg.force_be_alloc;
-	return f->be_alloc;
+	if (f->nsteps >= DRM_MAX_STEPS)
+		return NULL;
+	struct drm_step *s = &f->steps[f->nsteps++];
+	*s = (struct drm_step){.kind = k, .conn = conn, .buf = buf};
+	return s;
 }
 
 static void add_step(struct drm_front *f, enum drm_step_kind k, unsigned conn,
 		     unsigned buf)
 {
-	if (f->nsteps < DRM_MAX_STEPS)
-		f->steps[f->nsteps++] = (struct drm_step){k, conn, buf};
+	drm_client_add_step(f, k, conn, buf);
+}
+
+static bool flip_program(const struct drm_front *f)
+{
+	return f->ccfg.program == DRM_PROG_FLIP;
 }
 
 /* modetest -s: per connector buffer A, SET_CONFIG with it, buffer B; the
@@ -39,7 +47,7 @@ static void plan_setup(struct drm_front *f)
 {
 	f->nsteps = f->cur_step = 0;
 	if (drm_shared(f)) {
-		drm_shared_plan_setup(f, add_step);
+		drm_shared_plan_setup(f);
 		return;
 	}
 	for (unsigned c = 0; c < f->num_conns; c++) {
@@ -47,7 +55,7 @@ static void plan_setup(struct drm_front *f)
 			add_step(f, STEP_GET_EDID, c, 0);
 		add_step(f, STEP_DBUF_CREATE, c, 0);
 		add_step(f, STEP_FB_ATTACH, c, 0);
-		add_step(f, STEP_SET_CONFIG, c, 0);
+		drm_pipe_set_crtc(f, c, 0, 0, 0, false);
 		add_step(f, STEP_DBUF_CREATE, c, 1);
 		add_step(f, STEP_FB_ATTACH, c, 1);
 	}
@@ -65,104 +73,13 @@ static void plan_teardown(struct drm_front *f)
 			add_step(f, STEP_DBUF_DESTROY, c, b);
 		}
 		add_step(f, STEP_SET_CONFIG_OFF, c, 0);
+		drm_pipe_reset(&f->chans[c]);
 	}
-}
-
-static int build_dbuf_create(struct drm_front *f, struct drm_chan *ch,
-			     struct drm_buf *b, struct xendispl_req *req)
-{
-	bool be = want_be_alloc(f);
-	drm_shared_size(ch, &b->width, &b->height);
-	b->pitch = b->width * 4;
-	int ret = drm_buf_alloc(f, b, b->pitch * b->height, be);
-	if (ret < 0)
-		return ret;
-	b->dbuf_cookie = f->next_cookie += 0x200;
-	b->fb_cookie = f->next_cookie += 0x200;
-	if (!be && f->ccfg.draw && b == &ch->bufs[0])
-		drm_client_draw(f, ch, b, ch->frame);
-	struct xendispl_dbuf_create_req *d = &req->op.dbuf_create;
-	d->dbuf_cookie = b->dbuf_cookie;
-	if (!f->ccfg.prime) { /* PRIME imports carry no geometry */
-		d->width = b->width;
-		d->height = b->height;
-		d->bpp = 32;
-	}
-	d->buffer_sz = b->size;
-	d->flags = be ? XENDISPL_DBUF_FLG_REQ_ALLOC : 0;
-	d->gref_directory = drm_buf_gref_dir(b);
-	d->data_ofs = 0;
-	return 0;
-}
-
-static int build_edid(struct drm_front *f, struct xendispl_req *req)
-{
-	drm_buf_free(f, &f->edid, false);
-	int ret = drm_buf_alloc(f, &f->edid, XENDISPL_EDID_MAX_SIZE, false);
-	req->op.get_edid.buffer_sz = XENDISPL_EDID_MAX_SIZE;
-	req->op.get_edid.gref_directory = drm_buf_gref_dir(&f->edid);
-	return ret;
-}
-
-/* Fills req for step s; returns the ring it goes on, or -errno. */
-static int build_step(struct drm_front *f, const struct drm_step *s,
-		      struct xendispl_req *req)
-{
-	struct drm_chan *ch = &f->chans[s->conn];
-	struct drm_buf *b = drm_chan_buf(ch, s->buf);
-	static const uint8_t ops[] = {
-		[STEP_GET_EDID] = XENDISPL_OP_GET_EDID,
-		[STEP_DBUF_CREATE] = XENDISPL_OP_DBUF_CREATE,
-		[STEP_FB_ATTACH] = XENDISPL_OP_FB_ATTACH,
-		[STEP_SET_CONFIG] = XENDISPL_OP_SET_CONFIG,
-		[STEP_FB_DETACH] = XENDISPL_OP_FB_DETACH,
-		[STEP_DBUF_DESTROY] = XENDISPL_OP_DBUF_DESTROY,
-		[STEP_SET_CONFIG_OFF] = XENDISPL_OP_SET_CONFIG,
-	};
-	bool own_ring = s->kind == STEP_GET_EDID || s->kind == STEP_SET_CONFIG ||
-			s->kind == STEP_SET_CONFIG_OFF;
-	unsigned ring = own_ring ? s->conn : 0;
-	drm_chan_prepare(&f->chans[ring], req, ops[s->kind]);
-	switch (s->kind) {
-	case STEP_GET_EDID:
-		return build_edid(f, req) < 0 ? -ENOMEM : (int)ring;
-	case STEP_DBUF_CREATE: {
-		int ret = build_dbuf_create(f, ch, b, req);
-		return ret < 0 ? ret : (int)ring;
-	}
-	case STEP_FB_ATTACH:
-		req->op.fb_attach.dbuf_cookie = b->dbuf_cookie;
-		req->op.fb_attach.fb_cookie = b->fb_cookie;
-		req->op.fb_attach.width = b->width;
-		req->op.fb_attach.height = b->height;
-		req->op.fb_attach.pixel_format = DRM_FORMAT_XRGB8888;
-		break;
-	case STEP_SET_CONFIG: /* display_enable: crtc x/y, the fb's size */
-		req->op.set_config.fb_cookie = b->fb_cookie;
-		req->op.set_config.x = drm_shared_x(f, s->conn);
-		req->op.set_config.width = b->width;
-		req->op.set_config.height = b->height;
-		req->op.set_config.bpp = 32;
-		ch->shown_cookie = b->fb_cookie;
-		ch->shown_frame = b->frame;
-		ch->front_buf = s->buf;
-		break;
-	case STEP_FB_DETACH:
-		req->op.fb_detach.fb_cookie = b->fb_cookie;
-		break;
-	case STEP_DBUF_DESTROY:
-		req->op.dbuf_destroy.dbuf_cookie = b->dbuf_cookie;
-		break;
-	case STEP_SET_CONFIG_OFF:
-		ch->shown_cookie = 0;
-		break;
-	}
-	return (int)ring;
 }
 
 /* ---- setup and teardown scripts ---- */
 
-static void set_cstate(struct drm_front *f, enum drm_front_client_state s)
+void drm_client_set_state(struct drm_front *f, enum drm_front_client_state s)
 {
 	f->cstate = s;
 	log_debug("drm_front %u: client state %d", f->domid, s);
@@ -203,6 +120,23 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			drm_buf_free(f, b, false);
 		return true;
 	}
+	if (s->kind == STEP_SET_CONFIG_OFF ||
+	    (s->kind == STEP_SET_CONFIG && !flip_program(f))) {
+		/* display_enable / _disable only log a failure: the commit
+		 * goes on (modetest -v's setup still stops on one) */
+		drm_pipe_result(ch, s->kind, status);
+		return true;
+	}
+	if (s->kind == STEP_PG_FLIP) {
+		/* display_send_page_flip: a failed PG_FLIP logs and
+		 * releases the event at once; the commit goes on */
+		drm_pipe_result(ch, s->kind, status);
+		if (status != 0 && ch->flip_pending) {
+			ch->flip_pending = false;
+			loop_timer_arm(ch->flip_timer, 0, 0);
+		}
+		return true;
+	}
 	if (status != 0) {
 		log_error("drm_front %u: connector %u: request %d failed: %d",
 			  f->domid, s->conn, s->kind, status);
@@ -218,7 +152,7 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 			ch->stats->responses_error++;
 			return false;
 		}
-		if (f->ccfg.draw && s->buf == 0)
+		if (f->ccfg.draw && flip_program(f) && s->buf == 0)
 			drm_client_draw(f, ch, b, ch->frame);
 	}
 	return true;
@@ -226,7 +160,7 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 
 static void start_flipping(struct drm_front *f)
 {
-	set_cstate(f, DRM_CLIENT_FLIPPING);
+	drm_client_set_state(f, DRM_CLIENT_FLIPPING);
 	uint64_t ns = (uint64_t)f->ccfg.flip_interval_ms * 1000000ull;
 	for (unsigned c = 0; c < f->num_conns; c++) {
 		struct drm_chan *ch = &f->chans[c];
@@ -237,20 +171,33 @@ static void start_flipping(struct drm_front *f)
 	}
 }
 
+static bool all_idle(const struct drm_front *f)
+{
+	for (unsigned c = 0; c < f->num_conns; c++)
+		if (f->chans[c].busy || f->chans[c].flip_pending)
+			return false;
+	return true;
+}
+
 static void script_done(struct drm_front *f)
 {
 	if (f->cstate == DRM_CLIENT_TEARDOWN) {
 		free_buffers(f, false);
-		set_cstate(f, DRM_CLIENT_STOPPED);
+		drm_client_set_state(f, DRM_CLIENT_STOPPED);
 		return;
 	}
 	if (f->stop_wanted) { /* stopped during setup */
-		set_cstate(f, DRM_CLIENT_TEARDOWN);
+		drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
 		plan_teardown(f);
 		run_step(f);
 		return;
 	}
-	start_flipping(f);
+	if (flip_program(f))
+		start_flipping(f);
+	else if (all_idle(f))
+		drm_program_phase_done(f);
+	else /* a phase ends with its last flip event (flip_settled) */
+		f->phase_wait_flips = true;
 }
 
 static void on_step_resp(void *data, int32_t status,
@@ -259,11 +206,32 @@ static void on_step_resp(void *data, int32_t status,
 	struct drm_front *f = data;
 	const struct drm_step *s = &f->steps[f->cur_step];
 	if (!step_result(f, s, status, resp)) {
-		set_cstate(f, DRM_CLIENT_FAILED);
+		drm_client_set_state(f, DRM_CLIENT_FAILED);
 		return;
 	}
 	f->cur_step++;
 	run_step(f);
+}
+
+void drm_client_run_script(struct drm_front *f)
+{
+	f->cur_step = 0;
+	f->script_blocked = false;
+	run_step(f);
+}
+
+static void mark_flip_sent(struct drm_chan *ch, unsigned buf);
+
+/* A commit waits for the last one's event on that CRTC (see drm_pipe.c):
+ * true when step s must wait for a flip event first. */
+static bool step_waits(struct drm_front *f, const struct drm_step *s)
+{
+	bool commit = s->kind == STEP_SET_CONFIG ||
+		      s->kind == STEP_SET_CONFIG_OFF || s->kind == STEP_PG_FLIP;
+	if (!commit || !f->chans[s->conn].flip_pending)
+		return false;
+	f->script_blocked = true;
+	return true;
 }
 
 static void run_step(struct drm_front *f)
@@ -271,14 +239,25 @@ static void run_step(struct drm_front *f)
 	while (f->cur_step < f->nsteps) {
 		struct xendispl_req req;
 		const struct drm_step *s = &f->steps[f->cur_step];
-		int ring = build_step(f, s, &req);
+		struct drm_chan *ch = &f->chans[s->conn];
+		if (s->kind == STEP_DRAW) {
+			drm_client_draw(f, ch, drm_chan_buf(ch, s->buf), s->frame);
+			f->cur_step++;
+			continue;
+		}
+		if (step_waits(f, s))
+			return; /* flip_settled resumes */
+		int ring = drm_client_build_step(f, s, &req);
 		if (ring >= 0 &&
-		    drm_chan_send(&f->chans[ring], &req, on_step_resp, f) == 0)
+		    drm_chan_send(&f->chans[ring], &req, on_step_resp, f) == 0) {
+			if (s->kind == STEP_PG_FLIP)
+				mark_flip_sent(ch, s->buf);
 			return;
+		}
 		log_error("drm_front %u: cannot send step %d of connector %u",
 			  f->domid, s->kind, s->conn);
 		if (f->cstate != DRM_CLIENT_TEARDOWN) {
-			set_cstate(f, DRM_CLIENT_FAILED);
+			drm_client_set_state(f, DRM_CLIENT_FAILED);
 			return;
 		}
 		f->cur_step++;
@@ -288,19 +267,12 @@ static void run_step(struct drm_front *f)
 
 /* ---- flips ---- */
 
-static bool all_idle(const struct drm_front *f)
-{
-	for (unsigned c = 0; c < f->num_conns; c++)
-		if (f->chans[c].busy || f->chans[c].flip_pending)
-			return false;
-	return true;
-}
 
 static void maybe_teardown(struct drm_front *f)
 {
 	if (!f->stop_wanted || f->cstate != DRM_CLIENT_FLIPPING || !all_idle(f))
 		return;
-	set_cstate(f, DRM_CLIENT_TEARDOWN);
+	drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
 	plan_teardown(f);
 	run_step(f);
 }
@@ -308,6 +280,18 @@ static void maybe_teardown(struct drm_front *f)
 static void flip_settled(struct drm_chan *ch)
 {
 	struct drm_front *f = ch->front;
+	if (f->script_blocked) {
+		f->script_blocked = false;
+		run_step(f);
+		return;
+	}
+	if (f->phase_wait_flips) {
+		if (all_idle(f)) {
+			f->phase_wait_flips = false;
+			drm_program_phase_done(f);
+		}
+		return;
+	}
 	if (f->stop_wanted)
 		maybe_teardown(f);
 	else if (!f->ccfg.flip_interval_ms)
@@ -319,9 +303,11 @@ static void flip_finish(struct drm_chan *ch)
 	ch->flip_pending = false;
 	loop_timer_arm(ch->flip_timer, 0, 0);
 	ch->front_buf = ch->flip_buf;
+	ch->flips_done++;
+	if (!ch->pipe.active)
+		return; /* DPMS off sends a PG_FLIP too; nothing is lit */
 	ch->shown_cookie = ch->flip_cookie;
 	ch->shown_frame = drm_chan_buf(ch, ch->flip_buf)->frame;
-	ch->flips_done++;
 }
 
 static void on_flip_resp(void *data, int32_t status,
@@ -329,6 +315,8 @@ static void on_flip_resp(void *data, int32_t status,
 {
 	struct drm_chan *ch = data;
 	(void)resp;
+	if (status != 0)
+		drm_pipe_result(ch, STEP_PG_FLIP, status);
 	if (status != 0 && ch->flip_pending) {
 		/* no event will come: Linux signals the vblank at once */
 		ch->flip_pending = false;
@@ -423,6 +411,13 @@ static void send_flip(struct drm_chan *ch, unsigned back)
 	req.op.pg_flip.fb_cookie = b->fb_cookie;
 	if (drm_chan_send(ch, &req, on_flip_resp, ch) < 0)
 		return;
+	mark_flip_sent(ch, back);
+}
+
+/* The flip's event is awaited (pflip_to_worker: 3.1 s). */
+static void mark_flip_sent(struct drm_chan *ch, unsigned back)
+{
+	struct drm_buf *b = drm_chan_buf(ch, back);
 	ch->stats->flips_sent++;
 	ch->flip_pending = true;
 	ch->flip_cookie = b->fb_cookie;
@@ -445,18 +440,28 @@ void drm_client_on_connected(struct drm_front *f)
 		struct drm_chan *ch = &f->chans[c];
 		ch->frame = 0;
 		ch->front_buf = 0;
+		drm_pipe_reset(ch);
 		if (!ch->flip_timer)
 			ch->flip_timer = loop_add_timer(f->loop, on_flip_timeout, ch);
 		if (!ch->tick_timer)
 			ch->tick_timer = loop_add_timer(f->loop, on_tick, ch);
 		if (!ch->flip_timer || !ch->tick_timer) {
-			set_cstate(f, DRM_CLIENT_FAILED);
+			drm_client_set_state(f, DRM_CLIENT_FAILED);
 			return;
 		}
 	}
-	set_cstate(f, DRM_CLIENT_SETUP);
-	plan_setup(f);
-	run_step(f);
+	drm_client_set_state(f, DRM_CLIENT_SETUP);
+	if (flip_program(f)) {
+		plan_setup(f);
+		run_step(f);
+		return;
+	}
+	f->phases_done = 0;
+	if (drm_program_init(f) < 0 || !drm_program_plan(f, 0)) {
+		drm_client_set_state(f, DRM_CLIENT_FAILED);
+		return;
+	}
+	drm_client_run_script(f);
 }
 
 void drm_client_abort(struct drm_front *f, bool domain_dead)
@@ -470,12 +475,14 @@ void drm_client_abort(struct drm_front *f, bool domain_dead)
 		free(ch->row);
 		ch->row = NULL;
 	}
+	drm_program_fini(f);
+	f->script_blocked = f->phase_wait_flips = false;
 	free_buffers(f, domain_dead);
 	if (f->cstate == DRM_CLIENT_OFF)
 		return;
 	/* modetest dies with the device; a new one starts on reconnect */
 	bool again = f->client_wanted && !f->stop_wanted;
-	set_cstate(f, again ? DRM_CLIENT_WAITING : DRM_CLIENT_STOPPED);
+	drm_client_set_state(f, again ? DRM_CLIENT_WAITING : DRM_CLIENT_STOPPED);
 }
 
 int drm_front_start(struct drm_front *f, const struct drm_front_client_cfg *c)
@@ -483,10 +490,14 @@ int drm_front_start(struct drm_front *f, const struct drm_front_client_cfg *c)
 	if (f->cstate != DRM_CLIENT_OFF && f->cstate != DRM_CLIENT_STOPPED &&
 	    f->cstate != DRM_CLIENT_FAILED)
 		return -EBUSY;
+	if (!drm_front_program_name(c->program))
+		return -EINVAL;
 	f->ccfg = *c;
+	if (c->program == DRM_PROG_SHARED)
+		f->ccfg.shared_fb = true;
 	f->client_wanted = true;
 	f->stop_wanted = false;
-	set_cstate(f, DRM_CLIENT_WAITING);
+	drm_client_set_state(f, DRM_CLIENT_WAITING);
 	if (f->state == XenbusStateConnected)
 		drm_client_on_connected(f);
 	return 0;
@@ -497,10 +508,17 @@ int drm_front_stop(struct drm_front *f)
 	f->client_wanted = false;
 	switch (f->cstate) {
 	case DRM_CLIENT_WAITING:
-		set_cstate(f, DRM_CLIENT_STOPPED);
+		drm_client_set_state(f, DRM_CLIENT_STOPPED);
 		return 0;
 	case DRM_CLIENT_SETUP:
 		f->stop_wanted = true; /* script_done turns to teardown */
+		return 0;
+	case DRM_CLIENT_HOLDING: /* a program between phases: all idle */
+		drm_program_fini(f);
+		f->stop_wanted = true;
+		drm_client_set_state(f, DRM_CLIENT_TEARDOWN);
+		plan_teardown(f);
+		run_step(f);
 		return 0;
 	case DRM_CLIENT_FLIPPING:
 		f->stop_wanted = true;
@@ -513,58 +531,4 @@ int drm_front_stop(struct drm_front *f)
 	default:
 		return -EALREADY;
 	}
-}
-
-enum drm_front_client_state drm_front_client_state(const struct drm_front *f)
-{
-	return f->cstate;
-}
-
-static void add_stats(struct drm_front_stats *to,
-		      const struct drm_front_stats *s)
-{
-	const uint64_t *src = (const uint64_t *)s;
-	uint64_t *dst = (uint64_t *)to;
-	int32_t last = to->last_error_status;
-	/* every field before last_error_status is a uint64_t counter */
-	size_t n = offsetof(struct drm_front_stats, last_error_status) /
-		   sizeof(uint64_t);
-	for (size_t i = 0; i < n; i++)
-		dst[i] += src[i];
-	to->last_error_status = s->last_error_status ? s->last_error_status : last;
-}
-
-void drm_front_get_stats(const struct drm_front *f, unsigned conn,
-			 struct drm_front_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (unsigned c = 0; c < XENSIM_MAX_CONNS_FRONT; c++)
-		if (conn == DRM_FRONT_ALL_CONNS || conn == c)
-			add_stats(out, &f->stats[c]);
-}
-
-int drm_front_buf_info(const struct drm_front *f, unsigned conn, unsigned buf,
-		       struct drm_front_buf_info *out)
-{
-	if (conn >= f->num_conns || buf >= DRM_FRONT_NUM_BUFS)
-		return -EINVAL;
-	const struct drm_buf *b = drm_chan_buf(&f->chans[conn], buf);
-	if (!b->allocated)
-		return -ENOENT;
-	*out = (struct drm_front_buf_info){
-		.dbuf_cookie = b->dbuf_cookie, .fb_cookie = b->fb_cookie,
-		.width = b->width, .height = b->height, .pitch = b->pitch,
-		.frame = b->frame, .be_alloc = b->be_alloc,
-	};
-	return 0;
-}
-
-int drm_front_shown(const struct drm_front *f, unsigned conn,
-		    uint64_t *fb_cookie, uint64_t *frame)
-{
-	if (conn >= f->num_conns)
-		return -EINVAL;
-	*fb_cookie = f->chans[conn].shown_cookie;
-	*frame = f->chans[conn].shown_frame;
-	return 0;
 }

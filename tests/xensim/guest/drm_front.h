@@ -7,12 +7,16 @@
  * Initialised; Connected once the backend is Connected. Backend Closing /
  * Closed / Unknown takes the device down and back to Initialising.
  *
- * On top runs a modetest-like display client (drm_front_start): per
- * connector two display buffers (double buffering), DBUF_CREATE and
- * FB_ATTACH on connector 0's ring, SET_CONFIG and PG_FLIP on the
- * connector's own ring, one request in flight per ring, each waiting for
- * its response (3 s) and each flip for its XENDISPL_EVT_PG_FLIP (3.1 s),
- * like Linux. Time-outs and error statuses are counted, not fatal.
+ * On top runs a display client (drm_front_start) doing what a DRM client
+ * does to the driver: by default modetest -v (two buffers, SET_CONFIG,
+ * then PG_FLIP forever), or another guest program (enum
+ * drm_front_program). DBUF_CREATE and FB_ATTACH go on connector 0's ring,
+ * SET_CONFIG and PG_FLIP on the connector's own ring, one request in
+ * flight per ring, each waiting for its response (3 s) and each flip for
+ * its XENDISPL_EVT_PG_FLIP (3.1 s), like Linux. Which of SET_CONFIG and
+ * PG_FLIP a client action turns into is decided by a model of the
+ * driver's KMS pipe (drm_pipe.c, from xen_drm_front_kms.c). Time-outs and
+ * error statuses are counted, not fatal.
  *
  * Callbacks (drm_front_resp_cb) run from the loop. */
 #ifndef XENSIM_DRM_FRONT_H
@@ -71,7 +75,35 @@ enum drm_front_client_state {
 	DRM_CLIENT_TEARDOWN, /* FB_DETACH / DBUF_DESTROY / SET_CONFIG 0 */
 	DRM_CLIENT_STOPPED,  /* teardown done */
 	DRM_CLIENT_FAILED,   /* a setup request failed or timed out */
+	DRM_CLIENT_HOLDING,  /* a program's phase is done; nothing in flight */
 };
+
+/* What the guest's DRM client does (each phase is one or more DRM calls;
+ * the requests are what xen-drm-front makes of them, see drm_pipe.c):
+ *   FLIP       modetest -v: buffers A and B, drmModeSetCrtc(A), then
+ *              drmModePageFlip forever (today's default);
+ *   STATIC     modetest -s: buffer A, drmModeSetCrtc(A), nothing more;
+ *   FRONTDRAW  STATIC, then phase k >= 1 draws frame k into A (on screen)
+ *              without any call (fbcon, a splash: no dirty hook);
+ *   REMODESET  STATIC; phase 1 makes buffer B (frame 1) and
+ *              drmModeSetCrtc(B) with the same mode; phase 2 draws frame 2
+ *              into A and drmModeSetCrtc(A) with a new mode;
+ *   DPMS       STATIC; phase 1 DPMS off; phase 2 draws frame 1 into A and
+ *              DPMS on;
+ *   SHARED     modetest -s c0 -s c1: one fb for all connectors side by
+ *              side, drmModeSetCrtc per connector at its x offset. */
+enum drm_front_program {
+	DRM_PROG_FLIP,
+	DRM_PROG_STATIC,
+	DRM_PROG_FRONTDRAW,
+	DRM_PROG_REMODESET,
+	DRM_PROG_DPMS,
+	DRM_PROG_SHARED,
+};
+/* "flip", "static", ...; NULL for an unknown value. */
+const char *drm_front_program_name(enum drm_front_program p);
+/* 0, or -EINVAL for an unknown name. */
+int drm_front_program_parse(const char *name, enum drm_front_program *out);
 
 struct drm_front_client_cfg {
 	bool prime;	    /* DBUF_CREATE with width = height = bpp = 0 */
@@ -86,6 +118,11 @@ struct drm_front_client_cfg {
 	 * to every connector at once. Connector c's region holds its own
 	 * pattern (xensim_pattern_pixel(domid, c, frame, its width, ...)). */
 	bool shared_fb;
+	enum drm_front_program program;
+	/* Programs other than FLIP: ms between phases; 0: a phase runs only
+	 * on drm_front_next_phase(). FRONTDRAW stops after max_flips phases
+	 * when that is set. */
+	uint32_t hold_ms;
 };
 
 /* Starts now or as soon as the device is Connected. 0 or -errno. */
@@ -94,6 +131,12 @@ int drm_front_start(struct drm_front *f, const struct drm_front_client_cfg *c);
  * finish first). drm_front_client_state() reaches DRM_CLIENT_STOPPED. */
 int drm_front_stop(struct drm_front *f);
 enum drm_front_client_state drm_front_client_state(const struct drm_front *f);
+/* Phases of the program done (requests answered, flip events in or timed
+ * out); phase 0 is the setup. */
+unsigned drm_front_phases_done(const struct drm_front *f);
+/* Runs the next phase now. 0; -EBUSY while one runs; -ENOENT after the
+ * last or when the client is not HOLDING. */
+int drm_front_next_phase(struct drm_front *f);
 
 struct drm_front_stats {
 	uint64_t requests_sent;
@@ -110,6 +153,10 @@ struct drm_front_stats {
 	uint64_t evt_ring_errors;      /* in_prod - in_cons out of range */
 	uint64_t edid_ok, edid_bad;
 	uint64_t frames_drawn;
+	/* pipeline->conn_connected went false: a failed PG_FLIP or enabling
+	 * SET_CONFIG; the real guest's connector then reads disconnected
+	 * (xen_drm_front_conn.c: connector_detect) until a display_disable */
+	uint64_t conn_disconnects;
 	int32_t last_error_status; /* keep last: the rest are counters */
 };
 /* One connector's counters, or all summed with DRM_FRONT_ALL_CONNS. */
@@ -145,6 +192,9 @@ int drm_front_shown(const struct drm_front *f, unsigned conn,
  * x = 8i..8i+7, white = 1, black = 0). */
 uint32_t xensim_pattern_pixel(uint32_t domid, unsigned conn, uint64_t frame,
 			      uint32_t width, uint32_t x, uint32_t y);
+
+/* Whether conn's connector reads connected (connector_detect). */
+bool drm_front_conn_connected(const struct drm_front *f, unsigned conn);
 
 /* ---- raw access for hostile tests ---- */
 

@@ -29,6 +29,16 @@ struct drm_buf {
 
 struct drm_front;
 
+/* The driver's view of one pipe (struct xen_drm_front_drm_pipeline and
+ * the atomic state of its CRTC and primary plane): what the last commit
+ * left, which decides what the next one sends (drm_pipe.c). */
+struct drm_pipe {
+	bool active;	/* crtc_state->active (enabled and DPMS on) */
+	int fb;		/* buffer index on the primary plane, -1: none */
+	uint32_t x, y;	/* plane src x/y: crtc->x/y in display_enable */
+	bool connected;	/* pipeline->conn_connected */
+};
+
 /* One connector: its request ring, event page, and client state. */
 struct drm_chan {
 	struct drm_front *front;
@@ -50,6 +60,7 @@ struct drm_chan {
 	struct drm_front_stats *stats; /* in front: outlives reconnects */
 
 	/* client */
+	struct drm_pipe pipe;
 	struct drm_buf bufs[DRM_FRONT_NUM_BUFS];
 	unsigned front_buf; /* index shown */
 	uint64_t frame;	    /* last frame number drawn */
@@ -72,11 +83,15 @@ enum drm_step_kind {
 	STEP_FB_DETACH,
 	STEP_DBUF_DESTROY,
 	STEP_SET_CONFIG_OFF,
+	STEP_PG_FLIP, /* display_send_page_flip from a commit */
+	STEP_DRAW,    /* no request: the client draws frame into buf */
 };
 
 struct drm_step {
 	enum drm_step_kind kind;
 	unsigned conn, buf;
+	uint32_t x, y;	/* SET_CONFIG: crtc x/y */
+	uint64_t frame; /* DRAW */
 };
 
 #define DRM_MAX_STEPS (XENSIM_MAX_STEPS_PER_CONN * 8)
@@ -108,6 +123,10 @@ struct drm_front {
 	unsigned nsteps, cur_step;
 	uint64_t next_cookie;
 	struct drm_buf edid;
+	bool script_blocked; /* next step waits for a flip event */
+	bool phase_wait_flips; /* script done, flip events still due */
+	unsigned phases_done;
+	struct loop_source *prog_timer; /* hold_ms between phases */
 
 	struct drm_front_stats stats[XENSIM_MAX_CONNS_FRONT];
 	struct drm_front_log_entry *log;
@@ -155,17 +174,43 @@ void drm_client_draw(struct drm_front *f, struct drm_chan *ch,
 		     struct drm_buf *b, uint64_t frame);
 /* Setup steps when shared: the pair on connector 0's ring, then each
  * connector's SET_CONFIG at its offset. */
-void drm_shared_plan_setup(struct drm_front *f,
-			   void (*add)(struct drm_front *f,
-				       enum drm_step_kind k, unsigned conn,
-				       unsigned buf));
+void drm_shared_plan_setup(struct drm_front *f);
 
 /* drm_client.c */
+/* Appends a step to the script (dropped when full). */
+struct drm_step *drm_client_add_step(struct drm_front *f,
+				     enum drm_step_kind k, unsigned conn,
+				     unsigned buf);
+void drm_client_set_state(struct drm_front *f,
+			  enum drm_front_client_state s);
+/* drm_step.c: fills req for step s; the ring it goes on, or -errno. */
+int drm_client_build_step(struct drm_front *f, const struct drm_step *s,
+			  struct xendispl_req *req);
+/* Starts the script from its first step (it must be idle). */
+void drm_client_run_script(struct drm_front *f);
 void drm_client_on_connected(struct drm_front *f);
 /* The device went away under the client: drop its state. */
 void drm_client_abort(struct drm_front *f, bool domain_dead);
 void drm_client_on_flip_evt(struct drm_chan *ch, uint64_t cookie);
 /* A request on ch was answered and ch takes requests again. */
 void drm_client_on_chan_idle(struct drm_chan *ch);
+
+/* drm_pipe.c: DRM client calls, turned into steps as xen-drm-front's KMS
+ * pipe turns them into requests. buf -1 is "no fb". */
+void drm_pipe_reset(struct drm_chan *ch);
+void drm_pipe_set_crtc(struct drm_front *f, unsigned conn, int buf,
+		       uint32_t x, uint32_t y, bool new_mode);
+void drm_pipe_dpms(struct drm_front *f, unsigned conn, bool on);
+/* The backend's status for a SET_CONFIG / PG_FLIP a commit sent. */
+void drm_pipe_result(struct drm_chan *ch, enum drm_step_kind k,
+		     int32_t status);
+
+/* drm_program.c: the guest programs other than FLIP. */
+/* Plans phase n; false when the program has no phase n. */
+bool drm_program_plan(struct drm_front *f, unsigned n);
+/* The script of a phase finished. */
+void drm_program_phase_done(struct drm_front *f);
+int drm_program_init(struct drm_front *f);
+void drm_program_fini(struct drm_front *f);
 
 #endif

@@ -52,18 +52,17 @@ void drm_client_draw(struct drm_front *f, struct drm_chan *ch,
 	}
 }
 
-void drm_shared_plan_setup(struct drm_front *f,
-			   void (*add)(struct drm_front *f,
-				       enum drm_step_kind k, unsigned conn,
-				       unsigned buf))
+/* modetest: all buffers first, then one drmModeSetCrtc per pipe, x
+ * growing by each mode's width (set_mode in modetest.c). */
+void drm_shared_plan_setup(struct drm_front *f)
 {
 	for (unsigned c = 0; c < f->num_conns; c++)
 		if (f->ccfg.get_edid)
-			add(f, STEP_GET_EDID, c, 0);
+			drm_client_add_step(f, STEP_GET_EDID, c, 0);
 	for (unsigned b = 0; b < DRM_FRONT_NUM_BUFS; b++) {
-		add(f, STEP_DBUF_CREATE, 0, b);
-		add(f, STEP_FB_ATTACH, 0, b);
+		drm_client_add_step(f, STEP_DBUF_CREATE, 0, b);
+		drm_client_add_step(f, STEP_FB_ATTACH, 0, b);
 	}
 	for (unsigned c = 0; c < f->num_conns; c++)
-		add(f, STEP_SET_CONFIG, c, 0);
+		drm_pipe_set_crtc(f, c, 0, drm_shared_x(f, c), 0, false);
 }

@@ -129,6 +129,16 @@ static int parse_pair(struct xensim_guest_spec *s, const char *key, char *val)
 		ret = parse_bool(val, &s->client.prime);
 	} else if (!strcmp(key, "edid")) {
 		ret = parse_bool(val, &s->client.get_edid);
+	} else if (!strcmp(key, "program")) {
+		ret = drm_front_program_parse(val, &s->client.program);
+	} else if (!strcmp(key, "hold")) {
+		ret = parse_uint(val, 3600000, &v);
+		s->client.hold_ms = (uint32_t)v;
+	} else if (!strcmp(key, "frames")) {
+		ret = parse_uint(val, 1000000, &v);
+		s->client.max_flips = v;
+	} else if (!strcmp(key, "shared")) {
+		ret = parse_bool(val, &s->client.shared_fb);
 	} else {
 		return -ENOENT;
 	}
@@ -142,6 +152,7 @@ int xensim_guest_spec_parse(const char *spec, struct xensim_guest_spec *out,
 	out->client.draw = true;
 	out->client.force_be_alloc = -1;
 	out->client.flip_interval_ms = 16;
+	out->client.hold_ms = 1000;
 	char *copy = strdup(spec);
 	if (!copy)
 		return -ENOMEM;

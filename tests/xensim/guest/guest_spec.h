@@ -5,7 +5,12 @@
  * where be-alloc works), vkb=<unique-id> (repeatable; absolute pointer and
  * multi-touch with 10 contacts over that connector's resolution),
  * draw=0|1 (start the display client), fps=N (default 60; 0 = as fast as
- * flip events come back), prime=0|1, edid=0|1. */
+ * flip events come back), prime=0|1, edid=0|1, program=flip|static|
+ * frontdraw|remodeset|dpms|shared (what the display client does, see
+ * enum drm_front_program; default flip), hold=MS (between a program's
+ * phases, default 1000; 0: never), frames=N (flips of flip, frames of
+ * frontdraw; default 0: unlimited), shared=0|1 (one fb for all
+ * connectors side by side). */
 #ifndef XENSIM_GUEST_SPEC_H
 #define XENSIM_GUEST_SPEC_H
 

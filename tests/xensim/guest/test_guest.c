@@ -422,6 +422,65 @@ static int test_handshake_flips(void)
 	return failures ? 1 : 0;
 }
 
+/* "C c F": conn's SET_CONFIG (c: cookie 0) and PG_FLIP, in order. */
+static void commit_ops(struct drm_front *f, unsigned conn, char *out,
+		       size_t len)
+{
+	size_t n, pos = 0;
+	const struct drm_front_log_entry *log = drm_front_req_log(f, &n);
+	out[0] = '\0';
+	for (size_t i = 0; i < n && pos + 3 < len; i++) {
+		const struct xendispl_req *r = &log[i].req;
+		char op = 0;
+		if (log[i].conn == conn && r->operation == XENDISPL_OP_PG_FLIP)
+			op = 'F';
+		else if (log[i].conn == conn &&
+			 r->operation == XENDISPL_OP_SET_CONFIG)
+			op = r->op.set_config.fb_cookie ? 'C' : 'c';
+		if (op)
+			pos += (size_t)snprintf(out + pos, len - pos, "%s%c",
+						pos ? " " : "", op);
+	}
+}
+
+static bool program_done(struct fixture *fx)
+{
+	struct drm_front *f = xensim_guest_drm(fx->guest);
+	return drm_front_client_state(f) == DRM_CLIENT_HOLDING &&
+	       drm_front_phases_done(f) == 3;
+}
+
+/* A program's phases run by themselves every hold_ms (as xensim's
+ * --guest ...,program=P runs them), each commit as the driver makes it
+ * (drm_pipe.c), against a plain backend. */
+static int test_program(enum drm_front_program prog, const char *want)
+{
+	struct fixture fx;
+	if (fixture_init(&fx, false) < 0) {
+		fixture_fini(&fx);
+		return 1;
+	}
+	struct drm_front *f = xensim_guest_drm(fx.guest);
+	struct drm_front_client_cfg cc = {.draw = true, .force_be_alloc = -1,
+					  .program = prog, .hold_ms = 30};
+	CHECK(drm_front_start(f, &cc) == 0);
+	fx.child = start_backend(&fx, 0);
+	CHECK(fx.child > 0);
+	CHECK(run_until(&fx, program_done, 15000));
+	CHECK(drm_front_next_phase(f) == -ENOENT);
+	for (unsigned c = 0; c < 2; c++) {
+		char got[64];
+		commit_ops(f, c, got, sizeof(got));
+		printf("%s c%u: %s\n", drm_front_program_name(prog), c, got);
+		CHECK(!strcmp(got, want));
+	}
+	CHECK(drm_front_stop(f) == 0);
+	CHECK(run_until(&fx, client_stopped, 5000));
+	CHECK(drm_front_client_state(f) == DRM_CLIENT_STOPPED);
+	fixture_fini(&fx);
+	return failures ? 1 : 0;
+}
+
 /* xl reboot: same guest, new domid, old nodes gone, frontends probe anew. */
 static int test_reboot(void)
 {
@@ -477,7 +536,8 @@ static int ensure_dropins(char **argv)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s toolstack_nodes|handshake_flips|reboot\n",
+		fprintf(stderr, "usage: %s toolstack_nodes|handshake_flips|reboot|"
+			"program_remodeset|program_dpms\n",
 			argv[0]);
 		return 2;
 	}
@@ -491,6 +551,17 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "handshake_flips") == 0) {
 		int ret = ensure_dropins(argv);
 		return ret ? ret : test_handshake_flips();
+	}
+	/* modetest: SET_CONFIG A; same mode B: PG_FLIP; new mode A: disable,
+	 * plane update, enable */
+	if (strcmp(argv[1], "program_remodeset") == 0) {
+		int ret = ensure_dropins(argv);
+		return ret ? ret : test_program(DRM_PROG_REMODESET, "C F c F C");
+	}
+	/* DPMS off: disable, then the plane's update; on: update, enable */
+	if (strcmp(argv[1], "program_dpms") == 0) {
+		int ret = ensure_dropins(argv);
+		return ret ? ret : test_program(DRM_PROG_DPMS, "C c F F C");
 	}
 	fprintf(stderr, "unknown test %s\n", argv[1]);
 	return 2;

@@ -199,8 +199,8 @@ static int share_own_dmabuf(struct displ_device *d, struct displ_dbuf *b)
 		close(fd);
 		return ret;
 	}
-	log_debug("%s: be-alloc dbuf %#llx: %zu bytes of %s granted as a "
-		  "dma-buf", d->base.log_prefix, (unsigned long long)b->cookie,
+	xb_log(LOG_LVL_DEBUG, &d->base, "be-alloc dbuf %#llx: %zu bytes of %s granted as a "
+		  "dma-buf", (unsigned long long)b->cookie,
 		  size, kind);
 	b->imported = true;
 	b->dmabuf_fd = fd;
@@ -263,8 +263,8 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 		return;
 	}
 	if (r < 0)
-		log_debug("%s: dbuf %#llx: dma-buf still held by the "
-			  "compositor (%s)", d->base.log_prefix,
+		xb_log(LOG_LVL_DEBUG, &d->base, "dbuf %#llx: dma-buf still held by the "
+			  "compositor (%s)",
 			  (unsigned long long)b->cookie, strerror(-r));
 	if (fd >= 0)
 		close(fd);

@@ -132,9 +132,9 @@ static inline struct displ_device *displ_device_from_xb(struct xb_device *d)
 	return (struct displ_device *)d;
 }
 
-#define displ_log(lvl, conn, fmt, ...)                                         \
-	log_msg(lvl, "%s c%u: " fmt, (conn)->dev->base.log_prefix,             \
-		(conn)->index, ##__VA_ARGS__)
+#define displ_log(lvl, conn, ...)                                               \
+	log_src_msg(lvl, &(conn)->dev->base.log, (int)(conn)->index,           \
+		    __VA_ARGS__)
 
 /* displ_xs.c: XenStore parsing. */
 int displ_parse_resolution(const char *s, uint32_t *w, uint32_t *h);

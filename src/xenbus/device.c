@@ -48,12 +48,11 @@ int xb_device_set_state(struct xb_device *dev, enum xenbus_state state)
 	dev->be_state = state;
 	int r = xstore_write_at(dev->xs, dev->be_path, "state", value);
 	if (r < 0) {
-		log_error("%s: cannot write backend state %s: %s",
-			  dev->log_prefix, xb_state_name(state), strerror(-r));
+		xb_log(LOG_LVL_ERROR, dev, "cannot write backend state %s: %s", xb_state_name(state), strerror(-r));
 		return r;
 	}
 	if (old != state)
-		log_info("%s: backend %s -> %s", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "backend %s -> %s",
 			 xb_state_name(old), xb_state_name(state));
 	return 0;
 }
@@ -64,7 +63,7 @@ static void device_disconnect(struct xb_device *dev)
 		return;
 	dev->connected = false;
 	dev->backend->changes++;
-	log_info("%s: disconnecting", dev->log_prefix);
+	xb_log(LOG_LVL_INFO, dev, "disconnecting");
 	dev->impl->disconnect(dev);
 }
 
@@ -88,18 +87,18 @@ void xb_device_fail(struct xb_device *dev, int err, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	int e = err < 0 ? -err : err;
-	log_error("%s: %s: %s", dev->log_prefix, msg, strerror(e));
+	xb_log(LOG_LVL_ERROR, dev, "%s: %s", msg, strerror(e));
 
 	char node[320];
 	snprintf(node, sizeof(node), "%d %s", e, msg);
 	if (xstore_write_at(dev->xs, dev->be_path, "error", node) < 0)
-		log_warn("%s: cannot write the error node", dev->log_prefix);
+		xb_log(LOG_LVL_WARN, dev, "cannot write the error node");
 	device_close(dev);
 }
 
 static void device_connect(struct xb_device *dev)
 {
-	log_info("%s: frontend is %s, connecting", dev->log_prefix,
+	xb_log(LOG_LVL_INFO, dev, "frontend is %s, connecting",
 		 xb_state_name(dev->fe_state));
 	int r = dev->impl->connect(dev);
 	if (r == 0) {
@@ -133,9 +132,8 @@ static enum xenbus_state read_fe_state(struct xb_device *dev)
 		return XenbusStateUnknown;
 	/* displif: a frontend error is handled as if it went Closed. */
 	if (dev->fe_state != XenbusStateClosed)
-		log_warn("%s: frontend state unreadable or invalid (%s), "
-			 "treating as Closed",
-			 dev->log_prefix, strerror(-r));
+		xb_log(LOG_LVL_WARN, dev, "frontend state unreadable or invalid (%s), "
+			 "treating as Closed", strerror(-r));
 	return XenbusStateClosed;
 }
 
@@ -190,8 +188,7 @@ static void check_be_state(struct xb_node *n)
 	    v == (uint64_t)dev->be_state)
 		return;
 	enum xenbus_state st = (enum xenbus_state)v;
-	log_info("%s: backend state set to %s by someone else (we were %s)",
-		 dev->log_prefix, xb_state_name(st),
+	xb_log(LOG_LVL_INFO, dev, "backend state set to %s by someone else (we were %s)", xb_state_name(st),
 		 xb_state_name(dev->be_state));
 	switch (st) {
 	case XenbusStateInitialising:
@@ -215,7 +212,7 @@ static void read_online(struct xb_node *n)
 	bool online = !v || strcmp(v, "0") != 0;
 	free(v);
 	if (online != n->online)
-		log_info("%s: toolstack set online=%d", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "toolstack set online=%d",
 			 online ? 1 : 0);
 	n->online = online;
 }
@@ -235,7 +232,7 @@ static void device_update(struct xb_node *n)
 	enum xenbus_state prev = dev->fe_state;
 	dev->fe_state = read_fe_state(dev);
 	if (dev->fe_state != prev || !n->fe_seen)
-		log_info("%s: frontend %s -> %s", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "frontend %s -> %s",
 			 xb_state_name(prev), xb_state_name(dev->fe_state));
 	if (!n->online) {
 		/* Unplugged: close and stay closed until the toolstack
@@ -325,9 +322,7 @@ static struct xb_node *node_alloc(struct xb_backend *be, uint32_t domid,
 	dev->be_state = XenbusStateInitialising;
 	dev->fe_state = XenbusStateUnknown;
 	dev->backend_ctx = be->ctx;
-	snprintf(dev->log_prefix, sizeof(dev->log_prefix),
-		 "dom%" PRIu32 "(%s) %s/%" PRIu32, domid,
-		 dev->dom_name ? dev->dom_name : "?", be->impl->type, devid);
+	log_src_init(&dev->log, domid, be->impl->type, devid, dev->dom_name);
 	n->online = true;
 	return n;
 }
@@ -337,6 +332,7 @@ static void node_free(struct xb_node *n)
 	struct xb_device *dev = xb_node_dev(n);
 	xstore_unwatch(n->be_watch);
 	xstore_unwatch(n->fe_watch);
+	log_src_finish(&dev->log);
 	free(dev->be_path);
 	free(dev->fe_path);
 	free(dev->dom_name);
@@ -346,7 +342,7 @@ static void node_free(struct xb_node *n)
 static int node_start(struct xb_node *n)
 {
 	struct xb_device *dev = xb_node_dev(n);
-	log_info("%s: found (frontend %s)", dev->log_prefix, dev->fe_path);
+	xb_log(LOG_LVL_INFO, dev, "found (frontend %s)", dev->fe_path);
 	int r = dev->impl->probe(dev);
 	if (r < 0) {
 		/* Kept in the list, Closed, so we don't probe it again on
@@ -393,8 +389,7 @@ int xb_device_add(struct xb_backend *be, uint32_t domid, uint32_t devid)
 	be->nodes = n;
 	r = node_start(n);
 	if (r < 0) {
-		log_error("%s: cannot watch the device's nodes: %s",
-			  xb_node_dev(n)->log_prefix, strerror(-r));
+		xb_log(LOG_LVL_ERROR, xb_node_dev(n), "cannot watch the device's nodes: %s", strerror(-r));
 		xb_device_destroy(xb_node_dev(n), true, "setup failed");
 	}
 	return r;
@@ -405,7 +400,7 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 {
 	struct xb_node *n = xb_dev_node(dev);
 	struct xb_backend *be = dev->backend;
-	log_info("%s: removing (%s)", dev->log_prefix, why);
+	xb_log(LOG_LVL_INFO, dev, "removing (%s)", why);
 	device_disconnect(dev);
 	if (write_closed && dev->be_state != XenbusStateClosed) {
 		char *dir = xstore_read(dev->xs, dev->be_path);

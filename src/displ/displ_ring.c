@@ -321,7 +321,7 @@ int displ_conn_connect(struct displ_conn *c)
 		return -EIO;
 	}
 	displ_log(LOG_LVL_INFO, c, "connected: %ux%u \"%s\"", c->width,
-		  c->height, c->unique_id);
+		  c->height, log_text(c->unique_id));
 	return 0;
 }
 

@@ -61,8 +61,10 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 	int ret = displ_parse_resolution(res, &c->width, &c->height);
 
 	if (ret < 0) {
-		xb_log(LOG_LVL_ERROR, &d->base, "%s/resolution \"%s\" is not WxH within 1..%u", dir, res ? res : "(absent)",
-			  DISPL_MAX_DIMENSION);
+		/* The value is the guest's: escaped and capped. */
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/resolution \"%s\" is not WxH within 1..%u", dir,
+		       log_text(res), DISPL_MAX_DIMENSION);
 		free(res);
 		return ret;
 	}
@@ -73,8 +75,9 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 		/* xl always writes one; others may not: the index will do. */
 		snprintf(c->unique_id, sizeof(c->unique_id), "%u", c->index);
 	} else if (!xstore_id_ok(uid, DISPL_MAX_UNIQUE_ID)) {
-		xb_log(LOG_LVL_ERROR, &d->base, "%s/unique-id is empty, too long or not "
-			  "printable", dir);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/unique-id \"%s\" is empty, too long or not printable",
+		       dir, log_text(uid));
 		free(uid);
 		return -EINVAL;
 	} else {
@@ -130,8 +133,9 @@ static int read_version(struct displ_device *d)
 		free(v);
 		return 0;
 	}
-	xb_log(LOG_LVL_ERROR, &d->base, "frontend asks for protocol version \"%s\"; we speak "
-		  "1,2", v);
+	xb_log(LOG_LVL_ERROR, &d->base,
+	       "frontend asks for protocol version \"%s\"; we speak 1,2",
+	       log_text(v));
 	free(v);
 	return -EPROTONOSUPPORT;
 }

@@ -132,8 +132,9 @@ static int kbd_connect(struct xb_device *dev)
 	}
 	choose_pairing(d);
 	registry_add(d);
-	xb_log(LOG_LVL_INFO, dev, "connected, follows connector \"%s\"; pointer %s%s, "
-		 "multi-touch %s (%u contacts, %ux%u)", d->pair_id,
+	xb_log(LOG_LVL_INFO, dev,
+	       "connected, follows connector \"%s\"; pointer %s%s, "
+	       "multi-touch %s (%u contacts, %ux%u)", log_text(d->pair_id),
 		 d->abs ? "absolute" : "relative", d->raw ? " raw" : "",
 		 d->mt ? "on" : "off", d->mt_contacts, d->mt_width,
 		 d->mt_height);

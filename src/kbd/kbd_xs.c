@@ -66,8 +66,9 @@ static int read_unique_id(struct kbd_device *d)
 		return 0;
 	}
 	if (!xstore_id_ok(uid, KBD_MAX_UNIQUE_ID)) {
-		xb_log(LOG_LVL_ERROR, &d->base, "%s/unique-id is empty, too long or not "
-			  "printable", d->base.be_path);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/unique-id \"%s\" is empty, too long or not printable",
+		       d->base.be_path, log_text(uid));
 		free(uid);
 		return -EINVAL;
 	}

@@ -260,6 +260,10 @@ static bool frontend_path_ok(const char *path, uint32_t fe_domid)
 			 "/device/", fe_domid);
 	if (strncmp(path, prefix, (size_t)n) != 0 || !path[n])
 		return false;
+	/* Printable too: the path goes into log lines and the prefix. */
+	for (const char *p = path; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return false;
 	return !strstr(path, "//") && !strstr(path, "/..") &&
 	       path[strlen(path) - 1] != '/';
 }
@@ -295,7 +299,7 @@ static int read_frontend(struct xb_backend *be, const char *be_path,
 	if (!frontend_path_ok(fe, domid)) {
 		log_error("%s: refusing device: frontend \"%s\" is not a "
 			  "device directory of dom%" PRIu32,
-			  be_path, fe, domid);
+			  be_path, log_text(fe), domid);
 		free(fe);
 		return -EPERM;
 	}

@@ -114,7 +114,17 @@ static bool consume(struct displ_conn *c, unsigned *budget)
 	return false;
 }
 
+static void conn_process(struct displ_conn *c);
+
+/* Grant maps made for this guest's requests: library messages are its. */
 void displ_conn_process(struct displ_conn *c)
+{
+	struct log_src *prev = log_set_current(&c->dev->base.log);
+	conn_process(c);
+	log_set_current(prev);
+}
+
+static void conn_process(struct displ_conn *c)
 {
 	unsigned budget = c->dev->ctx->limits.max_reqs_per_turn;
 	bool more, notify;

@@ -247,7 +247,11 @@ static void device_update(struct xb_node *n)
 static void node_watch_fired(void *data, const char *path)
 {
 	(void)path;
+	/* Library messages while we act on this device carry its prefix.
+	 * If the update removes the device, log_src_finish clears it. */
+	struct log_src *prev = log_set_current(&xb_node_dev(data)->log);
 	device_update(data);
+	log_set_current(prev);
 }
 
 /* The frontend path comes from a node the guest can't write, but the
@@ -347,6 +351,7 @@ static int node_start(struct xb_node *n)
 {
 	struct xb_device *dev = xb_node_dev(n);
 	xb_log(LOG_LVL_INFO, dev, "found (frontend %s)", dev->fe_path);
+	struct log_src *prev = log_set_current(&dev->log);
 	int r = dev->impl->probe(dev);
 	if (r < 0) {
 		/* Kept in the list, Closed, so we don't probe it again on
@@ -356,6 +361,7 @@ static int node_start(struct xb_node *n)
 		n->probed = true;
 		xb_device_set_state(dev, XenbusStateInitWait);
 	}
+	log_set_current(prev);
 	char *fe_state;
 	if (asprintf(&fe_state, "%s/state", dev->fe_path) < 0)
 		return -ENOMEM;
@@ -405,6 +411,8 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 	struct xb_node *n = xb_dev_node(dev);
 	struct xb_backend *be = dev->backend;
 	xb_log(LOG_LVL_INFO, dev, "removing (%s)", why);
+	/* Unmaps and unbinds of its resources: library messages are its. */
+	struct log_src *prev = log_set_current(&dev->log);
 	device_disconnect(dev);
 	if (write_closed && dev->be_state != XenbusStateClosed) {
 		char *dir = xstore_read(dev->xs, dev->be_path);
@@ -414,6 +422,7 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 	}
 	if (n->probed && dev->impl->remove)
 		dev->impl->remove(dev);
+	log_set_current(prev == &dev->log ? NULL : prev);
 	for (struct xb_node **p = &be->nodes; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;

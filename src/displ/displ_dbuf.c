@@ -118,22 +118,32 @@ static int check_create(struct displ_device *d,
 	uint64_t bytes;
 
 	if (r->dbuf_cookie == 0)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "dbuf_cookie 0");
 	if (displ_dbuf_find(d, r->dbuf_cookie))
-		return -XEN_EEXIST;
+		return displ_refuse(d, -XEN_EEXIST, "dbuf_cookie in use");
 	if (r->flags & ~(uint32_t)XENDISPL_DBUF_FLG_REQ_ALLOC)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "unknown flags %#x",
+				    r->flags);
 	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && !d->be_alloc)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL,
+				    "backend allocation not offered");
 	if (r->buffer_sz == 0 || r->data_ofs >= r->buffer_sz)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "buffer_sz %u, data_ofs %u",
+				    r->buffer_sz, r->data_ofs);
 	if (check_geometry(r) < 0)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL,
+				    "%ux%u bpp %u does not fit buffer_sz %u",
+				    r->width, r->height, r->bpp, r->buffer_sz);
 	if (d->n_dbufs >= l->max_dbufs)
-		return -XEN_ENOSPC;
+		return displ_refuse(d, -XEN_ENOSPC, "max-dbufs (%u) reached",
+				    l->max_dbufs);
 	bytes = ((uint64_t)r->buffer_sz + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ;
 	if (d->mapped_bytes + bytes > l->max_mapped_bytes)
-		return -XEN_ENOMEM;
+		return displ_refuse(d, -XEN_ENOMEM,
+				    "buffer_sz %u exceeds max-mapped-mb (%llu)",
+				    r->buffer_sz,
+				    (unsigned long long)(l->max_mapped_bytes >>
+							 20));
 	return 0;
 }
 

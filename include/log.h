@@ -8,9 +8,10 @@
  * Messages about one guest device go through a struct log_src: they carry
  * the device's prefix ("dom5(name) vdispl/0"), journald fields
  * (VDISPLD_DOMID, VDISPLD_DEVICE, VDISPLD_CONNECTOR), and their warnings
- * and errors are rate-limited per device (LOG_RATE_BURST per
- * LOG_RATE_INTERVAL_S, then one summary line), so one guest cannot flood
- * the log nor hide another guest's lines. */
+ * and errors, and apart from them its info lines, are rate-limited per
+ * device (LOG_RATE_BURST each per LOG_RATE_INTERVAL_S, then one summary
+ * line), so one guest cannot flood the log nor hide another guest's
+ * lines. */
 #ifndef VDISPLD_LOG_H
 #define VDISPLD_LOG_H
 
@@ -75,7 +76,7 @@ struct log_src {
 	char prefix[112]; /* "dom5(name) vdispl/0", name escaped */
 	/* Rate limit of warnings and errors: the window and what it held. */
 	uint64_t window_ns;
-	unsigned in_window;
+	unsigned in_window[2]; /* [0] errors and warnings, [1] info */
 	unsigned long suppressed;
 	struct log_src *next_pending; /* on the list of log_flush_suppressed */
 	bool pending;

@@ -4,9 +4,11 @@
  * push other guests' lines out of a size-capped journal. vdispld's own
  * messages and other devices' are never limited by one device's flood.
  *
- * Limited: error, warn and info (a guest cycling its device through
- * XenBus states makes info lines as fast as it likes). Not limited: debug,
- * which an operator asks for with -v to see every one. */
+ * Limited: errors and warnings, and info lines (a guest cycling its device
+ * through XenBus states makes them as fast as it likes) with a burst of
+ * their own, so that the lines of a device coming up do not use the
+ * burst its first refusals need. Not limited: debug, which an operator
+ * asks for with -v to see every one. */
 #include "log.h"
 
 #include <inttypes.h>
@@ -87,7 +89,7 @@ static void close_window(struct log_src *s, uint64_t now)
 	if (s->pending)
 		unlink_pending(s);
 	s->window_ns = now;
-	s->in_window = 0;
+	s->in_window[0] = s->in_window[1] = 0;
 	s->suppressed = 0;
 }
 
@@ -97,12 +99,13 @@ static bool rate_allow(struct log_src *s, enum log_level level)
 	if (level > LOG_LVL_INFO)
 		return true;
 	uint64_t now = clock_ns();
-	if (s->in_window == 0 && !s->suppressed)
+	unsigned *n = &s->in_window[level == LOG_LVL_INFO];
+	if (!s->in_window[0] && !s->in_window[1] && !s->suppressed)
 		s->window_ns = now;
 	else if (now - s->window_ns >= INTERVAL_NS)
 		close_window(s, now);
-	if (s->in_window < LOG_RATE_BURST) {
-		s->in_window++;
+	if (*n < LOG_RATE_BURST) {
+		(*n)++;
 		return true;
 	}
 	s->suppressed++;

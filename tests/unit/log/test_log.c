@@ -175,6 +175,25 @@ static void debug_is_not_limited_and_finish_flushes(void **state)
 	free(out);
 }
 
+/* A device coming up logs info lines; they must not use the burst its
+ * first warnings need. */
+static void info_has_its_own_burst(void **state)
+{
+	(void)state;
+	struct log_src a;
+	log_src_init(&a, 8, "vdispl", 0, "x");
+	capture_start();
+	for (int i = 0; i < 30; i++)
+		log_src_msg(LOG_LVL_INFO, &a, -1, "state %d", i);
+	log_src_msg(LOG_LVL_WARN, &a, -1, "first refusal");
+	log_src_finish(&a);
+	char *out = capture_end();
+	assert_int_equal(count(out, "state "), LOG_RATE_BURST);
+	assert_int_equal(count(out, "first refusal"), 1);
+	assert_int_equal(count(out, "suppressed 20 similar"), 1);
+	free(out);
+}
+
 /* ---- journald ---- */
 
 static char jbuf[8][1300];
@@ -263,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup(stray_newline_never_starts_a_line, setup),
 		cmocka_unit_test_setup(flood_is_limited_per_device_with_a_summary, setup),
 		cmocka_unit_test_setup(debug_is_not_limited_and_finish_flushes, setup),
+		cmocka_unit_test_setup(info_has_its_own_burst, setup),
 		cmocka_unit_test_setup(journal_entries_carry_the_guest_fields, setup),
 		cmocka_unit_test_setup(library_messages_get_level_time_and_guest, setup),
 	};

@@ -50,10 +50,12 @@ static int start_good_guest(struct hfix *fx)
 	return fx->good ? 0 : -EIO;
 }
 
+const char *hfix_vdispld_level = "debug";
+
 static int spawn_vdispld(struct hfix *fx, const char *vdispld)
 {
 	char conf[160];
-	const char *args[] = {"-l", "debug", NULL};
+	const char *args[] = {"-l", hfix_vdispld_level, NULL};
 	struct vd_spawn s = {.vdispld = vdispld, .conf_text = conf,
 			     .args = args, .valgrind = fx->valgrind};
 

@@ -27,6 +27,7 @@
 #include "hostile.h"
 #include "log.h"
 #include "loop.h"
+#include "xensim.h"
 
 #define FORGED_HEAD "1x1\x1b[31m\n[    0.000000] vdispld info: FORGED-BY-GUEST"
 /* Escaped as log_text() shows it: what must reach the log. */
@@ -35,6 +36,7 @@
 #define FLOOD_REQS 3000u
 
 static char forged[1025];
+static const char *vdispld_bin;
 
 /* ---- the log file ---- */
 
@@ -208,6 +210,100 @@ static int case_forged(struct hfix *fx)
 	return ret;
 }
 
+/* ---- the status file and --list ---- */
+
+#define EVIL_NAME "evil\x1b[2J\nvdispld info: X"
+#define EVIL_SHOWN "evil\\x1b[2J\\x0avdispld info: X"
+
+static bool named_connected(void *data)
+{
+	struct drm_front *f = xensim_guest_drm(data);
+	return f && drm_front_state(f) == XenbusStateConnected;
+}
+
+/* A guest whose toolstack name is hostile, connected and shown. */
+static struct xensim_guest *named_guest(struct hfix *fx)
+{
+	struct xensim_guest_cfg cfg = {
+		.domid = 40, .vdispl = true, .num_conns = 1,
+		.conns = {{H_CONN_W, H_CONN_H, "n0"}},
+	};
+	snprintf(cfg.name, sizeof(cfg.name), "%s", EVIL_NAME);
+	struct xensim_guest *g = xensim_guest_create(fx->vf.sim, &cfg);
+	if (g && !vd_fixture_pump_until(&fx->vf, named_connected, g, 5000)) {
+		xensim_guest_destroy(g);
+		return NULL;
+	}
+	return g;
+}
+
+/* Printable lines only (and newlines). */
+static int printable(const char *what, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (*p != '\n' && ((unsigned char)*p < 0x20 ||
+				   (unsigned char)*p >= 0x7f)) {
+			fprintf(stderr, "  %s: byte %#x in:\n%s\n", what,
+				(unsigned char)*p, text);
+			return -1;
+		}
+	return 0;
+}
+
+static int run_list(struct hfix *fx, const char *rundir, const char *want)
+{
+	struct vd_env e;
+	char rt[160], out[160];
+	const char *extra[] = {rt, NULL};
+	const char *argv[] = {vdispld_bin, "--list", NULL};
+
+	snprintf(rt, sizeof(rt), "RUNTIME_DIRECTORY=%s", rundir);
+	snprintf(out, sizeof(out), "%s/list.txt", fx->vf.dir);
+	HCHECK(vd_fixture_env(&fx->vf, &e, false, extra) == 0);
+	HCHECK(vd_fixture_run(&fx->vf, argv, e.v, NULL, out, 10000) == 0);
+	char *text = vd_slurp(out);
+	HCHECK(text);
+	int ret = printable("--list", text);
+	if (!strstr(text, want)) {
+		fprintf(stderr, "  --list: no \"%s\" in:\n%s\n", want, text);
+		ret = -1;
+	}
+	free(text);
+	return ret;
+}
+
+static int case_status_list(struct hfix *fx)
+{
+	char path[160], none[160];
+	struct xensim_guest *g = named_guest(fx);
+	struct hbad_opts o = {.defer = true};
+
+	HCHECK(g);
+	hbad_create(fx, &o); /* stays InitWait: its nodes stay in XenStore */
+	HCHECK(fx->bad);
+	HCHECK(write_forged(fx, "0/resolution") == 0);
+	HCHECK(write_forged(fx, "0/unique-id") == 0);
+	vd_fixture_pump(&fx->vf, 1500); /* a status refresh */
+	snprintf(path, sizeof(path), "%s/status", fx->vf.dir);
+	char *text = vd_slurp(path);
+	HCHECK(text);
+	int ret = printable("status file", text);
+	if (!strstr(text, EVIL_SHOWN))
+		ret = -1;
+	free(text);
+	/* The daemon's file, then XenStore's view (no live status file). */
+	if (run_list(fx, fx->vf.dir, EVIL_SHOWN) < 0)
+		ret = -1;
+	snprintf(none, sizeof(none), "%s/none", fx->vf.dir);
+	if (run_list(fx, none, FORGED_SHOWN) < 0 ||
+	    run_list(fx, none, EVIL_SHOWN) < 0)
+		ret = -1;
+	xensim_guest_destroy(g);
+	HCHECK(hleak_wait(fx, 40) == 0);
+	HCHECK(hbad_destroy(fx) == 0);
+	return ret;
+}
+
 /* ---- flood ---- */
 
 /* n requests like r, in batches of a ring's worth. */
@@ -311,6 +407,8 @@ int main(int argc, char **argv)
 	}
 	log_init(LOG_LVL_WARN, "hostile-log");
 	hfix_vdispld_level = "info"; /* what an operator runs */
+	hfix_status_file = true;
+	vdispld_bin = argv[1];
 	ret = hfix_start(&fx, argv[1], false);
 	if (ret < 0) {
 		fprintf(stderr, "FAIL: fixture: %s\n", strerror(-ret));
@@ -324,6 +422,12 @@ int main(int argc, char **argv)
 		failed++;
 	} else {
 		fprintf(stderr, "ok forged\n");
+	}
+	if (case_status_list(&fx) < 0) {
+		fprintf(stderr, "FAIL status/list\n");
+		failed++;
+	} else {
+		fprintf(stderr, "ok status/list\n");
 	}
 	if (case_flood(&fx) < 0) {
 		fprintf(stderr, "FAIL flood\n");

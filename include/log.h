@@ -8,10 +8,10 @@
  * Messages about one guest device go through a struct log_src: they carry
  * the device's prefix ("dom5(name) vdispl/0"), journald fields
  * (VDISPLD_DOMID, VDISPLD_DEVICE, VDISPLD_CONNECTOR), and their warnings
- * and errors, and apart from them its info lines, are rate-limited per
- * device (LOG_RATE_BURST each per LOG_RATE_INTERVAL_S, then one summary
- * line), so one guest cannot flood the log nor hide another guest's
- * lines. */
+ * and errors (LOG_RATE_BURST), and apart from them its info lines
+ * (LOG_RATE_BURST_INFO), are rate-limited per device per
+ * LOG_RATE_INTERVAL_S, then one summary line, so one guest cannot flood
+ * the log nor hide another guest's lines. */
 #ifndef VDISPLD_LOG_H
 #define VDISPLD_LOG_H
 
@@ -68,6 +68,9 @@ const char *log_text_buf(char *buf, size_t size, const char *s);
 /* ---- messages about one guest device (log_src.c) ---- */
 
 #define LOG_RATE_BURST 10u
+/* A device's coming up and going down is ~12 info lines: a guest's reboot
+ * or two in a window passes whole, a guest cycling its states does not. */
+#define LOG_RATE_BURST_INFO 30u
 #define LOG_RATE_INTERVAL_S 10u
 
 struct log_src {

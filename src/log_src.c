@@ -78,7 +78,8 @@ static void close_window(struct log_src *s, uint64_t now)
 		uint64_t span = now - s->window_ns;
 		if (span > INTERVAL_NS)
 			span = INTERVAL_NS;
-		unsigned secs = (unsigned)((span + 999999999ull) / 1000000000ull);
+		unsigned secs =
+			(unsigned)((span + 999999999ull) / 1000000000ull);
 		char text[160];
 		snprintf(text, sizeof(text),
 			 "suppressed %lu similar messages from dom%" PRIu32
@@ -104,7 +105,8 @@ static bool rate_allow(struct log_src *s, enum log_level level)
 		s->window_ns = now;
 	else if (now - s->window_ns >= INTERVAL_NS)
 		close_window(s, now);
-	if (*n < LOG_RATE_BURST) {
+	if (*n < (level == LOG_LVL_INFO ? LOG_RATE_BURST_INFO
+					: LOG_RATE_BURST)) {
 		(*n)++;
 		return true;
 	}

@@ -30,12 +30,12 @@ static size_t put_byte(char *out, unsigned char c)
 const char *log_text_n(char *buf, size_t size, const void *s, size_t n)
 {
 	const unsigned char *p = s;
-	size_t shown = n > LOG_TEXT_CAP ? LOG_TEXT_CAP : n, o = 0;
+	size_t o = 0;
 	char tmp[4];
 
 	if (size == 0)
 		return buf;
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = 0; i < n && i < LOG_TEXT_CAP; i++) {
 		size_t k = put_byte(tmp, p[i]);
 		if (o + k >= size)
 			break; /* a small buffer: cut at a whole escape */
@@ -43,7 +43,7 @@ const char *log_text_n(char *buf, size_t size, const void *s, size_t n)
 		o += k;
 	}
 	buf[o] = '\0';
-	if (shown < n)
+	if (n > LOG_TEXT_CAP)
 		snprintf(buf + o, size - o, "...(%zu bytes)", n);
 	return buf;
 }

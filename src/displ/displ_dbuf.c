@@ -209,9 +209,9 @@ static int share_own_dmabuf(struct displ_device *d, struct displ_dbuf *b)
 		close(fd);
 		return ret;
 	}
-	xb_log(LOG_LVL_DEBUG, &d->base, "be-alloc dbuf %#llx: %zu bytes of %s granted as a "
-		  "dma-buf", (unsigned long long)b->cookie,
-		  size, kind);
+	xb_log(LOG_LVL_DEBUG, &d->base,
+	       "be-alloc dbuf %#llx: %zu bytes of %s granted as a dma-buf",
+	       (unsigned long long)b->cookie, size, kind);
 	b->imported = true;
 	b->dmabuf_fd = fd;
 	return 0;
@@ -273,9 +273,9 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 		return;
 	}
 	if (r < 0)
-		xb_log(LOG_LVL_DEBUG, &d->base, "dbuf %#llx: dma-buf still held by the "
-			  "compositor (%s)",
-			  (unsigned long long)b->cookie, strerror(-r));
+		xb_log(LOG_LVL_DEBUG, &d->base,
+		       "dbuf %#llx: dma-buf still held by the compositor (%s)",
+		       (unsigned long long)b->cookie, strerror(-r));
 	if (fd >= 0)
 		close(fd);
 }

@@ -98,8 +98,9 @@ static int displ_connect(struct xb_device *dev)
 		displ_disconnect(dev);
 		return ret;
 	}
-	xb_log(LOG_LVL_INFO, dev, "connected, protocol %u, %u connector(s)%s", d->protocol, d->n_conns,
-		 d->be_alloc ? ", backend allocation" : "");
+	xb_log(LOG_LVL_INFO, dev, "connected, protocol %u, %u connector(s)%s",
+	       d->protocol, d->n_conns,
+	       d->be_alloc ? ", backend allocation" : "");
 	/* Requests queued before we bound the channels got no wake-up. */
 	for (uint32_t i = 0; i < d->n_conns; i++)
 		displ_conn_process(&d->conns[i]);

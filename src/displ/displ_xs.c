@@ -46,7 +46,8 @@ static int read_conn_uint(struct displ_device *d, const char *dir,
 	int ret = xstore_read_uint(d->base.xs, dir, node, 1, UINT32_MAX, &v);
 
 	if (ret < 0) {
-		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s missing or invalid: %s", dir, node, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s missing or invalid: %s",
+		       dir, node, strerror(-ret));
 		return ret;
 	}
 	*out = (uint32_t)v;
@@ -76,8 +77,8 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 		snprintf(c->unique_id, sizeof(c->unique_id), "%u", c->index);
 	} else if (!xstore_id_ok(uid, DISPL_MAX_UNIQUE_ID)) {
 		xb_log(LOG_LVL_ERROR, &d->base,
-		       "%s/unique-id \"%s\" is empty, too long or not printable",
-		       dir, log_text(uid));
+		       "%s/unique-id \"%s\" is empty, too long or not "
+		       "printable", dir, log_text(uid));
 		free(uid);
 		return -EINVAL;
 	} else {
@@ -158,7 +159,9 @@ int displ_xs_read_config(struct displ_device *d)
 
 	n = count_connectors(d, max);
 	if (n < 0) {
-		xb_log(LOG_LVL_ERROR, &d->base, "%s has no connectors 0..%u (at most %u allowed)", d->base.fe_path, max - 1, max);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s has no connectors 0..%u (at most %u allowed)",
+		       d->base.fe_path, max - 1, max);
 		return n;
 	}
 	d->conns = calloc((size_t)n, sizeof(*d->conns));

@@ -33,7 +33,8 @@ void kbd_device_kick(struct kbd_device *d)
 		return;
 	d->ring.unnotified = 0;
 	if (xevtchn_notify(d->chan) < 0)
-		xb_log(LOG_LVL_WARN, &d->base, "cannot notify the guest's event channel");
+		xb_log(LOG_LVL_WARN, &d->base,
+		       "cannot notify the guest's event channel");
 }
 
 /* The guest consumed (xen-kbdfront notifies after moving in_cons): room
@@ -94,11 +95,13 @@ static void kbd_disconnect(struct xb_device *dev)
 	if (d->ring.page)
 		xgrant_unmap(d->ctx->xg, d->ring.page, 1);
 	if (d->ring.dropped || d->ring.bogus_cons || d->st.touches_dropped)
-		xb_log(LOG_LVL_INFO, dev, "%llu event(s) dropped, %llu bad in_cons seen, "
-			 "%llu touch(es) beyond %u contacts", (unsigned long long)d->ring.dropped,
-			 (unsigned long long)d->ring.bogus_cons,
-			 (unsigned long long)d->st.touches_dropped,
-			 d->mt_contacts);
+		xb_log(LOG_LVL_INFO, dev,
+		       "%llu event(s) dropped, %llu bad in_cons seen, %llu "
+		       "touch(es) beyond %u contacts",
+		       (unsigned long long)d->ring.dropped,
+		       (unsigned long long)d->ring.bogus_cons,
+		       (unsigned long long)d->st.touches_dropped,
+		       d->mt_contacts);
 	memset(&d->ring, 0, sizeof(d->ring));
 	kbd_state_reset(&d->st);
 	xb_log(LOG_LVL_INFO, dev, "disconnected");
@@ -117,7 +120,9 @@ static int kbd_connect(struct xb_device *dev)
 	page = xgrant_map(d->ctx->xg, dev->domid, 1, &d->gref, true);
 	if (!page) {
 		ret = errno ? -errno : -EIO;
-		xb_log(LOG_LVL_ERROR, dev, "cannot map event page (gref %u): %s", d->gref, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, dev,
+		       "cannot map event page (gref %u): %s", d->gref,
+		       strerror(-ret));
 		return ret;
 	}
 	kbd_ring_init(&d->ring, page, d->ctx->limits.queue_len);
@@ -126,7 +131,8 @@ static int kbd_connect(struct xb_device *dev)
 			       on_guest_notify, d);
 	if (!d->chan) {
 		ret = errno ? -errno : -EIO;
-		xb_log(LOG_LVL_ERROR, dev, "cannot bind event channel %u: %s", d->port, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, dev, "cannot bind event channel %u: %s",
+		       d->port, strerror(-ret));
 		kbd_disconnect(dev);
 		return ret;
 	}

@@ -48,7 +48,8 @@ int xb_device_set_state(struct xb_device *dev, enum xenbus_state state)
 	dev->be_state = state;
 	int r = xstore_write_at(dev->xs, dev->be_path, "state", value);
 	if (r < 0) {
-		xb_log(LOG_LVL_ERROR, dev, "cannot write backend state %s: %s", xb_state_name(state), strerror(-r));
+		xb_log(LOG_LVL_ERROR, dev, "cannot write backend state %s: %s",
+		       xb_state_name(state), strerror(-r));
 		return r;
 	}
 	if (old != state)
@@ -132,8 +133,9 @@ static enum xenbus_state read_fe_state(struct xb_device *dev)
 		return XenbusStateUnknown;
 	/* displif: a frontend error is handled as if it went Closed. */
 	if (dev->fe_state != XenbusStateClosed)
-		xb_log(LOG_LVL_WARN, dev, "frontend state unreadable or invalid (%s), "
-			 "treating as Closed", strerror(-r));
+		xb_log(LOG_LVL_WARN, dev,
+		       "frontend state unreadable or invalid (%s), treating as "
+		       "Closed", strerror(-r));
 	return XenbusStateClosed;
 }
 
@@ -188,8 +190,9 @@ static void check_be_state(struct xb_node *n)
 	    v == (uint64_t)dev->be_state)
 		return;
 	enum xenbus_state st = (enum xenbus_state)v;
-	xb_log(LOG_LVL_INFO, dev, "backend state set to %s by someone else (we were %s)", xb_state_name(st),
-		 xb_state_name(dev->be_state));
+	xb_log(LOG_LVL_INFO, dev,
+	       "backend state set to %s by someone else (we were %s)",
+	       xb_state_name(st), xb_state_name(dev->be_state));
 	switch (st) {
 	case XenbusStateInitialising:
 		device_restart(dev);
@@ -399,7 +402,8 @@ int xb_device_add(struct xb_backend *be, uint32_t domid, uint32_t devid)
 	be->nodes = n;
 	r = node_start(n);
 	if (r < 0) {
-		xb_log(LOG_LVL_ERROR, xb_node_dev(n), "cannot watch the device's nodes: %s", strerror(-r));
+		xb_log(LOG_LVL_ERROR, xb_node_dev(n),
+		       "cannot watch the device's nodes: %s", strerror(-r));
 		xb_device_destroy(xb_node_dev(n), true, "setup failed");
 	}
 	return r;

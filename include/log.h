@@ -93,6 +93,10 @@ void log_src_finish(struct log_src *s);
 /* "<prefix>[ c<connector>]: <message>"; connector < 0: the device. */
 void log_src_msg(enum log_level level, struct log_src *s, int connector,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Never rate-limited: --trace lines (the operator asked for every
+ * request; a trace of a flooding guest is as long as its flood). */
+void log_src_every(enum log_level level, struct log_src *s, int connector,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Summaries of every device whose window ended with messages suppressed
  * (a device that went quiet is not left owing its summary): call now and
  * then, e.g. once a second. */

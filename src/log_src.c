@@ -134,6 +134,19 @@ void log_src_msg(enum log_level level, struct log_src *s, int connector,
 	log_emit(level, s, connector, buf);
 }
 
+void log_src_every(enum log_level level, struct log_src *s, int connector,
+		   const char *fmt, ...)
+{
+	if (!log_enabled(level))
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_emit(level, s, connector, buf);
+}
+
 void log_flush_suppressed(void)
 {
 	uint64_t now = clock_ns();

@@ -140,6 +140,12 @@ static inline struct displ_device *displ_device_from_xb(struct xb_device *d)
 	log_src_msg(lvl, &(conn)->dev->base.log, (int)(conn)->index,           \
 		    __VA_ARGS__)
 
+/* --trace lines (at lvl: info with --trace, else debug): every one, not
+ * rate-limited. */
+#define displ_trace(lvl, conn, ...)                                            \
+	log_src_every(lvl, &(conn)->dev->base.log, (int)(conn)->index,         \
+		      __VA_ARGS__)
+
 /* displ_xs.c: XenStore parsing. */
 int displ_parse_resolution(const char *s, uint32_t *w, uint32_t *h);
 int displ_xs_read_config(struct displ_device *d);

@@ -71,11 +71,11 @@ static void trace_request(struct displ_conn *c, const struct xendispl_req *q,
 {
 	if (!c->dev->ctx->trace)
 		return;
-	displ_log(LOG_LVL_INFO, c,
-		  "req id=%u op=%s(0x%02x) ck=%016llx -> status %d",
-		  (unsigned)q->id, displ_op_name(q->operation),
-		  (unsigned)q->operation,
-		  (unsigned long long)q->op.pg_flip.fb_cookie, (int)r->status);
+	displ_trace(LOG_LVL_INFO, c,
+		    "req id=%u op=%s(0x%02x) ck=%016llx -> status %d",
+		    (unsigned)q->id, displ_op_name(q->operation),
+		    (unsigned)q->operation,
+		    (unsigned long long)q->op.pg_flip.fb_cookie, (int)r->status);
 }
 
 /* Consumes up to the per-turn budget; returns true if requests remain. */

@@ -165,10 +165,13 @@ static void debug_is_not_limited_and_finish_flushes(void **state)
 		log_src_msg(LOG_LVL_DEBUG, &a, -1, "every one %d", i);
 		log_src_msg(LOG_LVL_ERROR, &a, -1, "limited %d", i);
 	}
+	for (int i = 0; i < 50; i++) /* --trace lines */
+		log_src_every(LOG_LVL_INFO, &a, 0, "req id=%d", i);
 	log_src_finish(&a); /* the device goes: its summary now */
 	char *out = capture_end();
 	log_set_level(LOG_LVL_INFO);
 	assert_int_equal(count(out, "every one"), 50);
+	assert_int_equal(count(out, "req id="), 50);
 	assert_int_equal(count(out, "limited"), LOG_RATE_BURST);
 	assert_int_equal(count(out, "suppressed 40 similar messages from dom7 "
 				    "vinput/1 in 1 s"), 1);

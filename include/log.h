@@ -15,6 +15,7 @@
 #ifndef VDISPLD_LOG_H
 #define VDISPLD_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -118,5 +119,7 @@ void log_set_journal_sink(int (*sink)(const struct iovec *iov, int n));
 /* log.c, for log_src.c: one line out, with the fields of s if any. */
 void log_emit(enum log_level level, const struct log_src *s, int connector,
 	      const char *text);
+void log_vemit(enum log_level level, const struct log_src *s, int connector,
+	       const char *fmt, va_list ap);
 
 #endif

@@ -162,14 +162,20 @@ void log_emit(enum log_level level, const struct log_src *s, int connector,
 		ts.tv_nsec / 1000, prog, level_tag(level), line);
 }
 
+void log_vemit(enum log_level level, const struct log_src *s, int connector,
+	       const char *fmt, va_list ap)
+{
+	char buf[1024];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_emit(level, s, connector, buf);
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	if (!log_enabled(level))
 		return;
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_vemit(level, NULL, -1, fmt, ap);
 	va_end(ap);
-	log_emit(level, NULL, -1, buf);
 }

@@ -126,12 +126,10 @@ void log_src_msg(enum log_level level, struct log_src *s, int connector,
 		return;
 	if (s && !rate_allow(s, level))
 		return;
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_vemit(level, s, connector, fmt, ap);
 	va_end(ap);
-	log_emit(level, s, connector, buf);
 }
 
 void log_src_every(enum log_level level, struct log_src *s, int connector,
@@ -139,12 +137,10 @@ void log_src_every(enum log_level level, struct log_src *s, int connector,
 {
 	if (!log_enabled(level))
 		return;
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_vemit(level, s, connector, fmt, ap);
 	va_end(ap);
-	log_emit(level, s, connector, buf);
 }
 
 void log_flush_suppressed(void)

@@ -10,6 +10,10 @@
  *   exactly one line per refusal that prints the value, escaped and
  *   capped, and no control byte, no line that does not start as vdispld's
  *   own, no line longer than LINE_MAX_BYTES.
+ * - library: a ring ref never granted; the grant library's error is a
+ *   vdispld line with the guest's prefix.
+ * - status/list: a hostile guest name and forged values in the status
+ *   file and both `vdispld --list` sources, escaped.
  * - flood: the guest sends FLOOD_REQS SET_CONFIGs that lie outside their
  *   fb (each one a warning) and FLOOD_REQS oversized DBUF_CREATEs. Its
  *   warning and error lines stay within the bound (LOG_RATE_BURST + 1
@@ -206,6 +210,37 @@ static int case_forged(struct hfix *fx)
 	HCHECK(count(text, "FORGED-BY-GUEST") == 3);
 	if (ret < 0)
 		fprintf(stderr, "%s", text);
+	free(text);
+	return ret;
+}
+
+/* ---- the Xen libraries' messages ---- */
+
+/* A ring ref the guest never granted: the grant library's own error
+ * ("gnttab: mmap failed", as Linux gntdev + libxengnttab say it) must be
+ * a vdispld line with the guest's prefix. */
+static int case_library(struct hfix *fx)
+{
+	struct hbad_opts o = {.defer = true};
+	char want[64];
+	long from = log_size(fx), end;
+
+	hbad_create(fx, &o);
+	HCHECK(fx->bad);
+	snprintf(want, sizeof(want), "] vdispld error: dom%u(bad%u) vdispl/0: ",
+		 fx->bad_domid, fx->bad_domid);
+	HCHECK(hmf_start(fx, 1, 0, "777", NULL) == 0);
+	HCHECK(vd_fixture_pump_until(&fx->vf, closed_seen, fx, 5000));
+	HCHECK(hbad_destroy(fx) == 0);
+	char *text = log_since(fx, from, &end);
+	HCHECK(text);
+	int ret = count_lines(text, want, "gnttab: mmap failed") == 1 &&
+			  check_lines(text) == 0
+		      ? 0
+		      : -1;
+	if (ret)
+		fprintf(stderr, "  no \"%sgnttab: mmap failed\" line in:\n%s",
+			want, text);
 	free(text);
 	return ret;
 }
@@ -430,6 +465,12 @@ int main(int argc, char **argv)
 		failed++;
 	} else {
 		fprintf(stderr, "ok forged\n");
+	}
+	if (case_library(&fx) < 0) {
+		fprintf(stderr, "FAIL library\n");
+		failed++;
+	} else {
+		fprintf(stderr, "ok library\n");
 	}
 	if (case_status_list(&fx) < 0) {
 		fprintf(stderr, "FAIL status/list\n");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xentoollog.h>
 
@@ -243,6 +244,33 @@ static void journal_entries_carry_the_guest_fields(void **state)
 	log_src_finish(&a);
 }
 
+/* JOURNAL_STREAM counts only when it names our stderr: a child that
+ * inherited it with stderr redirected writes plain lines. With it naming
+ * stderr, lines go to the journal socket and not to stderr. */
+static void journal_stream_must_name_stderr(void **state)
+{
+	(void)state;
+	struct stat st;
+	char js[64];
+	capture_start();
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	setenv("JOURNAL_STREAM", "1:2", 1);
+	log_init(LOG_LVL_INFO, "vdispld");
+	log_warn("elsewhere");
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	log_init(LOG_LVL_INFO, "vdispld");
+	log_warn("journal");
+	unsetenv("JOURNAL_STREAM");
+	log_init(LOG_LVL_INFO, "vdispld");
+	char *out = capture_end();
+	assert_int_equal(count(out, "] vdispld warn: elsewhere\n"), 1);
+	/* To the journal socket (libsystemd drops it when none listens). */
+	assert_int_equal(count(out, "vdispld warn: journal"), 0);
+	free(out);
+}
+
 /* ---- the Xen libraries' logger ---- */
 
 static void xtl(struct xentoollog_logger *l, xentoollog_level level,
@@ -287,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup(debug_is_not_limited_and_finish_flushes, setup),
 		cmocka_unit_test_setup(info_has_its_own_burst, setup),
 		cmocka_unit_test_setup(journal_entries_carry_the_guest_fields, setup),
+		cmocka_unit_test_setup(journal_stream_must_name_stderr, setup),
 		cmocka_unit_test_setup(library_messages_get_level_time_and_guest, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <xen/io/xenbus.h>
 
+#include "log.h"
+
 struct loop;
 struct xstore;
 struct xb_backend;
@@ -45,7 +47,9 @@ struct xb_device {
 	char *be_path;	/* our half */
 	char *fe_path;	/* the guest's half, from be_path/frontend */
 	char *dom_name; /* /local/domain/<domid>/name, "dom<N>" if absent */
-	char log_prefix[48]; /* "dom3(name) vdispl/0" for log lines */
+	/* Prefix "dom3(name) vdispl/0", journald fields and rate limit of
+	 * every line about this device (xb_log). */
+	struct log_src log;
 	enum xenbus_state be_state;
 	enum xenbus_state fe_state;
 	bool connected; /* connect() succeeded and no disconnect() since */
@@ -67,6 +71,9 @@ unsigned xb_backend_device_count(const struct xb_backend *be);
 /* Moves whenever one of the backend's devices connects or disconnects:
  * what depends on the set of connected devices is recomputed only then. */
 unsigned xb_backend_changes(const struct xb_backend *be);
+
+/* A line about dev: its prefix, its journald fields, its rate limit. */
+#define xb_log(lvl, dev, ...) log_src_msg(lvl, &(dev)->log, -1, __VA_ARGS__)
 
 int xb_device_set_state(struct xb_device *dev, enum xenbus_state state);
 /* Logs why, writes "error" under be_path, disconnects and goes Closing. */

@@ -209,6 +209,9 @@ static int signals_setup(struct daemon *d)
 static void before_sleep(void *data)
 {
 	struct daemon *d = data;
+	/* A guest that flooded and went quiet still owes its summary line;
+	 * the status timer wakes us at least once a second. */
+	log_flush_suppressed();
 	bool lost = !wl_presenter_connected(d->presenter);
 	bool changed = lost != d->wl_lost;
 	if (changed && lost)

@@ -142,10 +142,12 @@ static void write_conn(struct status_writer *w, struct displ_device *d,
 	snprintf(size, sizeof(size), "%ux%u", c->width, c->height);
 	const char *fmt = c->cur_fb && c->cur_fb->fmt ? c->cur_fb->fmt->name
 						      : "-";
+	/* Name and unique-id came through XenStore: log_text()'d. */
 	fprintf(w->out, "%-12s %5u %3u %4u %-10s %-12s %-9s %-9s %-9s %6.1f\n",
-		d->base.dom_name ? d->base.dom_name : "?", d->base.domid,
-		d->base.devid, c->index, c->unique_id[0] ? c->unique_id : "-",
-		state, size, fmt, path_text(&st), rate);
+		log_text(d->base.dom_name ? d->base.dom_name : "?"),
+		d->base.domid, d->base.devid, c->index,
+		c->unique_id[0] ? log_text(c->unique_id) : "-", state, size,
+		fmt, path_text(&st), rate);
 }
 
 struct write_ctx {
@@ -161,7 +163,8 @@ static void write_device(struct xb_device *xb, void *data)
 		/* Not connected yet: the device line alone, its state. */
 		fprintf(ctx->w->out,
 			"%-12s %5u %3u %4s %-10s %-12s %-9s %-9s %-9s %6s\n",
-			xb->dom_name ? xb->dom_name : "?", xb->domid, xb->devid,
+			log_text(xb->dom_name ? xb->dom_name : "?"), xb->domid,
+			xb->devid,
 			"-", "-", xb_state_text(xb->fe_state), "-", "-", "-",
 			"-");
 		return;

@@ -1,6 +1,9 @@
 /* `vdispld --list`: the running daemon's status file when its writer is
  * alive, else what XenStore alone says. Always names the source, because
- * the two differ: only the daemon knows formats, paths and frame rates. */
+ * the two differ: only the daemon knows formats, paths and frame rates.
+ * Every XenStore value and node name printed is log_text()'d: a guest
+ * writes its own device directory (connector names, resolution,
+ * unique-id), and an operator's terminal must not run what it wrote. */
 #include "status.h"
 
 #include <errno.h>
@@ -63,16 +66,18 @@ static void list_connectors(FILE *out, struct xstore *xs, const char *guest,
 		snprintf(dir, sizeof(dir), "%s/%s", fe, names[i]);
 		char *res = xstore_read_at(xs, dir, "resolution");
 		char *uid = xstore_read_at(xs, dir, "unique-id");
-		fprintf(out, "%-12s %5s %3s %4s %-10s %-12s %-9s\n", guest,
-			domid, devid, names[i], uid ? uid : "-", be_state,
-			res ? res : "-");
+		fprintf(out, "%-12s %5s %3s %4s %-10s %-12s %-9s\n",
+			log_text(guest), log_text(domid), log_text(devid),
+			log_text(names[i]), uid ? log_text(uid) : "-",
+			log_text(be_state), res ? log_text(res) : "-");
 		free(res);
 		free(uid);
 		shown++;
 	}
 	if (!shown)
-		fprintf(out, "%-12s %5s %3s %4s %-10s %-12s %-9s\n", guest, domid,
-			devid, "-", "-", be_state, "-");
+		fprintf(out, "%-12s %5s %3s %4s %-10s %-12s %-9s\n",
+			log_text(guest), log_text(domid), log_text(devid), "-",
+			"-", log_text(be_state), "-");
 	free(names);
 }
 

@@ -118,28 +118,40 @@ static int check_create(struct displ_device *d,
 	uint64_t bytes;
 
 	if (r->dbuf_cookie == 0)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "dbuf_cookie 0");
 	if (displ_dbuf_find(d, r->dbuf_cookie))
-		return -XEN_EEXIST;
+		return displ_refuse(d, -XEN_EEXIST, "dbuf_cookie in use");
 	if (r->flags & ~(uint32_t)XENDISPL_DBUF_FLG_REQ_ALLOC)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "unknown flags %#x",
+				    r->flags);
 	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && !d->be_alloc)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL,
+				    "backend allocation not offered");
 	/* A valid request we can't serve: the buffer would be shared fine,
 	 * but an x86 PV guest's kernel can't map our pages into its client
 	 * (docs/be-alloc-pv.md). The status reaches the client as the
 	 * errno of its DRM ioctl: "Operation not supported". */
 	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && d->guest_pv)
-		return -XEN_EOPNOTSUPP;
+		return displ_refuse(d, -XEN_EOPNOTSUPP,
+				    "a PV guest cannot map backend-allocated "
+				    "buffers");
 	if (r->buffer_sz == 0 || r->data_ofs >= r->buffer_sz)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL, "buffer_sz %u, data_ofs %u",
+				    r->buffer_sz, r->data_ofs);
 	if (check_geometry(r) < 0)
-		return -XEN_EINVAL;
+		return displ_refuse(d, -XEN_EINVAL,
+				    "%ux%u bpp %u does not fit buffer_sz %u",
+				    r->width, r->height, r->bpp, r->buffer_sz);
 	if (d->n_dbufs >= l->max_dbufs)
-		return -XEN_ENOSPC;
+		return displ_refuse(d, -XEN_ENOSPC, "max-dbufs (%u) reached",
+				    l->max_dbufs);
 	bytes = ((uint64_t)r->buffer_sz + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ;
 	if (d->mapped_bytes + bytes > l->max_mapped_bytes)
-		return -XEN_ENOMEM;
+		return displ_refuse(d, -XEN_ENOMEM,
+				    "buffer_sz %u exceeds max-mapped-mb (%llu)",
+				    r->buffer_sz,
+				    (unsigned long long)(l->max_mapped_bytes >>
+							 20));
 	return 0;
 }
 
@@ -205,9 +217,9 @@ static int share_own_dmabuf(struct displ_device *d, struct displ_dbuf *b)
 		close(fd);
 		return ret;
 	}
-	log_debug("%s: be-alloc dbuf %#llx: %zu bytes of %s granted as a "
-		  "dma-buf", d->base.log_prefix, (unsigned long long)b->cookie,
-		  size, kind);
+	xb_log(LOG_LVL_DEBUG, &d->base,
+	       "be-alloc dbuf %#llx: %zu bytes of %s granted as a dma-buf",
+	       (unsigned long long)b->cookie, size, kind);
 	b->imported = true;
 	b->dmabuf_fd = fd;
 	return 0;
@@ -269,9 +281,9 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 		return;
 	}
 	if (r < 0)
-		log_debug("%s: dbuf %#llx: dma-buf still held by the "
-			  "compositor (%s)", d->base.log_prefix,
-			  (unsigned long long)b->cookie, strerror(-r));
+		xb_log(LOG_LVL_DEBUG, &d->base,
+		       "dbuf %#llx: dma-buf still held by the compositor (%s)",
+		       (unsigned long long)b->cookie, strerror(-r));
 	if (fd >= 0)
 		close(fd);
 }

@@ -64,7 +64,7 @@ static int displ_probe(struct xb_device *dev)
 	ret = xstore_write_at(dev->xs, dev->be_path, XENDISPL_FIELD_BE_VERSIONS,
 			      "1,2");
 	if (ret < 0)
-		log_error("%s: cannot write %s/versions: %s", dev->log_prefix,
+		xb_log(LOG_LVL_ERROR, dev, "cannot write %s/versions: %s",
 			  dev->be_path, strerror(-ret));
 	return ret;
 }
@@ -83,7 +83,7 @@ static void displ_disconnect(struct xb_device *dev)
 	free(d->conns);
 	d->conns = NULL;
 	d->n_conns = 0;
-	log_info("%s: disconnected", dev->log_prefix);
+	xb_log(LOG_LVL_INFO, dev, "disconnected");
 }
 
 /* Only a device with be-alloc needs its guest's type: on an x86 PV guest
@@ -96,9 +96,8 @@ static void check_guest_type(struct displ_device *d)
 	if (!d->guest_pv || d->pv_warned)
 		return;
 	d->pv_warned = true;
-	log_warn("%s: a PV guest's xen-drm-front cannot map "
-		 "backend-allocated buffers; set be-alloc=0",
-		 d->base.log_prefix);
+	xb_log(LOG_LVL_WARN, &d->base, "a PV guest's xen-drm-front cannot map "
+	       "backend-allocated buffers; set be-alloc=0");
 }
 
 static int displ_connect(struct xb_device *dev)
@@ -116,9 +115,9 @@ static int displ_connect(struct xb_device *dev)
 		displ_disconnect(dev);
 		return ret;
 	}
-	log_info("%s: connected, protocol %u, %u connector(s)%s",
-		 dev->log_prefix, d->protocol, d->n_conns,
-		 d->be_alloc ? ", backend allocation" : "");
+	xb_log(LOG_LVL_INFO, dev, "connected, protocol %u, %u connector(s)%s",
+	       d->protocol, d->n_conns,
+	       d->be_alloc ? ", backend allocation" : "");
 	/* Requests queued before we bound the channels got no wake-up. */
 	for (uint32_t i = 0; i < d->n_conns; i++)
 		displ_conn_process(&d->conns[i]);

@@ -2,6 +2,8 @@
  * copy of the request, answers with 0 or -XEN_E*, and on failure leaves
  * every table and every connector as it found them. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "displ_edid.h"
@@ -57,7 +59,8 @@ static int op_set_config(struct displ_conn *c,
 	}
 	f = displ_fb_find(d, r->fb_cookie);
 	if (!f)
-		return -XEN_ENOENT;
+		return displ_refuse(d, -XEN_ENOENT, "no fb %016llx",
+				    (unsigned long long)r->fb_cookie);
 	if (!region_fits(c, f, r->x, r->y)) {
 		displ_log(LOG_LVL_WARN, c,
 			  "SET_CONFIG %ux%u at %u,%u lies outside fb "
@@ -84,15 +87,18 @@ static int op_pg_flip(struct displ_conn *c,
 	unsigned slot;
 
 	if (!f)
-		return -XEN_ENOENT;
+		return displ_refuse(d, -XEN_ENOENT, "no fb %016llx",
+				    (unsigned long long)r->fb_cookie);
 	/* Flips keep the offset SET_CONFIG gave; a disabled connector has
 	 * nothing to flip. */
-	if (!c->cur_fb || !region_fits(c, f, c->x, c->y))
-		return -XEN_EINVAL;
+	if (!c->cur_fb)
+		return displ_refuse(d, -XEN_EINVAL, "connector not configured");
+	if (!region_fits(c, f, c->x, c->y))
+		return displ_refuse(d, -XEN_EINVAL, "fb smaller than the mode");
 	if (max == 0 || max > DISPL_MAX_FLIPS_IN_FLIGHT)
 		max = DISPL_MAX_FLIPS_IN_FLIGHT;
 	if (c->flip_len >= max)
-		return -XEN_EBUSY;
+		return displ_refuse(d, -XEN_EBUSY, "%u flips in flight", max);
 	/* Queue the cookie first: flip_done may come from inside show(). */
 	slot = (c->flip_head + c->flip_len) % DISPL_MAX_FLIPS_IN_FLIGHT;
 	c->flips[slot] = f->cookie;
@@ -187,8 +193,41 @@ static int dispatch(struct displ_conn *c, const struct xendispl_req *req,
 	case XENDISPL_OP_GET_EDID:
 		return op_get_edid(c, &req->op.get_edid, resp);
 	default:
-		return -XEN_EOPNOTSUPP;
+		return displ_refuse(d, -XEN_EOPNOTSUPP, "unknown operation %u",
+				    (unsigned)req->operation);
 	}
+}
+
+int displ_refuse(struct displ_device *d, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->refuse_why, sizeof(d->refuse_why), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* An operator at the default level sees that a guest is being refused and
+ * why, once per device and cause (operation, status), within the device's
+ * rate limit; -v shows every refusal, --trace every request. */
+static void log_refusal(struct displ_conn *c, const struct xendispl_req *req,
+			int status)
+{
+	struct displ_device *d = c->dev;
+	unsigned op = req->operation < 8 ? req->operation : 0;
+	unsigned bit = -status > 0 && -status < 64 ? (unsigned)-status : 0;
+	bool first = !(d->refused_seen[op] & (1ull << bit));
+	enum log_level lvl = first ? LOG_LVL_WARN : LOG_LVL_DEBUG;
+
+	d->refused_seen[op] |= 1ull << bit;
+	if (!first && d->ctx->trace)
+		return; /* trace_request has the line */
+	if (!log_enabled(lvl))
+		return;
+	displ_log(lvl, c, "%s id=%u refused (%d): %s%s",
+		  displ_op_name(req->operation), (unsigned)req->id, status,
+		  d->refuse_why[0] ? d->refuse_why : strerror(-status),
+		  first ? " (further ones like it at debug level)" : "");
 }
 
 bool displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
@@ -199,10 +238,9 @@ bool displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,
 	/* status 0 before dispatch: a held reply is a copy of resp as the
 	 * handler left it, and a hold happens only on success. */
 	resp->status = 0;
+	c->dev->refuse_why[0] = '\0';
 	resp->status = dispatch(c, req, resp, &reply_now);
-	if (resp->status != 0 && !c->dev->ctx->trace)
-		displ_log(LOG_LVL_DEBUG, c, "%s id=%u failed: %d",
-			  displ_op_name(req->operation), (unsigned)req->id,
-			  (int)resp->status);
+	if (resp->status != 0)
+		log_refusal(c, req, resp->status);
 	return reply_now;
 }

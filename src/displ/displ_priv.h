@@ -130,6 +130,10 @@ struct displ_device {
 	/* DBUF_DESTROY replies waiting for the compositor (displ_release.c). */
 	struct displ_release *releases;
 	struct loop_source *release_timer;
+	/* Refusals (displ_ops.c): why the current request was refused, and
+	 * which (operation, status) causes were already shown at warn. */
+	char refuse_why[128];
+	uint64_t refused_seen[8];
 };
 
 static inline struct displ_device *displ_device_from_xb(struct xb_device *d)
@@ -137,9 +141,15 @@ static inline struct displ_device *displ_device_from_xb(struct xb_device *d)
 	return (struct displ_device *)d;
 }
 
-#define displ_log(lvl, conn, fmt, ...)                                         \
-	log_msg(lvl, "%s c%u: " fmt, (conn)->dev->base.log_prefix,             \
-		(conn)->index, ##__VA_ARGS__)
+#define displ_log(lvl, conn, ...)                                               \
+	log_src_msg(lvl, &(conn)->dev->base.log, (int)(conn)->index,           \
+		    __VA_ARGS__)
+
+/* --trace lines (at lvl: info with --trace, else debug): every one, not
+ * rate-limited. */
+#define displ_trace(lvl, conn, ...)                                            \
+	log_src_every(lvl, &(conn)->dev->base.log, (int)(conn)->index,         \
+		      __VA_ARGS__)
 
 /* displ_xs.c: XenStore parsing. */
 int displ_parse_resolution(const char *s, uint32_t *w, uint32_t *h);
@@ -176,6 +186,10 @@ void displ_tables_clear(struct displ_device *d);
  * dma-buf (or memfd) fd; *kind says which. -errno on failure. */
 int displ_mem_alloc(size_t size, const char **kind);
 
+/* displ_ops.c: says why the request being handled is refused (shown
+ * with the refusal, see displ_handle_request). Returns status. */
+int displ_refuse(struct displ_device *d, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* displ_ops.c: one call per request; fills resp->status (and payload).
  * Returns false when the reply is held (displ_release answers later). */
 bool displ_handle_request(struct displ_conn *c, const struct xendispl_req *req,

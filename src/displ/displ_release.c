@@ -46,10 +46,11 @@ static void release_answer(struct displ_release *r, uint64_t now, int err)
 	unsigned ms = (unsigned)((now - r->start_ns) / NS_PER_MS);
 
 	if (err == 0)
-		displ_log(c->dev->ctx->trace ? LOG_LVL_INFO : LOG_LVL_DEBUG, c,
-			  "req id=%u op=DBUF_DESTROY ck=%016llx -> status 0 "
-			  "(dma-buf released after %u ms)", (unsigned)r->resp.id,
-			  (unsigned long long)r->wait.cookie, ms);
+		displ_trace(c->dev->ctx->trace ? LOG_LVL_INFO : LOG_LVL_DEBUG,
+			    c, "req id=%u op=DBUF_DESTROY ck=%016llx -> status "
+			    "0 (dma-buf released after %u ms)",
+			    (unsigned)r->resp.id,
+			    (unsigned long long)r->wait.cookie, ms);
 	else
 		displ_log(LOG_LVL_WARN, c,
 			  "dbuf %016llx: dma-buf still held by the compositor "

@@ -71,11 +71,11 @@ static void trace_request(struct displ_conn *c, const struct xendispl_req *q,
 {
 	if (!c->dev->ctx->trace)
 		return;
-	displ_log(LOG_LVL_INFO, c,
-		  "req id=%u op=%s(0x%02x) ck=%016llx -> status %d",
-		  (unsigned)q->id, displ_op_name(q->operation),
-		  (unsigned)q->operation,
-		  (unsigned long long)q->op.pg_flip.fb_cookie, (int)r->status);
+	displ_trace(LOG_LVL_INFO, c,
+		    "req id=%u op=%s(0x%02x) ck=%016llx -> status %d",
+		    (unsigned)q->id, displ_op_name(q->operation),
+		    (unsigned)q->operation,
+		    (unsigned long long)q->op.pg_flip.fb_cookie, (int)r->status);
 }
 
 /* Consumes up to the per-turn budget; returns true if requests remain. */
@@ -114,7 +114,17 @@ static bool consume(struct displ_conn *c, unsigned *budget)
 	return false;
 }
 
+static void conn_process(struct displ_conn *c);
+
+/* Grant maps made for this guest's requests: library messages are its. */
 void displ_conn_process(struct displ_conn *c)
+{
+	struct log_src *prev = log_set_current(&c->dev->base.log);
+	conn_process(c);
+	log_set_current(prev);
+}
+
+static void conn_process(struct displ_conn *c)
 {
 	unsigned budget = c->dev->ctx->limits.max_reqs_per_turn;
 	bool more, notify;
@@ -321,7 +331,7 @@ int displ_conn_connect(struct displ_conn *c)
 		return -EIO;
 	}
 	displ_log(LOG_LVL_INFO, c, "connected: %ux%u \"%s\"", c->width,
-		  c->height, c->unique_id);
+		  c->height, log_text(c->unique_id));
 	return 0;
 }
 

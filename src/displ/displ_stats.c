@@ -30,7 +30,7 @@ static void log_conn(const struct stats_walk *w, struct displ_device *d,
 	log_msg(w->level, "stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
 		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64
 		" copy_ns=%" PRIu64,
-		d->base.log_prefix, c->index, st.frames, st.bytes_copied,
+		d->base.log.prefix, c->index, st.frames, st.bytes_copied,
 		st.zero_copy_frames, why, st.fallbacks, st.copy_ns);
 }
 

@@ -46,8 +46,8 @@ static int read_conn_uint(struct displ_device *d, const char *dir,
 	int ret = xstore_read_uint(d->base.xs, dir, node, 1, UINT32_MAX, &v);
 
 	if (ret < 0) {
-		log_error("%s: %s/%s missing or invalid: %s",
-			  d->base.log_prefix, dir, node, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s missing or invalid: %s",
+		       dir, node, strerror(-ret));
 		return ret;
 	}
 	*out = (uint32_t)v;
@@ -62,9 +62,10 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 	int ret = displ_parse_resolution(res, &c->width, &c->height);
 
 	if (ret < 0) {
-		log_error("%s: %s/resolution \"%s\" is not WxH within 1..%u",
-			  d->base.log_prefix, dir, res ? res : "(absent)",
-			  DISPL_MAX_DIMENSION);
+		/* The value is the guest's: escaped and capped. */
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/resolution \"%s\" is not WxH within 1..%u", dir,
+		       log_text(res), DISPL_MAX_DIMENSION);
 		free(res);
 		return ret;
 	}
@@ -75,8 +76,9 @@ static int read_conn(struct displ_device *d, struct displ_conn *c,
 		/* xl always writes one; others may not: the index will do. */
 		snprintf(c->unique_id, sizeof(c->unique_id), "%u", c->index);
 	} else if (!xstore_id_ok(uid, DISPL_MAX_UNIQUE_ID)) {
-		log_error("%s: %s/unique-id is empty, too long or not "
-			  "printable", d->base.log_prefix, dir);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/unique-id \"%s\" is empty, too long or not "
+		       "printable", dir, log_text(uid));
 		free(uid);
 		return -EINVAL;
 	} else {
@@ -132,8 +134,9 @@ static int read_version(struct displ_device *d)
 		free(v);
 		return 0;
 	}
-	log_error("%s: frontend asks for protocol version \"%s\"; we speak "
-		  "1,2", d->base.log_prefix, v);
+	xb_log(LOG_LVL_ERROR, &d->base,
+	       "frontend asks for protocol version \"%s\"; we speak 1,2",
+	       log_text(v));
 	free(v);
 	return -EPROTONOSUPPORT;
 }
@@ -156,8 +159,9 @@ int displ_xs_read_config(struct displ_device *d)
 
 	n = count_connectors(d, max);
 	if (n < 0) {
-		log_error("%s: %s has no connectors 0..%u (at most %u allowed)",
-			  d->base.log_prefix, d->base.fe_path, max - 1, max);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s has no connectors 0..%u (at most %u allowed)",
+		       d->base.fe_path, max - 1, max);
 		return n;
 	}
 	d->conns = calloc((size_t)n, sizeof(*d->conns));

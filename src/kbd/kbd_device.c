@@ -33,8 +33,8 @@ void kbd_device_kick(struct kbd_device *d)
 		return;
 	d->ring.unnotified = 0;
 	if (xevtchn_notify(d->chan) < 0)
-		log_warn("%s: cannot notify the guest's event channel",
-			 d->base.log_prefix);
+		xb_log(LOG_LVL_WARN, &d->base,
+		       "cannot notify the guest's event channel");
 }
 
 /* The guest consumed (xen-kbdfront notifies after moving in_cons): room
@@ -43,7 +43,7 @@ static void on_guest_notify(void *data)
 {
 	struct kbd_device *d = data;
 
-	kbd_ring_flush(&d->ring, d->base.log_prefix);
+	kbd_ring_flush(&d->ring, &d->base.log);
 	kbd_device_kick(d);
 }
 
@@ -95,15 +95,16 @@ static void kbd_disconnect(struct xb_device *dev)
 	if (d->ring.page)
 		xgrant_unmap(d->ctx->xg, d->ring.page, 1);
 	if (d->ring.dropped || d->ring.bogus_cons || d->st.touches_dropped)
-		log_info("%s: %llu event(s) dropped, %llu bad in_cons seen, "
-			 "%llu touch(es) beyond %u contacts",
-			 dev->log_prefix, (unsigned long long)d->ring.dropped,
-			 (unsigned long long)d->ring.bogus_cons,
-			 (unsigned long long)d->st.touches_dropped,
-			 d->mt_contacts);
+		xb_log(LOG_LVL_INFO, dev,
+		       "%llu event(s) dropped, %llu bad in_cons seen, %llu "
+		       "touch(es) beyond %u contacts",
+		       (unsigned long long)d->ring.dropped,
+		       (unsigned long long)d->ring.bogus_cons,
+		       (unsigned long long)d->st.touches_dropped,
+		       d->mt_contacts);
 	memset(&d->ring, 0, sizeof(d->ring));
 	kbd_state_reset(&d->st);
-	log_info("%s: disconnected", dev->log_prefix);
+	xb_log(LOG_LVL_INFO, dev, "disconnected");
 }
 
 static int kbd_connect(struct xb_device *dev)
@@ -119,8 +120,9 @@ static int kbd_connect(struct xb_device *dev)
 	page = xgrant_map(d->ctx->xg, dev->domid, 1, &d->gref, true);
 	if (!page) {
 		ret = errno ? -errno : -EIO;
-		log_error("%s: cannot map event page (gref %u): %s",
-			  dev->log_prefix, d->gref, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, dev,
+		       "cannot map event page (gref %u): %s", d->gref,
+		       strerror(-ret));
 		return ret;
 	}
 	kbd_ring_init(&d->ring, page, d->ctx->limits.queue_len);
@@ -129,16 +131,16 @@ static int kbd_connect(struct xb_device *dev)
 			       on_guest_notify, d);
 	if (!d->chan) {
 		ret = errno ? -errno : -EIO;
-		log_error("%s: cannot bind event channel %u: %s",
-			  dev->log_prefix, d->port, strerror(-ret));
+		xb_log(LOG_LVL_ERROR, dev, "cannot bind event channel %u: %s",
+		       d->port, strerror(-ret));
 		kbd_disconnect(dev);
 		return ret;
 	}
 	choose_pairing(d);
 	registry_add(d);
-	log_info("%s: connected, follows connector \"%s\"; pointer %s%s, "
-		 "multi-touch %s (%u contacts, %ux%u)",
-		 dev->log_prefix, d->pair_id,
+	xb_log(LOG_LVL_INFO, dev,
+	       "connected, follows connector \"%s\"; pointer %s%s, "
+	       "multi-touch %s (%u contacts, %ux%u)", log_text(d->pair_id),
 		 d->abs ? "absolute" : "relative", d->raw ? " raw" : "",
 		 d->mt ? "on" : "off", d->mt_contacts, d->mt_width,
 		 d->mt_height);

@@ -43,7 +43,7 @@ static double clampd(double v, double lo, double hi)
 
 static int put(struct kbd_device *d, const union xenkbd_in_event *ev)
 {
-	return kbd_ring_put(&d->ring, ev, d->base.log_prefix);
+	return kbd_ring_put(&d->ring, ev, &d->base.log);
 }
 
 /* ---- touch ---- */

@@ -95,9 +95,9 @@ void kbd_ring_init(struct kbd_ring *r, struct xenkbd_page *page,
 /* Flushes held events, then sends or holds ev. A kbd_put, or -ENOSPC
  * when the event was dropped. */
 int kbd_ring_put(struct kbd_ring *r, const union xenkbd_in_event *ev,
-		 const char *log_prefix);
+		 struct log_src *log);
 /* Moves held events onto the ring as far as it has room. */
-void kbd_ring_flush(struct kbd_ring *r, const char *log_prefix);
+void kbd_ring_flush(struct kbd_ring *r, struct log_src *log);
 
 /* kbd_map.c */
 void kbd_state_reset(struct kbd_state *st);

@@ -76,16 +76,17 @@ void kbd_ring_init(struct kbd_ring *r, struct xenkbd_page *page,
 }
 
 /* Free slots, from one read of in_cons. */
-static uint32_t ring_space(struct kbd_ring *r, const char *log_prefix)
+static uint32_t ring_space(struct kbd_ring *r, struct log_src *log)
 {
 	uint32_t cons = __atomic_load_n(&r->page->in_cons, __ATOMIC_ACQUIRE);
 	uint32_t used = r->prod - cons, space, to_wrap;
 
 	if (used > XENKBD_IN_RING_LEN) {
 		if (r->bogus_cons++ == 0)
-			log_warn("%s: guest's in_cons %u is not within %u "
-				 "events of our in_prod %u; holding events",
-				 log_prefix, cons, XENKBD_IN_RING_LEN, r->prod);
+			log_src_msg(LOG_LVL_WARN, log, -1,
+				    "guest's in_cons %u is not within %u "
+				    "events of our in_prod %u; holding events",
+				    cons, XENKBD_IN_RING_LEN, r->prod);
 		return 0;
 	}
 	if (cons > r->prod)
@@ -111,13 +112,13 @@ static void ring_publish(struct kbd_ring *r)
 	__atomic_store_n(&r->page->in_prod, r->prod, __ATOMIC_RELEASE);
 }
 
-void kbd_ring_flush(struct kbd_ring *r, const char *log_prefix)
+void kbd_ring_flush(struct kbd_ring *r, struct log_src *log)
 {
 	uint32_t space, n;
 
 	if (r->q_len == 0)
 		return;
-	space = ring_space(r, log_prefix);
+	space = ring_space(r, log);
 	n = space < r->q_len ? space : r->q_len;
 	if (n == 0)
 		return;
@@ -241,7 +242,7 @@ static bool evict_oldest_motion(struct kbd_ring *r)
 }
 
 static int queue_put(struct kbd_ring *r, const union xenkbd_in_event *ev,
-		     const char *log_prefix)
+		     struct log_src *log)
 {
 	enum ev_class cls = ev_class(ev);
 
@@ -251,27 +252,28 @@ static int queue_put(struct kbd_ring *r, const union xenkbd_in_event *ev,
 		goto drop;
 	if (r->q_len == r->q_cap && !evict_oldest_motion(r)) {
 		if (cls == EV_KEEP)
-			log_error("%s: event queue full of releases; dropping "
-				  "event type %u", log_prefix, ev->type);
+			log_src_msg(LOG_LVL_ERROR, log, -1,
+				    "event queue full of releases; dropping "
+				    "event type %u", ev->type);
 		goto drop;
 	}
 	r->queue[r->q_len++] = *ev;
 	return KBD_PUT_HELD;
 drop:
 	if (r->dropped++ == 0)
-		log_warn("%s: guest is not reading its input; dropping "
-			 "events", log_prefix);
+		log_src_msg(LOG_LVL_WARN, log, -1,
+			    "guest is not reading its input; dropping events");
 	return -ENOSPC;
 }
 
 int kbd_ring_put(struct kbd_ring *r, const union xenkbd_in_event *ev,
-		 const char *log_prefix)
+		 struct log_src *log)
 {
-	kbd_ring_flush(r, log_prefix);
-	if (r->q_len == 0 && ring_space(r, log_prefix) > 0) {
+	kbd_ring_flush(r, log);
+	if (r->q_len == 0 && ring_space(r, log) > 0) {
 		ring_write(r, ev);
 		ring_publish(r);
 		return KBD_PUT_SENT;
 	}
-	return queue_put(r, ev, log_prefix);
+	return queue_put(r, ev, log);
 }

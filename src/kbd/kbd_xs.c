@@ -24,7 +24,7 @@ static int read_flag(struct kbd_device *d, const char *dir, const char *node,
 		return 0;
 	}
 	if (ret < 0) {
-		log_error("%s: %s/%s is not 0 or 1: %s", d->base.log_prefix,
+		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s is not 0 or 1: %s",
 			  dir, node, strerror(-ret));
 		return ret;
 	}
@@ -45,9 +45,9 @@ static int read_bounded(struct kbd_device *d, const char *dir,
 		return 0;
 	}
 	if (ret < 0) {
-		log_error("%s: %s/%s is not a number within %u..%u: %s",
-			  d->base.log_prefix, dir, node, min, max,
-			  strerror(-ret));
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/%s is not a number within %u..%u: %s", dir, node,
+		       min, max, strerror(-ret));
 		return ret;
 	}
 	*out = (uint32_t)v;
@@ -67,8 +67,9 @@ static int read_unique_id(struct kbd_device *d)
 		return 0;
 	}
 	if (!xstore_id_ok(uid, KBD_MAX_UNIQUE_ID)) {
-		log_error("%s: %s/unique-id is empty, too long or not "
-			  "printable", d->base.log_prefix, d->base.be_path);
+		xb_log(LOG_LVL_ERROR, &d->base,
+		       "%s/unique-id \"%s\" is empty, too long or not "
+		       "printable", d->base.be_path, log_text(uid));
 		free(uid);
 		return -EINVAL;
 	}
@@ -141,18 +142,16 @@ int kbd_xs_read_frontend(struct kbd_device *d)
 	ret = xstore_read_uint(d->base.xs, fe, XENKBD_FIELD_RING_GREF, 0,
 			       UINT32_MAX, &v);
 	if (ret < 0) {
-		log_error("%s: %s/%s missing or invalid: %s",
-			  d->base.log_prefix, fe, XENKBD_FIELD_RING_GREF,
-			  strerror(-ret));
+		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s missing or invalid: %s",
+		       fe, XENKBD_FIELD_RING_GREF, strerror(-ret));
 		return ret;
 	}
 	d->gref = (uint32_t)v;
 	ret = xstore_read_uint(d->base.xs, fe, XENKBD_FIELD_EVT_CHANNEL, 0,
 			       UINT32_MAX, &v);
 	if (ret < 0) {
-		log_error("%s: %s/%s missing or invalid: %s",
-			  d->base.log_prefix, fe, XENKBD_FIELD_EVT_CHANNEL,
-			  strerror(-ret));
+		xb_log(LOG_LVL_ERROR, &d->base, "%s/%s missing or invalid: %s",
+		       fe, XENKBD_FIELD_EVT_CHANNEL, strerror(-ret));
 		return ret;
 	}
 	d->port = (uint32_t)v;

@@ -354,7 +354,9 @@ void wl_pres_conn_reconfigure(struct wl_pres_conn *c)
 	char *old_app_id = strdup(c->app_id);
 	conn_opts_take(c, &o);
 	if (!new_role) {
-		log_info("wl: %s: title now '%s'", c->app_id, c->title);
+		/* The title holds the guest's name and unique-id. */
+		log_info("wl: %s: title now '%s'", log_text(c->app_id),
+			 log_text(c->title));
 		if (c->toplevel)
 			xdg_toplevel_set_title(c->toplevel, c->title);
 		free(old_app_id);

@@ -10,6 +10,7 @@
 #include <xenevtchn.h>
 
 #include "log.h"
+#include "xen_log.h"
 #include "loop.h"
 
 struct xevtchn_port {
@@ -128,7 +129,7 @@ struct xevtchn *xevtchn_open(struct loop *loop)
 	struct xevtchn *xe = calloc(1, sizeof(*xe));
 	if (!xe)
 		return NULL;
-	xe->h = xenevtchn_open(NULL, 0);
+	xe->h = xenevtchn_open(xen_logger(), 0);
 	if (!xe->h) {
 		int err = errno;
 		log_error("evtchn: cannot open the event channel device: %s",

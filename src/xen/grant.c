@@ -9,6 +9,7 @@
 #include <xengnttab.h>
 
 #include "log.h"
+#include "xen_log.h"
 
 struct xgrant {
 	xengnttab_handle *gnttab;
@@ -20,7 +21,7 @@ struct xgrant *xgrant_open(void)
 	struct xgrant *xg = calloc(1, sizeof(*xg));
 	if (!xg)
 		return NULL;
-	xg->gnttab = xengnttab_open(NULL, 0);
+	xg->gnttab = xengnttab_open(xen_logger(), 0);
 	if (!xg->gnttab) {
 		int err = errno;
 		log_error("grant: cannot open the grant device: %s",
@@ -31,7 +32,7 @@ struct xgrant *xgrant_open(void)
 	}
 	/* Sharing is only needed for backend-allocated buffers; a system
 	 * without gntalloc can still serve frontend-allocated ones. */
-	xg->gntshr = xengntshr_open(NULL, 0);
+	xg->gntshr = xengntshr_open(xen_logger(), 0);
 	if (!xg->gntshr)
 		log_info("grant: no grant sharing (%s): backend-allocated "
 			 "buffers unavailable",

@@ -49,14 +49,14 @@ int xb_device_set_state(struct xb_device *dev, enum xenbus_state state)
 	snprintf(value, sizeof(value), "%d", (int)state);
 	int r = xstore_write_at(dev->xs, dev->be_path, "state", value);
 	if (r < 0) {
-		log_error("%s: cannot write backend state %s (staying %s): %s",
-			  dev->log_prefix, xb_state_name(state),
-			  xb_state_name(old), strerror(-r));
+		xb_log(LOG_LVL_ERROR, dev,
+		       "cannot write backend state %s (staying %s): %s",
+		       xb_state_name(state), xb_state_name(old), strerror(-r));
 		return r;
 	}
 	dev->be_state = state;
 	if (old != state)
-		log_info("%s: backend %s -> %s", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "backend %s -> %s",
 			 xb_state_name(old), xb_state_name(state));
 	return 0;
 }
@@ -67,7 +67,7 @@ static void device_disconnect(struct xb_device *dev)
 		return;
 	dev->connected = false;
 	dev->backend->changes++;
-	log_info("%s: disconnecting", dev->log_prefix);
+	xb_log(LOG_LVL_INFO, dev, "disconnecting");
 	dev->impl->disconnect(dev);
 }
 
@@ -93,18 +93,18 @@ void xb_device_fail(struct xb_device *dev, int err, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	int e = err < 0 ? -err : err;
-	log_error("%s: %s: %s", dev->log_prefix, msg, strerror(e));
+	xb_log(LOG_LVL_ERROR, dev, "%s: %s", msg, strerror(e));
 
 	char node[320];
 	snprintf(node, sizeof(node), "%d %s", e, msg);
 	if (xstore_write_at(dev->xs, dev->be_path, "error", node) < 0)
-		log_warn("%s: cannot write the error node", dev->log_prefix);
+		xb_log(LOG_LVL_WARN, dev, "cannot write the error node");
 	device_close(dev);
 }
 
 static void device_connect(struct xb_device *dev)
 {
-	log_info("%s: frontend is %s, connecting", dev->log_prefix,
+	xb_log(LOG_LVL_INFO, dev, "frontend is %s, connecting",
 		 xb_state_name(dev->fe_state));
 	int r = dev->impl->connect(dev);
 	if (r == 0) {
@@ -143,9 +143,9 @@ static enum xenbus_state read_fe_state(struct xb_device *dev)
 		return XenbusStateUnknown;
 	/* displif: a frontend error is handled as if it went Closed. */
 	if (dev->fe_state != XenbusStateClosed)
-		log_warn("%s: frontend state unreadable or invalid (%s), "
-			 "treating as Closed",
-			 dev->log_prefix, strerror(-r));
+		xb_log(LOG_LVL_WARN, dev,
+		       "frontend state unreadable or invalid (%s), treating as "
+		       "Closed", strerror(-r));
 	return XenbusStateClosed;
 }
 
@@ -200,9 +200,9 @@ static void check_be_state(struct xb_node *n)
 	    v == (uint64_t)dev->be_state)
 		return;
 	enum xenbus_state st = (enum xenbus_state)v;
-	log_info("%s: backend state set to %s by someone else (we were %s)",
-		 dev->log_prefix, xb_state_name(st),
-		 xb_state_name(dev->be_state));
+	xb_log(LOG_LVL_INFO, dev,
+	       "backend state set to %s by someone else (we were %s)",
+	       xb_state_name(st), xb_state_name(dev->be_state));
 	switch (st) {
 	case XenbusStateInitialising:
 		device_restart(dev);
@@ -227,7 +227,7 @@ static void read_online(struct xb_node *n)
 	bool online = !v || strcmp(v, "0") != 0;
 	free(v);
 	if (online != n->online)
-		log_info("%s: toolstack set online=%d", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "toolstack set online=%d",
 			 online ? 1 : 0);
 	n->online = online;
 }
@@ -247,7 +247,7 @@ static void device_update(struct xb_node *n)
 	enum xenbus_state prev = dev->fe_state;
 	dev->fe_state = read_fe_state(dev);
 	if (dev->fe_state != prev || !n->fe_seen)
-		log_info("%s: frontend %s -> %s", dev->log_prefix,
+		xb_log(LOG_LVL_INFO, dev, "frontend %s -> %s",
 			 xb_state_name(prev), xb_state_name(dev->fe_state));
 	if (!n->online) {
 		/* Unplugged: close and stay closed until the toolstack
@@ -262,7 +262,11 @@ static void device_update(struct xb_node *n)
 static void node_watch_fired(void *data, const char *path)
 {
 	(void)path;
+	/* Library messages while we act on this device carry its prefix.
+	 * If the update removes the device, log_src_finish clears it. */
+	struct log_src *prev = log_set_current(&xb_node_dev(data)->log);
 	device_update(data);
+	log_set_current(prev);
 }
 
 /* The frontend path comes from a node the guest can't write, but the
@@ -275,6 +279,10 @@ static bool frontend_path_ok(const char *path, uint32_t fe_domid)
 			 "/device/", fe_domid);
 	if (strncmp(path, prefix, (size_t)n) != 0 || !path[n])
 		return false;
+	/* Printable too: the path goes into log lines and the prefix. */
+	for (const char *p = path; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return false;
 	return !strstr(path, "//") && !strstr(path, "/..") &&
 	       path[strlen(path) - 1] != '/';
 }
@@ -310,7 +318,7 @@ static int read_frontend(struct xb_backend *be, const char *be_path,
 	if (!frontend_path_ok(fe, domid)) {
 		log_error("%s: refusing device: frontend \"%s\" is not a "
 			  "device directory of dom%" PRIu32,
-			  be_path, fe, domid);
+			  be_path, log_text(fe), domid);
 		free(fe);
 		return -EPERM;
 	}
@@ -337,9 +345,7 @@ static struct xb_node *node_alloc(struct xb_backend *be, uint32_t domid,
 	dev->be_state = XenbusStateInitialising;
 	dev->fe_state = XenbusStateUnknown;
 	dev->backend_ctx = be->ctx;
-	snprintf(dev->log_prefix, sizeof(dev->log_prefix),
-		 "dom%" PRIu32 "(%s) %s/%" PRIu32, domid,
-		 dev->dom_name ? dev->dom_name : "?", be->impl->type, devid);
+	log_src_init(&dev->log, domid, be->impl->type, devid, dev->dom_name);
 	n->online = true;
 	return n;
 }
@@ -349,6 +355,7 @@ static void node_free(struct xb_node *n)
 	struct xb_device *dev = xb_node_dev(n);
 	xstore_unwatch(n->be_watch);
 	xstore_unwatch(n->fe_watch);
+	log_src_finish(&dev->log);
 	free(dev->be_path);
 	free(dev->fe_path);
 	free(dev->dom_name);
@@ -358,7 +365,8 @@ static void node_free(struct xb_node *n)
 static int node_start(struct xb_node *n)
 {
 	struct xb_device *dev = xb_node_dev(n);
-	log_info("%s: found (frontend %s)", dev->log_prefix, dev->fe_path);
+	xb_log(LOG_LVL_INFO, dev, "found (frontend %s)", dev->fe_path);
+	struct log_src *prev = log_set_current(&dev->log);
 	int r = dev->impl->probe(dev);
 	if (r < 0) {
 		/* Kept in the list, Closed, so we don't probe it again on
@@ -369,6 +377,7 @@ static int node_start(struct xb_node *n)
 		/* Failed (logged): the frontend's Initialising restarts us. */
 		(void)xb_device_set_state(dev, XenbusStateInitWait);
 	}
+	log_set_current(prev);
 	char *fe_state;
 	if (asprintf(&fe_state, "%s/state", dev->fe_path) < 0)
 		return -ENOMEM;
@@ -406,8 +415,8 @@ int xb_device_add(struct xb_backend *be, uint32_t domid, uint32_t devid)
 	be->nodes = n;
 	r = node_start(n);
 	if (r < 0) {
-		log_error("%s: cannot watch the device's nodes: %s",
-			  xb_node_dev(n)->log_prefix, strerror(-r));
+		xb_log(LOG_LVL_ERROR, xb_node_dev(n),
+		       "cannot watch the device's nodes: %s", strerror(-r));
 		xb_device_destroy(xb_node_dev(n), true, "setup failed");
 	}
 	return r;
@@ -418,7 +427,9 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 {
 	struct xb_node *n = xb_dev_node(dev);
 	struct xb_backend *be = dev->backend;
-	log_info("%s: removing (%s)", dev->log_prefix, why);
+	xb_log(LOG_LVL_INFO, dev, "removing (%s)", why);
+	/* Unmaps and unbinds of its resources: library messages are its. */
+	struct log_src *prev = log_set_current(&dev->log);
 	device_disconnect(dev);
 	if (write_closed && dev->be_state != XenbusStateClosed) {
 		char *dir = xstore_read(dev->xs, dev->be_path);
@@ -428,6 +439,7 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 	}
 	if (n->probed && dev->impl->remove)
 		dev->impl->remove(dev);
+	log_set_current(prev == &dev->log ? NULL : prev);
 	for (struct xb_node **p = &be->nodes; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;

@@ -123,7 +123,7 @@ static void check_config(uint32_t max_connectors)
 	dev.ctx = &ctx;
 	dev.base.xs = xs;
 	dev.base.fe_path = FG_FE;
-	snprintf(dev.base.log_prefix, sizeof(dev.base.log_prefix), "fuzz");
+	log_src_init(&dev.base.log, 0, "vdispl", 0, "fuzz");
 
 	ret = displ_xs_read_config(&dev);
 	FG_CHECK(ret <= 0);

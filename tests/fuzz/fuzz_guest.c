@@ -136,8 +136,7 @@ void fg_init(struct fg *g, unsigned n_conns, const char *version,
 	g->dev->base.be_path = strdup(FG_BE);
 	g->dev->base.fe_path = strdup(FG_FE);
 	g->dev->base.dom_name = strdup("domu");
-	snprintf(g->dev->base.log_prefix, sizeof(g->dev->base.log_prefix),
-		 "dom1(domu) vdispl/0");
+	log_src_init(&g->dev->base.log, 1, "vdispl", 0, "domu");
 	g->dev->base.backend_ctx = &g->ctx;
 	FG_CHECK(displ_xb_impl.probe(&g->dev->base) == 0);
 }

@@ -60,6 +60,11 @@ struct hfix {
 };
 
 /* ---- fixture (hostile_fixture.c) ---- */
+/* vdispld's -l for the next hfix_start: "debug" unless a suite (the log
+ * suite, which counts lines at the operator's level) says otherwise. */
+extern const char *hfix_vdispld_level;
+/* RUNTIME_DIRECTORY=<fixture dir>: the status file at <dir>/status. */
+extern bool hfix_status_file;
 int hfix_start(struct hfix *fx, const char *vdispld, bool valgrind);
 /* Stops everything; returns vdispld's exit status check (0 ok). */
 int hfix_stop(struct hfix *fx);

@@ -80,7 +80,7 @@ int h_connect(struct harness *h)
 	b->be_path = strdup(H_BE);
 	b->fe_path = strdup(H_FE);
 	b->dom_name = strdup("domu");
-	snprintf(b->log_prefix, sizeof(b->log_prefix), "dom1(domu) vdispl/0");
+	log_src_init(&b->log, 1, "vdispl", 0, "domu");
 	b->backend_ctx = &h->ctx;
 	ret = displ_xb_impl.probe(b);
 	assert_int_equal(ret, 0);

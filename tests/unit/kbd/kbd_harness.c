@@ -97,8 +97,7 @@ int kh_probe(struct kh_dev *k, struct kbd_ctx *ctx)
 	b->be_path = strdup(k->be);
 	b->fe_path = strdup(k->fe);
 	b->dom_name = strdup("domu");
-	snprintf(b->log_prefix, sizeof(b->log_prefix), "dom%u vinput/%u",
-		 k->domid, k->devid);
+	log_src_init(&b->log, k->domid, "vinput", k->devid, NULL);
 	b->backend_ctx = ctx;
 	return kbd_xb_impl.probe(b);
 }

@@ -9,6 +9,8 @@
 
 #include "gsim_conn.h"
 
+struct xentoollog_logger;
+
 struct gntdev_obj {
 	struct gntdev_obj *next;
 	void *addr;	/* mapping or share: start address */
@@ -24,6 +26,9 @@ struct xengntdev_handle {
 	struct gsim_conn conn;
 	pthread_mutex_t lock; /* objs */
 	struct gntdev_obj *objs;
+	/* The caller's logger (may be NULL): where libxengnttab reports its
+	 * errors, e.g. "mmap failed" for a refused grant. */
+	struct xentoollog_logger *logger;
 };
 
 struct xengntdev_handle *gntdev_handle_open(uint32_t kind);

@@ -4,12 +4,14 @@
  * Errors follow Linux gntdev + libxengnttab: a refused grant fails the map
  * with EINVAL; unmap of an unknown address or wrong count is EINVAL. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xengnttab.h>
+#include <xentoollog.h>
 
 #include "gntdev_handle.h"
 
@@ -19,9 +21,26 @@
 xengnttab_handle *xengnttab_open(struct xentoollog_logger *logger,
 				 unsigned open_flags)
 {
-	(void)logger;
 	(void)open_flags;
-	return gntdev_handle_open(GSIM_KIND_GNTTAB);
+	xengnttab_handle *h = gntdev_handle_open(GSIM_KIND_GNTTAB);
+	if (h)
+		h->logger = logger;
+	return h;
+}
+
+/* As Xen's GTERROR: xtl_log(logger, XTL_ERROR, errno, "gnttab", ...),
+ * called through the vtable (this drop-in does not link libxentoollog).
+ * With a NULL logger the real library logs to stderr itself; ours is
+ * quiet then, so that tests see only what the caller's logger printed. */
+static void gt_error(xengnttab_handle *xgt, int err, const char *msg, ...)
+{
+	struct xentoollog_logger *l = xgt->logger;
+	if (!l || !l->vmessage)
+		return;
+	va_list ap;
+	va_start(ap, msg);
+	l->vmessage(l, XTL_ERROR, err, "gnttab", msg, ap);
+	va_end(ap);
 }
 
 int xengnttab_close(xengnttab_handle *xgt) { return gntdev_handle_close(xgt); }
@@ -108,6 +127,8 @@ out:
 	if (r < 0) {
 		if (base != MAP_FAILED)
 			munmap(base, (size_t)count * PAGE);
+		/* Linux gntdev fails the mmap of a refused grant. */
+		gt_error(xgt, -r, "mmap failed");
 		errno = -r;
 		return NULL;
 	}

@@ -89,11 +89,13 @@ static int op_pg_flip(struct displ_conn *c,
 	if (!f)
 		return displ_refuse(d, -XEN_ENOENT, "no fb %016llx",
 				    (unsigned long long)r->fb_cookie);
-	/* Flips keep the offset SET_CONFIG gave; a disabled connector has
-	 * nothing to flip. */
-	if (!c->cur_fb)
-		return displ_refuse(d, -XEN_EINVAL, "connector not configured");
-	if (!region_fits(c, f, c->x, c->y))
+	/* Flips keep the offset SET_CONFIG gave. A disabled connector gets
+	 * flips too: Linux's display_update() runs for the plane on every
+	 * commit, on a CRTC switched off as well (DPMS off, a modeset), and
+	 * a failed PG_FLIP makes the frontend report the connector
+	 * disconnected. Nothing is shown; the presenter answers it on its
+	 * timer. */
+	if (c->cur_fb && !region_fits(c, f, c->x, c->y))
 		return displ_refuse(d, -XEN_EINVAL, "fb smaller than the mode");
 	if (max == 0 || max > DISPL_MAX_FLIPS_IN_FLIGHT)
 		max = DISPL_MAX_FLIPS_IN_FLIGHT;
@@ -107,7 +109,8 @@ static int op_pg_flip(struct displ_conn *c,
 		c->flip_len--;
 		return -XEN_EIO;
 	}
-	c->cur_fb = f;
+	if (c->cur_fb)
+		c->cur_fb = f;
 	return 0;
 }
 

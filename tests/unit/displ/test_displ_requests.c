@@ -169,8 +169,13 @@ static void test_set_config(void **state)
 	/* fb 0: disable. */
 	assert_int_equal(h_set_config(&h, 1, 0, 0, 0, 0, 0), 0);
 	assert_null(c1->config_fb);
-	/* Nothing to flip on a disabled connector. */
-	assert_int_not_equal(h_flip(&h, 1, FB1), 0);
+	/* A disabled connector's flip is answered and shows nothing: Linux
+	 * sends them (DPMS off, a modeset), and an error would make the
+	 * frontend report the connector disconnected. */
+	assert_int_equal(h_flip(&h, 1, FB1), 0);
+	assert_null(c1->config_fb);
+	/* An unknown fb is still refused there. */
+	assert_int_equal(h_flip(&h, 1, 0x999), -XEN_ENOENT);
 	h_teardown(&h);
 }
 

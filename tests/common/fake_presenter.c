@@ -144,7 +144,8 @@ static int conn_show(struct presenter *p, struct pres_conn *c,
 	check_desc(&fb->desc);
 	if (fp->fail_show || c->n_pending == FAKE_PRES_MAX_PENDING)
 		return -1;
-	c->config_fb = fb;
+	if (c->config_fb) /* an off connector stays off (conn_frame.h) */
+		c->config_fb = fb;
 	c->shown = fb;
 	c->shows++;
 	c->pending[c->n_pending++] = fb;

@@ -50,7 +50,8 @@ struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 		return NULL;
 	}
 	wl_pres_conn_surface_create(c);
-	log_info("wl: connector %s (%s) %ux%u as %s", c->app_id, c->title,
+	log_info("wl: connector %s (\"%s\") %ux%u as %s", c->app_id,
+		 log_text(c->title),
 		 info->width, info->height,
 		 c->ivi_surface ? "ivi_surface" : "xdg_toplevel");
 	return c;

@@ -20,6 +20,8 @@ void xgrant_close(struct xgrant *xg);
 /* Maps count grant refs of domid as one contiguous region. NULL + errno. */
 void *xgrant_map(struct xgrant *xg, uint32_t domid, uint32_t count,
 		 const uint32_t *refs, bool writable);
+/* 0 or -errno; a failure is logged (with the current guest's prefix), so
+ * callers, which can do nothing more about it, may ignore the result. */
 int xgrant_unmap(struct xgrant *xg, void *addr, uint32_t count);
 
 /* Allocates count zeroed pages and grants them to domid; refs_out gets one

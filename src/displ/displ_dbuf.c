@@ -85,7 +85,7 @@ int displ_dir_walk(struct displ_device *d, uint32_t first_ref,
 			memcpy(&refs[done], (const void *)page->gref,
 			       n * sizeof(*refs));
 		}
-		xgrant_unmap(d->ctx->xg, page, 1);
+		(void)xgrant_unmap(d->ctx->xg, page, 1); /* logged */
 		done += n;
 	}
 	free(seen);
@@ -302,7 +302,7 @@ static void dbuf_free(struct displ_device *d, struct displ_dbuf *b,
 		if (b->map && b->be_alloc)
 			xgrant_unshare(d->ctx->xg, b->map, b->npages);
 		else if (b->map)
-			xgrant_unmap(d->ctx->xg, b->map, b->npages);
+			(void)xgrant_unmap(d->ctx->xg, b->map, b->npages); /* logged */
 	}
 	free(b->refs);
 	free(b);

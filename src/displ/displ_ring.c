@@ -356,9 +356,9 @@ void displ_conn_disconnect(struct displ_conn *c)
 		xevtchn_unbind(c->evt_chan);
 	c->req_chan = c->evt_chan = NULL;
 	if (c->req_page)
-		xgrant_unmap(d->ctx->xg, c->req_page, 1);
+		(void)xgrant_unmap(d->ctx->xg, c->req_page, 1); /* logged */
 	if (c->evt_page)
-		xgrant_unmap(d->ctx->xg, c->evt_page, 1);
+		(void)xgrant_unmap(d->ctx->xg, c->evt_page, 1); /* logged */
 	c->req_page = NULL;
 	c->evt_page = NULL;
 }

@@ -93,7 +93,7 @@ static void kbd_disconnect(struct xb_device *dev)
 		xevtchn_unbind(d->chan);
 	d->chan = NULL;
 	if (d->ring.page)
-		xgrant_unmap(d->ctx->xg, d->ring.page, 1);
+		(void)xgrant_unmap(d->ctx->xg, d->ring.page, 1); /* logged */
 	if (d->ring.dropped || d->ring.bogus_cons || d->st.touches_dropped)
 		xb_log(LOG_LVL_INFO, dev,
 		       "%llu event(s) dropped, %llu bad in_cons seen, %llu "

@@ -63,10 +63,18 @@ void *xgrant_map(struct xgrant *xg, uint32_t domid, uint32_t count,
 					       (uint32_t *)refs, prot);
 }
 
+/* Logged here, once for every caller: a mapping that stays is guest
+ * memory still in our address space, worth an operator's eye; the caller
+ * has nothing else to do about it. */
 int xgrant_unmap(struct xgrant *xg, void *addr, uint32_t count)
 {
-	if (xengnttab_unmap(xg->gnttab, addr, count) < 0)
-		return -errno;
+	if (xengnttab_unmap(xg->gnttab, addr, count) < 0) {
+		int err = errno;
+		log_src_msg(LOG_LVL_WARN, log_current(), -1,
+			    "gnttab: unmapping %u page(s): %s", count,
+			    strerror(err));
+		return -err;
+	}
 	return 0;
 }
 

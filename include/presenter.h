@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fb_ref.h"
+
 struct presenter;
 struct pres_conn;
 struct pres_fb;
@@ -80,6 +82,13 @@ struct pres_conn_stats {
 	 * it with a plain memcpy of the same bytes). */
 	uint64_t copy_ns;
 };
+
+/* Every implementation's struct pres_fb starts with the list of its
+ * references (fb_ref.h), released by its fb_destroy before it frees. */
+static inline struct fb_ref_list *pres_fb_refs(struct pres_fb *fb)
+{
+	return (struct fb_ref_list *)(void *)fb;
+}
 
 struct presenter_impl {
 	const char *name;

@@ -1,6 +1,8 @@
 /* One guest connector = one Wayland surface: an xdg_toplevel (or an
- * ivi_surface), mapped on the first show after set_config, unmapped by
- * set_config(NULL), fed by copies of the guest's pixels into wl_shm. */
+ * ivi_surface) showing the picture its frame lifecycle (conn_frame.h)
+ * wants: mapped by SET_CONFIG's fb, updated by every flip, unmapped by
+ * set_config(NULL); fed by zero copy (wl_dmabuf.c) or by copies of the
+ * guest's pixels into wl_shm. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,33 +13,13 @@
 #include "pixel_convert.h"
 #include "wl_internal.h"
 
-void wl_pres_conn_commit_buffer(struct wl_pres_conn *c, struct shm_buf *buf)
-{
-	buf->busy = true;
-	wl_pres_conn_viewport(c, false, 0, 0); /* the buffer is the region */
-	wl_surface_attach(c->surface, buf->buffer, 0, 0);
-	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
-	c->mapped = true;
-}
+static const struct conn_frame_ops frame_ops;
 
-static struct shm_buf *copy_frame(struct wl_pres_conn *c, struct pres_fb *fb);
-
-/* A buffer came back: show the frame that found them all busy. */
+/* A buffer came back: a picture that found them all busy goes up now. */
 static void buffer_released(void *data)
 {
 	struct wl_pres_conn *c = data;
-	struct pres_fb *fb = c->deferred;
-	if (!fb || !c->cfg_fb || !c->configured || c->pres->dead)
-		return;
-	c->deferred = NULL;
-	struct shm_buf *buf = copy_frame(c, fb);
-	if (!buf)
-		return;
-	wl_pres_conn_commit_buffer(c, buf);
-	if (c->has_pending && c->pending == fb)
-		pacing_watch_commit(c);
-	wl_surface_commit(c->surface);
-	c->stats.frames++;
+	conn_frame_retry(&c->frame);
 }
 
 struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
@@ -58,6 +40,7 @@ struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 	c->pool.fd = -1;
 	c->pool.released = buffer_released;
 	c->pool.data = c;
+	conn_frame_init(&c->frame, &frame_ops, c);
 	wl_list_insert(p->conns.prev, &c->link);
 	if (wl_pres_conn_load_opts(c, info) < 0 || pacing_init(c) < 0) {
 		log_error("wl: connector %u/%u/%u: out of memory", info->domid,
@@ -78,6 +61,7 @@ void wl_pres_conn_destroy(struct wl_pres_conn *c)
 	if (!c)
 		return;
 	pacing_finish(c);
+	conn_frame_finish(&c->frame);
 	wl_pres_conn_surface_drop(c);
 	shm_pool_finish(&c->pool);
 	wl_list_remove(&c->link);
@@ -133,24 +117,16 @@ static int ensure_pool(struct wl_pres_conn *c, struct pres_fb *fb)
 	uint32_t want = native ? f->fourcc : pixconv_wl_shm_to_drm(WL_SHM_FORMAT_XRGB8888);
 	if (c->pool.map && c->pool.drm_format == want)
 		return 0;
-	if (c->staged) {
-		c->staged->busy = false;
-		c->staged = NULL;
-	}
 	shm_pool_finish(&c->pool);
 	return shm_pool_init(&c->pool, c->pres->shm, c->info.width,
 			     c->info.height, want, native ? f->bpp : 4);
 }
 
-static void unmap(struct wl_pres_conn *c)
+/* conn_frame_ops.unpresent: the surface shows nothing. */
+static void unpresent(void *owner)
 {
-	c->deferred = NULL;
-	c->dmabuf_await = NULL;
-	c->dmabuf_shown = NULL; /* the NULL attach lets it go */
-	if (c->staged) {
-		c->staged->busy = false;
-		c->staged = NULL;
-	}
+	struct wl_pres_conn *c = owner;
+	c->dmabuf_attached = NULL; /* the NULL attach lets it go */
 	if (!c->mapped || c->pres->dead || !c->surface)
 		return;
 	c->mapped = false;
@@ -167,83 +143,108 @@ static void unmap(struct wl_pres_conn *c)
 int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 			    uint32_t x, uint32_t y)
 {
-	if (!fb) {
-		c->cfg_fb = NULL;
-		c->last_fb = NULL;
-		unmap(c);
-		return 0;
+	if (fb) {
+		int r = check_region(c, fb, x, y);
+		if (r < 0)
+			return r;
+		if (!c->pres->dead && (r = ensure_pool(c, fb)) < 0)
+			return r;
+		/* An fb known to be copied: the pool's page faults happen
+		 * here, not in the first frames (docs/performance.md). */
+		if (!c->pres->dead && (!fb->dmabuf || fb->copy_reason >= 0))
+			shm_pool_warm(&c->pool, c->pres->loop);
 	}
-	int r = check_region(c, fb, x, y);
-	if (r < 0)
-		return r;
-	if (!c->pres->dead && (r = ensure_pool(c, fb)) < 0)
-		return r;
-	/* An fb known to be copied: the pool's page faults happen here, not
-	 * in the first frames (docs/performance.md). */
-	if (!c->pres->dead && (!fb->dmabuf || fb->copy_reason >= 0))
-		shm_pool_warm(&c->pool, c->pres->loop);
-	c->cfg_fb = fb;
-	c->cfg_x = x;
-	c->cfg_y = y;
+	conn_frame_set_config(&c->frame, fb, x, y);
 	return 0;
 }
 
-/* Copies the connector's region of fb into a free buffer; NULL when the
- * compositor still holds every buffer (the frame is dropped). */
-static struct shm_buf *copy_frame(struct wl_pres_conn *c, struct pres_fb *fb)
+/* Copies the connector's region at (x, y) of fb into a free buffer; NULL
+ * when the compositor still holds every buffer. */
+static struct shm_buf *copy_frame(struct wl_pres_conn *c, struct pres_fb *fb,
+				  uint32_t x, uint32_t y)
 {
 	struct shm_buf *buf = shm_pool_acquire(&c->pool);
 	if (!buf) {
-		log_debug("wl: %s: all buffers busy; frame dropped", c->app_id);
+		log_debug("wl: %s: all buffers busy; the frame waits",
+			  c->app_id);
 		return NULL;
 	}
 	bool native = c->pool.drm_format == fb->fmt->fourcc;
 	/* Two vDSO clock reads per copied frame: nothing next to the copy. */
 	uint64_t t0 = loop_now_ns();
 	c->stats.bytes_copied += pixconv_copy_region(
-		fb->fmt, native, fb->desc.pixels, fb->desc.stride, c->cfg_x,
-		c->cfg_y, c->info.width, c->info.height, buf->data,
-		c->pool.stride);
+		fb->fmt, native, fb->desc.pixels, fb->desc.stride, x, y,
+		c->info.width, c->info.height, buf->data, c->pool.stride);
 	c->stats.copy_ns += loop_now_ns() - t0;
 	return buf;
 }
+
+/* The copy path of present(): the compositor reads our wl_shm copy. */
+static enum conn_present present_copy(struct wl_pres_conn *c,
+				      struct pres_fb *fb, uint32_t x,
+				      uint32_t y, bool flip, int reason)
+{
+	int r = ensure_pool(c, fb);
+	if (r < 0) {
+		log_warn("wl: %s: no wl_shm pool for fb %#llx: %s", c->app_id,
+			 (unsigned long long)fb->desc.cookie, strerror(-r));
+		return CONN_PRESENT_LATER;
+	}
+	struct shm_buf *buf = copy_frame(c, fb, x, y);
+	if (!buf)
+		return CONN_PRESENT_LATER; /* buffer_released() retries */
+	c->stats.fallback_frames[reason]++;
+	buf->busy = true;
+	c->dmabuf_attached = NULL;
+	wl_pres_conn_viewport(c, false, 0, 0); /* the buffer is the region */
+	wl_surface_attach(c->surface, buf->buffer, 0, 0);
+	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
+	c->mapped = true;
+	if (flip)
+		pacing_watch_commit(c);
+	wl_surface_commit(c->surface);
+	c->stats.frames++;
+	return CONN_PRESENT_SHOWN;
+}
+
+/* conn_frame_ops.present: zero copy where it can, else a copy. */
+static enum conn_present present(void *owner, struct pres_fb *fb, uint32_t x,
+				 uint32_t y, bool flip)
+{
+	struct wl_pres_conn *c = owner;
+	if (c->pres->dead || !c->surface || !c->configured)
+		return CONN_PRESENT_LATER; /* restore / configure retries */
+	int reason;
+	int r = wl_dmabuf_present(c, fb, x, y, flip, &reason);
+	if (r >= 0)
+		return (enum conn_present)r;
+	return present_copy(c, fb, x, y, flip, reason);
+}
+
+static void flip_done(void *owner, struct pres_fb *fb)
+{
+	struct wl_pres_conn *c = owner;
+	c->listener->flip_done(c->data, fb);
+}
+
+static const struct conn_frame_ops frame_ops = {
+	.present = present,
+	.unpresent = unpresent,
+	.arm = pacing_flip_timer,
+	.answered_late = pacing_answered_late,
+	.flip_done = flip_done,
+};
 
 int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
 {
 	if (!fb)
 		return -EINVAL;
-	if (c->cfg_fb)
-		c->last_fb = fb; /* what a new surface starts with */
-	if (!c->cfg_fb || c->pres->dead || !c->surface) {
-		pacing_start(c, fb); /* nothing to show: answer in time */
-		return 0;
+	if (c->frame.picture != CONN_PICTURE_OFF) {
+		int r = check_region(c, fb, c->frame.x, c->frame.y);
+		if (r < 0 || (!c->pres->dead && (r = ensure_pool(c, fb)) < 0))
+			return r;
 	}
-	int r = check_region(c, fb, c->cfg_x, c->cfg_y);
-	if (r < 0 || (r = ensure_pool(c, fb)) < 0)
-		return r;
-	if (wl_dmabuf_conn_show(c, fb))
-		return 0; /* zero copy: attached, damaged, committed */
-	pacing_start(c, fb);
-	c->deferred = NULL;
-	struct shm_buf *buf = copy_frame(c, fb);
-	if (!buf) {
-		/* The compositor holds every buffer: copy when it gives one
-		 * back, so the newest frame is never the one lost. */
-		c->deferred = fb;
-		pacing_arm(c, c->pres->fallback_ns);
-		return 0;
-	}
-	if (!c->configured) {
-		if (c->staged)
-			c->staged->busy = false;
-		buf->busy = true;
-		c->staged = buf;
-		return 0;
-	}
-	wl_pres_conn_commit_buffer(c, buf);
-	pacing_watch_commit(c);
-	wl_surface_commit(c->surface);
-	c->stats.frames++;
+	conn_frame_show(&c->frame, fb, loop_now_ns());
 	return 0;
 }
 
@@ -257,23 +258,5 @@ void wl_pres_conn_lost(struct wl_pres_conn *c)
 
 void wl_pres_conn_restore(struct wl_pres_conn *c)
 {
-	struct pres_fb *fb = c->last_fb;
-	if (!fb || !c->cfg_fb || c->pres->dead || !c->surface ||
-	    check_region(c, fb, c->cfg_x, c->cfg_y) < 0 ||
-	    ensure_pool(c, fb) < 0)
-		return;
-	if (fb->dmabuf && fb->copy_reason < 0 &&
-	    wl_dmabuf_conn_restore(c, fb))
-		return;
-	struct shm_buf *buf = copy_frame(c, fb);
-	if (!buf)
-		return;
-	if (!c->configured) {
-		buf->busy = true;
-		c->staged = buf; /* goes up at the first configure */
-		return;
-	}
-	wl_pres_conn_commit_buffer(c, buf);
-	wl_surface_commit(c->surface);
-	c->stats.frames++;
+	conn_frame_retry(&c->frame);
 }

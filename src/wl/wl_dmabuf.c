@@ -18,7 +18,8 @@
  *   was released (wl_buffer.release), when that is a different buffer:
  *   the guest draws into the previous buffer as soon as it gets the flip
  *   event, and drawing into a buffer the compositor may still read tears.
- *   The fallback timer still ends the wait so a guest never times out.
+ *   This is the flip's "hold" (conn_frame.h); the fallback timer still
+ *   ends the wait so a guest never times out.
  * - an fb destroyed while its wl_buffer is attached keeps the wl_buffer
  *   until the compositor releases it; displ waits for the grant device to
  *   say the dma-buf is released before the guest gets its pages back. */
@@ -324,8 +325,7 @@ static void buffer_release(void *data, struct wl_buffer *buffer)
 		if (c->hold_for != d)
 			continue;
 		wl_dmabuf_hold_set(c, NULL);
-		if (c->flip_held)
-			pacing_complete(c);
+		conn_frame_released(&c->frame);
 	}
 }
 
@@ -430,12 +430,13 @@ void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb)
 	struct wl_pres_conn *c;
 	wl_list_for_each(c, &p->conns, link) {
 		// cppcheck-suppress uninitvar
-		if (c->dmabuf_await == fb)
-			c->dmabuf_await = NULL;
-		if (d && c->dmabuf_shown == d)
-			c->dmabuf_shown = NULL;
-		if (d && c->hold_for == d)
+		if (d && c->dmabuf_attached == d)
+			c->dmabuf_attached = NULL;
+		if (d && c->hold_for == d) {
+			/* Its fb is gone: the guest draws into it no more. */
 			wl_dmabuf_hold_set(c, NULL);
+			conn_frame_released(&c->frame);
+		}
 	}
 	fb->dmabuf = NULL;
 	if (!d)
@@ -452,116 +453,70 @@ void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb)
 
 /* Whether the region a connector shows is the whole fb: else the
  * wp_viewport crops it (without wp_viewporter, the frame is copied). */
-static bool whole_fb(const struct wl_pres_conn *c, const struct pres_fb *fb)
+static bool whole_fb(const struct wl_pres_conn *c, const struct pres_fb *fb,
+		     uint32_t x, uint32_t y)
 {
-	return c->cfg_x == 0 && c->cfg_y == 0 &&
-	       fb->desc.width == c->info.width &&
+	return x == 0 && y == 0 && fb->desc.width == c->info.width &&
 	       fb->desc.height == c->info.height;
 }
 
-static void attach_commit(struct wl_pres_conn *c, struct pres_fb *fb)
+static enum conn_present attach_commit(struct wl_pres_conn *c,
+				       struct pres_fb *fb, uint32_t x,
+				       uint32_t y, bool flip)
 {
 	struct wl_dmabuf_fb *d = fb->dmabuf;
-	struct wl_dmabuf_fb *prev = c->dmabuf_shown;
-	wl_pres_conn_viewport(c, !whole_fb(c, fb), c->cfg_x, c->cfg_y);
+	struct wl_dmabuf_fb *prev = c->dmabuf_attached;
+	enum conn_present shown = CONN_PRESENT_SHOWN;
+	wl_pres_conn_viewport(c, !whole_fb(c, fb, x, y), x, y);
 	wl_surface_attach(c->surface, d->buffer, 0, 0);
 	wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX, INT32_MAX);
 	d->busy = true;
-	c->dmabuf_shown = d;
+	c->dmabuf_attached = d;
 	c->mapped = true;
-	if (c->has_pending && c->pending == fb) {
+	if (flip) {
 		pacing_watch_commit(c);
 		/* The guest draws into prev once it hears of this flip. */
-		wl_dmabuf_hold_set(c, prev && prev != d && prev->busy ? prev
-								       : NULL);
+		bool hold = prev && prev != d && prev->busy;
+		wl_dmabuf_hold_set(c, hold ? prev : NULL);
+		if (hold)
+			shown = CONN_PRESENT_SHOWN_HOLD;
 	}
 	wl_surface_commit(c->surface);
 	c->stats.frames++;
 	c->stats.zero_copy_frames++;
+	return shown;
 }
 
-/* Copies fb's frame for a connector that was waiting on its dma-buf,
- * through the copy path's "deferred" door. */
-static void copy_instead(struct wl_pres_conn *c, struct pres_fb *fb)
-{
-	c->stats.fallback_frames[fb->copy_reason]++;
-	c->deferred = fb;
-	if (c->pool.released)
-		c->pool.released(c->pool.data);
-}
-
-static void show_awaited(struct wl_pres_conn *c)
-{
-	struct pres_fb *fb = c->dmabuf_await;
-	if (!fb || !c->configured || !c->cfg_fb || c->pres->dead)
-		return;
-	if (!fb->dmabuf) {
-		c->dmabuf_await = NULL;
-		return;
-	}
-	switch (fb->dmabuf->state) {
-	case FB_PENDING:
-		return;
-	case FB_READY:
-		c->dmabuf_await = NULL;
-		attach_commit(c, fb);
-		return;
-	case FB_FAILED:
-		c->dmabuf_await = NULL;
-		copy_instead(c, fb);
-		return;
-	}
-}
-
+/* An import was answered: connectors whose picture waited for it try
+ * again (zero copy, or the copy path if it failed). */
 static void kick_waiters(struct wl_dmabuf_fb *d)
 {
-	struct wl_pres_conn *c, *tmp;
-	wl_list_for_each_safe(c, tmp, &d->p->conns, link) {
-		// cppcheck-suppress uninitvar
-		if (c->dmabuf_await == d->fb)
-			show_awaited(c);
+	struct wl_list *conns = &d->p->conns;
+	for (struct wl_list *l = conns->next, *next; l != conns; l = next) {
+		next = l->next; /* taken first, as wl_list_for_each_safe does */
+		struct wl_pres_conn *c = wl_container_of(l, c, link);
+		if (c->frame.picture_fb.fb == d->fb)
+			conn_frame_retry(&c->frame);
 	}
 }
 
-void wl_dmabuf_conn_configured(struct wl_pres_conn *c)
-{
-	show_awaited(c);
-}
-
-int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb)
+int wl_dmabuf_present(struct wl_pres_conn *c, struct pres_fb *fb, uint32_t x,
+		      uint32_t y, bool flip, int *reason)
 {
 	struct wl_dmabuf_fb *d = fb->dmabuf;
-	c->dmabuf_await = NULL;
-	if (d && d->state != FB_FAILED && !whole_fb(c, fb) && !c->viewport)
+	if (d && d->state != FB_FAILED && !whole_fb(c, fb, x, y) &&
+	    !c->viewport)
 		copy_because(fb, PRES_COPY_REGION, 0);
 	else if (d && d->state != FB_FAILED)
 		fb->copy_reason = -1;
 	if (!d || fb->copy_reason >= 0) {
-		int r = fb->copy_reason >= 0 ? fb->copy_reason : PRES_COPY_REFUSED;
-		c->stats.fallback_frames[r]++;
-		c->dmabuf_shown = NULL; /* the copy path attaches its own */
-		return 0;
+		*reason = fb->copy_reason >= 0 ? fb->copy_reason
+					       : PRES_COPY_REFUSED;
+		return -1;
 	}
-	pacing_start(c, fb);
-	c->deferred = NULL;
-	if (d->state == FB_PENDING || !c->configured) {
-		/* Shown when the import is answered / the surface is ready;
-		 * its flip completes on the timer meanwhile if need be. */
-		c->dmabuf_await = fb;
-		return 1;
-	}
-	attach_commit(c, fb);
-	return 1;
-}
-
-int wl_dmabuf_conn_restore(struct wl_pres_conn *c, struct pres_fb *fb)
-{
-	if (!fb->dmabuf || fb->dmabuf->state == FB_FAILED ||
-	    (!whole_fb(c, fb) && !c->viewport))
-		return 0;
-	c->dmabuf_await = fb; /* when imported and configured */
-	show_awaited(c);
-	return 1;
+	if (d->state == FB_PENDING)
+		return CONN_PRESENT_LATER; /* kick_waiters() retries */
+	return (int)attach_commit(c, fb, x, y, flip);
 }
 
 void wl_dmabuf_lost(struct wl_pres *p)
@@ -572,14 +527,4 @@ void wl_dmabuf_lost(struct wl_pres *p)
 		wl_dmabuf_fb_finish(p, fb); /* dead: freed at once */
 		fb->copy_reason = -1;
 	}
-}
-
-bool wl_dmabuf_hold_flip(struct wl_pres_conn *c)
-{
-	if (!c->hold_for || !c->hold_for->busy) {
-		wl_dmabuf_hold_set(c, NULL);
-		return false;
-	}
-	c->flip_held = true;
-	return true;
 }

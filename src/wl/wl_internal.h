@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <wayland-client.h>
 
+#include "conn_frame.h"
 #include "presenter.h"
 #include "wl_presenter.h"
 
@@ -17,10 +18,6 @@ struct pixconv_format;
 #define WL_PRES_POOL_BUFFERS 3
 /* One 60 Hz refresh, for flips when there is no compositor to pace us. */
 #define WL_PRES_REFRESH_NS 16666667ull
-/* How long a zero-copy flip may wait for the compositor to release the
- * previous buffer before it is answered anyway: well inside the Linux
- * frontend's 3.1 s flip time-out. */
-#define WL_PRES_HOLD_MAX_NS 2000000000ull
 /* The longest a flip waits for a slow compositor's frame callback before
  * the fallback answers it (wl_pacing.c): well inside the 3.1 s too. */
 #define WL_PRES_SLOW_MAX_NS 1000000000ull
@@ -29,6 +26,7 @@ struct wl_dmabuf_fb;
 struct wl_dmabuf_state;
 
 struct pres_fb {
+	struct fb_ref_list refs; /* first: see pres_fb_refs() */
 	struct pres_fb_desc desc;
 	const struct pixconv_format *fmt;
 	/* Zero copy (wl_dmabuf.c): its dma-buf wl_buffer, or NULL; why it
@@ -152,22 +150,16 @@ struct wl_pres_conn {
 	uint32_t vp_dst_w, vp_dst_h;
 	bool vp_src_set;
 	uint32_t vp_src_x, vp_src_y;
-	bool configured; /* buffers may be attached */
-	bool mapped;	 /* a buffer is attached */
-	struct shm_buf *staged; /* copied before the first configure */
-	struct pres_fb *deferred; /* shown while every buffer was busy */
-
-	struct pres_fb *cfg_fb; /* NULL: connector disabled */
-	struct pres_fb *last_fb; /* last shown: what a new surface shows */
-	uint32_t cfg_x, cfg_y;
+	bool configured; /* the role is ready: buffers may be attached */
+	bool mapped;	 /* a buffer is attached to the surface */
+	/* The picture, whether it is up, and the flip owed (conn_frame.h). */
+	struct conn_frame frame;
 	struct shm_pool pool;
 
-	/* Pacing: at most one show in flight. */
-	bool has_pending;
-	struct pres_fb *pending;
+	/* Pacing (wl_pacing.c): what tells the owed flip's commit was shown. */
 	struct wl_callback *frame_cb;
 	struct wp_presentation_feedback *feedback;
-	uint64_t commit_ns; /* when the show in flight was committed */
+	uint64_t commit_ns; /* when the flip's frame was committed */
 	/* A slow compositor (wl_pacing.c): how late frame callbacks lately
 	 * came after their commit (0: nothing learnt yet), and the
 	 * frame callback of a flip the fallback answered, kept to learn that
@@ -180,12 +172,10 @@ struct wl_pres_conn {
 	uint64_t deadline_ns;
 	struct pres_conn_stats stats;
 
-	/* Zero copy (wl_dmabuf.c). */
-	struct pres_fb *dmabuf_await;	   /* shown before it could be */
-	struct wl_dmabuf_fb *dmabuf_shown; /* attached to the surface */
-	struct wl_dmabuf_fb *hold_for;	   /* flip_done waits for its release */
-	uint64_t pending_since_ns;	   /* when the pending show began */
-	bool flip_held;
+	/* Zero copy (wl_dmabuf.c): the dma-buf attached to the surface, and
+	 * the one whose release the flip's hold waits for. */
+	struct wl_dmabuf_fb *dmabuf_attached;
+	struct wl_dmabuf_fb *hold_for;
 };
 
 /* wl_connection.c */
@@ -233,10 +223,8 @@ int wl_pres_conn_set_config(struct wl_pres_conn *c, struct pres_fb *fb,
 			    uint32_t x, uint32_t y);
 int wl_pres_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
 void wl_pres_conn_lost(struct wl_pres_conn *c);
-/* The connector's new surface shows its last frame (no flip pending). */
+/* The connector's new surface shows its picture (no flip is owed). */
 void wl_pres_conn_restore(struct wl_pres_conn *c);
-/* Attaches a copy-path buffer (the surface commit is the caller's). */
-void wl_pres_conn_commit_buffer(struct wl_pres_conn *c, struct shm_buf *buf);
 
 /* The connector whose wl_surface this is; NULL for none (or NULL). */
 struct wl_pres_conn *wl_pres_conn_from_surface(struct wl_pres *p,
@@ -255,25 +243,23 @@ void wl_pres_seats_forget_conn(struct wl_pres *p, struct wl_pres_conn *c);
 
 /* wl_pacing.c */
 int pacing_init(struct wl_pres_conn *c);
-/* Forgets the frame callback / feedback of the show in flight. */
+/* Forgets the frame callback / feedback of the flip's commit. */
 void pacing_drop_feedback(struct wl_pres_conn *c);
 /* The surface is going away: forgets all it was waiting for and what was
- * learnt of its pacing; a show in flight is answered on the next tick. */
+ * learnt of its pacing; an owed flip is answered on the next tick. */
 void pacing_surface_gone(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
 /* The presenter's pacing timer, made by the first pacing_init. */
 void pacing_timer_finish(struct wl_pres *p);
-/* Makes fb the one show in flight (completing the older one first); it
- * completes on the next 60 Hz tick unless pacing_watch_commit follows. */
-void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb);
-/* Call right before the wl_surface.commit that shows the show in flight:
- * asks for the frame callback and presentation feedback that complete
- * it, with the fallback timer behind them. */
+/* Call right before the wl_surface.commit that carries the owed flip's
+ * frame: asks for the frame callback and presentation feedback that
+ * answer it, with the fallback timer behind them. */
 void pacing_watch_commit(struct wl_pres_conn *c);
 /* (Re)arms the fallback timer; 0 disarms. */
 void pacing_arm(struct wl_pres_conn *c, uint64_t ns);
-/* Completes the show in flight now, if any. */
-void pacing_complete(struct wl_pres_conn *c);
+/* conn_frame_ops.arm and .answered_late (owner: the wl_pres_conn). */
+void pacing_flip_timer(void *owner, enum conn_flip state);
+void pacing_answered_late(void *owner);
 
 /* wl_dmabuf.c: zero copy through zwp_linux_dmabuf_v1. */
 int wl_dmabuf_init(struct wl_pres *p);
@@ -282,17 +268,12 @@ void wl_dmabuf_bind(struct wl_pres *p, uint32_t name, uint32_t version);
 /* Decides zero copy or copy for a new fb (starting its import). */
 void wl_dmabuf_fb_init(struct wl_pres *p, struct pres_fb *fb);
 void wl_dmabuf_fb_finish(struct wl_pres *p, struct pres_fb *fb);
-/* 1: fb is shown zero copy (or will be when its import is answered);
- * 0: take the copy path (counted by reason). */
-int wl_dmabuf_conn_show(struct wl_pres_conn *c, struct pres_fb *fb);
-/* The surface got its first configure. */
-void wl_dmabuf_conn_configured(struct wl_pres_conn *c);
-/* The show in flight must wait for the previous buffer's release. */
-bool wl_dmabuf_hold_flip(struct wl_pres_conn *c);
+/* Puts fb's region at (x, y) up zero copy: a conn_present, or -1 to copy
+ * it, with *reason the enum pres_copy_reason why. */
+int wl_dmabuf_present(struct wl_pres_conn *c, struct pres_fb *fb, uint32_t x,
+		      uint32_t y, bool flip, int *reason);
 /* c's flip waits for d's release (NULL: for none); d counts its holders. */
 void wl_dmabuf_hold_set(struct wl_pres_conn *c, struct wl_dmabuf_fb *d);
-/* A new surface shows fb zero copy: 1, or 0 to copy it. */
-int wl_dmabuf_conn_restore(struct wl_pres_conn *c, struct pres_fb *fb);
 /* The connection is gone: every dma-buf wl_buffer goes (fbs stay). */
 void wl_dmabuf_lost(struct wl_pres *p);
 

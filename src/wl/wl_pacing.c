@@ -1,8 +1,9 @@
-/* Flip pacing: one show in flight per connector, completed by the first of
- * its frame callback, its presentation feedback, or a fallback timer (a
- * hidden surface gets no frame callbacks; a dead compositor gets nothing),
- * so a guest is answered once per flip, in order, and never waits for its
- * own time-out.
+/* Flip pacing: the Wayland events that move a connector's owed flip
+ * through its lifecycle (conn_frame.h): the first of its commit's frame
+ * callback and presentation feedback (conn_frame_frame_shown), or a
+ * fallback timer (conn_frame_timeout: a hidden surface gets no frame
+ * callbacks; a dead compositor gets nothing), so a guest is answered once
+ * per flip, in order, and never waits for its own time-out.
  *
  * The fallback must not outrun a compositor that is slow rather than
  * blind (a software renderer, an emulated machine): answered before its
@@ -46,8 +47,8 @@ void pacing_surface_gone(struct wl_pres_conn *c)
 	pacing_drop_feedback(c);
 	drop_late(c);
 	c->slow_ns = 0;
-	if (c->has_pending)
-		pacing_arm(c, WL_PRES_REFRESH_NS); /* answered in time anyway */
+	wl_dmabuf_hold_set(c, NULL);
+	conn_frame_surface_lost(&c->frame); /* re-arms an owed flip */
 }
 
 /* A frame callback came for a commit at committed_ns. How late one comes
@@ -73,33 +74,51 @@ static uint64_t fallback_after_commit(const struct wl_pres_conn *c)
  * callback to learn how late it comes (an older one still waiting goes
  * first, unless it has waited longer than any compositor would), and wait
  * half as long next time. */
-static void keep_late(struct wl_pres_conn *c)
+void pacing_answered_late(void *owner)
 {
+	struct wl_pres_conn *c = owner;
+	c->stats.fallbacks++;
+	if (c->frame.hold)
+		log_warn("wl: %s: the compositor held a guest buffer for "
+			 "%llu ms; answering the flip anyway", c->app_id,
+			 (unsigned long long)(CONN_FRAME_HOLD_MAX_NS / 1000000));
 	c->slow_ns /= 2;
 	if (!c->frame_cb)
 		return;
 	if (c->late_cb &&
 	    loop_now_ns() - c->late_commit_ns < WL_PRES_SLOW_MAX_NS)
-		return; /* pacing_complete drops this one */
+		return; /* pacing_flip_timer(NONE) drops this one */
 	drop_late(c);
 	c->late_cb = c->frame_cb;
 	c->late_commit_ns = c->commit_ns;
 	c->frame_cb = NULL;
 }
 
-void pacing_complete(struct wl_pres_conn *c)
+/* conn_frame_ops.arm: QUEUED waits for a commit that may come soon
+ * (the surface's configure, a free buffer, an import) unless nothing can
+ * show it; HELD looks again at the next refresh; NONE forgets the flip. */
+void pacing_flip_timer(void *owner, enum conn_flip state)
 {
-	wl_dmabuf_hold_set(c, NULL);
-	c->flip_held = false;
-	pacing_drop_feedback(c);
-	pacing_arm(c, 0);
-	if (!c->has_pending)
+	struct wl_pres_conn *c = owner;
+	switch (state) {
+	case CONN_FLIP_NONE:
+		wl_dmabuf_hold_set(c, NULL);
+		pacing_drop_feedback(c);
+		pacing_arm(c, 0);
 		return;
-	struct pres_fb *fb = c->pending;
-	/* State first: the listener may show the next frame right away. */
-	c->has_pending = false;
-	c->pending = NULL;
-	c->listener->flip_done(c->data, fb);
+	case CONN_FLIP_QUEUED:
+		pacing_arm(c, c->pres->dead || !c->surface ||
+					      c->frame.picture ==
+						      CONN_PICTURE_OFF
+				      ? WL_PRES_REFRESH_NS
+				      : c->pres->fallback_ns);
+		return;
+	case CONN_FLIP_HELD:
+		pacing_arm(c, WL_PRES_REFRESH_NS);
+		return;
+	case CONN_FLIP_COMMITTED:
+		return; /* pacing_watch_commit armed it */
+	}
 }
 
 /* The fallback timer is one timerfd per presenter on the loop, held at
@@ -150,23 +169,7 @@ void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
 static void deadline_passed(struct wl_pres_conn *c)
 {
 	c->deadline_ns = 0;
-	/* The guest draws into the previous buffer once this flip is
-	 * answered: while the compositor may still read that buffer (zero
-	 * copy), the release answers the flip, not the timer, up to a bound
-	 * that keeps the guest inside its time-out. */
-	if (c->has_pending && !c->pres->dead && wl_dmabuf_hold_flip(c)) {
-		if (loop_now_ns() - c->pending_since_ns < WL_PRES_HOLD_MAX_NS) {
-			pacing_arm(c, WL_PRES_REFRESH_NS);
-			return;
-		}
-		log_warn("wl: %s: the compositor held a guest buffer for 2 s; "
-			 "answering the flip anyway", c->app_id);
-	}
-	if (c->has_pending) {
-		c->stats.fallbacks++;
-		keep_late(c);
-	}
-	pacing_complete(c);
+	conn_frame_timeout(&c->frame, loop_now_ns());
 }
 
 static struct wl_pres_conn *first_passed(struct wl_pres *p, uint64_t now)
@@ -210,8 +213,7 @@ static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 	learn_latency(c, c->commit_ns);
 	wl_callback_destroy(cb);
 	c->frame_cb = NULL;
-	if (!wl_dmabuf_hold_flip(c))
-		pacing_complete(c);
+	conn_frame_frame_shown(&c->frame);
 }
 
 static const struct wl_callback_listener frame_listener = {.done = frame_done};
@@ -234,8 +236,7 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 	if (f != c->feedback)
 		return;
 	learn_latency(c, c->commit_ns);
-	if (!wl_dmabuf_hold_flip(c))
-		pacing_complete(c);
+	conn_frame_frame_shown(&c->frame);
 }
 
 /* Discarded: superseded or never shown; the flip is over either way. */
@@ -243,8 +244,8 @@ static void fb_presented(void *data, struct wp_presentation_feedback *f,
 static void fb_discarded(void *data, struct wp_presentation_feedback *f)
 {
 	struct wl_pres_conn *c = data;
-	if (f == c->feedback && !wl_dmabuf_hold_flip(c))
-		pacing_complete(c);
+	if (f == c->feedback)
+		conn_frame_frame_shown(&c->frame);
 }
 
 static const struct wp_presentation_feedback_listener feedback_listener = {
@@ -253,18 +254,9 @@ static const struct wp_presentation_feedback_listener feedback_listener = {
 	.discarded = fb_discarded,
 };
 
-void pacing_start(struct wl_pres_conn *c, struct pres_fb *fb)
-{
-	pacing_complete(c); /* the older show first: order is the contract */
-	c->has_pending = true;
-	c->pending = fb;
-	c->pending_since_ns = loop_now_ns();
-	pacing_arm(c, WL_PRES_REFRESH_NS);
-}
-
 void pacing_watch_commit(struct wl_pres_conn *c)
 {
-	if (!c->has_pending || c->pres->dead)
+	if (c->pres->dead)
 		return;
 	pacing_drop_feedback(c);
 	c->commit_ns = loop_now_ns();
@@ -318,6 +310,6 @@ void pacing_finish(struct wl_pres_conn *c)
 	pacing_drop_feedback(c);
 	drop_late(c);
 	c->deadline_ns = 0;
-	/* A connector going away answers nothing more: its listener is gone. */
-	c->has_pending = false;
+	/* A connector going away answers nothing more: its listener is gone
+	 * (conn_frame_finish forgets the flip). */
 }

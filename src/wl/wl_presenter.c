@@ -48,18 +48,9 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 	struct wl_pres *p = wl_pres_from(base);
 	if (!fb)
 		return;
-	/* A connector still configured with it keeps its last frame on
-	 * screen but can't read the freed pixels again. */
-	struct wl_pres_conn *c;
-	// cppcheck-suppress unknownMacro
-	wl_list_for_each(c, &p->conns, link) {
-		if (c->cfg_fb == fb)
-			c->cfg_fb = NULL;
-		if (c->deferred == fb)
-			c->deferred = NULL;
-		if (c->last_fb == fb)
-			c->last_fb = NULL;
-	}
+	/* Every picture and flip that holds it lets go (a connector showing
+	 * it goes off: its pixels can't be read again). */
+	fb_ref_list_release(&fb->refs);
 	wl_list_remove(&fb->link);
 	wl_dmabuf_fb_finish(p, fb);
 	free(fb);

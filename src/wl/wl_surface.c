@@ -96,14 +96,9 @@ static void xdg_surface_configure(void *data, struct xdg_surface *xs,
 	bool first = !c->configured;
 	bool resized = update_size(c);
 	c->configured = true;
-	if (first)
-		wl_dmabuf_conn_configured(c);
-	if (first && c->staged && c->cfg_fb) {
-		/* A show came before the compositor was ready: its pixels go
-		 * up now; its flip already completes on the timer. */
-		wl_pres_conn_commit_buffer(c, c->staged);
-		c->staged = NULL;
-		wl_surface_commit(c->surface);
+	if (first) {
+		/* Buffers may go up now: the picture that waited for it. */
+		conn_frame_retry(&c->frame);
 	} else if (resized && c->mapped) {
 		/* The same buffer at the new size. */
 		wl_pres_conn_viewport(c, c->vp_src_set, c->vp_src_x,
@@ -258,15 +253,7 @@ void wl_pres_conn_surface_drop(struct wl_pres_conn *c)
 		wl_surface_destroy(c->surface);
 	c->surface = NULL;
 	c->mapped = false;
-	if (c->staged) {
-		c->staged->busy = false;
-		c->staged = NULL;
-	}
-	c->deferred = NULL;
-	c->dmabuf_await = NULL;
-	c->dmabuf_shown = NULL;
-	wl_dmabuf_hold_set(c, NULL);
-	c->flip_held = false;
+	c->dmabuf_attached = NULL;
 }
 
 void wl_pres_conn_role_renew(struct wl_pres_conn *c)

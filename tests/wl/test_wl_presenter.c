@@ -1,7 +1,10 @@
-/* The Wayland presenter against a real headless Weston 10: guest pixels
- * must appear pixel-exact where Weston placed each connector's window,
- * flips must complete once per show and in order, set_config(NULL) must
- * unmap, and flips must keep completing after Weston dies.
+/* The Wayland presenter against a real headless Weston 10: set_config
+ * alone must put a connector's picture up (a guest that sets a mode and
+ * never flips), guest pixels must appear pixel-exact where Weston placed
+ * each connector's window, a flip of the fb already on screen must show
+ * what the guest drew into it, flips must complete once per show and in
+ * order, set_config(NULL) must unmap, and flips must keep completing after
+ * Weston dies.
  * Usage: test_wl_presenter --renderer=pixman|gl */
 #include <drm_fourcc.h>
 #include <errno.h>
@@ -28,6 +31,7 @@ struct tconn {
 	int n_shown, n_done;
 	uint64_t last_done_ns;
 	int vx, vy; /* where Weston put the view */
+	uint32_t tint; /* XORed into the pattern: what the guest drew last */
 };
 
 struct ctx {
@@ -61,10 +65,16 @@ static uint32_t pattern_b(uint32_t x, uint32_t y)
 	return ((x * 5) & 0xff) << 16 | (0x80 | (y & 0x7f)) << 8 | ((x ^ y) & 0xff);
 }
 
+static uint32_t pattern(const struct tconn *t, uint32_t x, uint32_t y)
+{
+	uint32_t v = t->fourcc == DRM_FORMAT_XRGB8888 ? pattern_a(x, y)
+						      : pattern_b(x, y);
+	return v ^ t->tint;
+}
+
 static uint32_t expected(const struct tconn *t, uint32_t sx, uint32_t sy)
 {
-	return t->fourcc == DRM_FORMAT_XRGB8888 ? pattern_a(sx + t->x, sy + t->y)
-						: pattern_b(sx + t->x, sy + t->y);
+	return pattern(t, sx + t->x, sy + t->y);
 }
 
 static void fill_pixels(struct tconn *t)
@@ -74,8 +84,7 @@ static void fill_pixels(struct tconn *t)
 	for (uint32_t y = 0; y < t->fb_h; y++) {
 		for (uint32_t x = 0; x < t->fb_w; x++) {
 			uint8_t *px = p + (size_t)y * stride + (size_t)x * 4;
-			uint32_t v = t->fourcc == DRM_FORMAT_XRGB8888 ? pattern_a(x, y)
-								      : pattern_b(x, y);
+			uint32_t v = pattern(t, x, y);
 			if (t->fourcc == DRM_FORMAT_XRGB8888) {
 				px[0] = v & 0xff, px[1] = (v >> 8) & 0xff;
 				px[2] = (v >> 16) & 0xff;
@@ -88,18 +97,24 @@ static void fill_pixels(struct tconn *t)
 	}
 }
 
-static int tconn_init(struct ctx *c, struct tconn *t, uint32_t index)
+static struct pres_fb_desc tconn_desc(const struct tconn *t)
 {
 	uint32_t stride = t->fb_w * 4 + 64;
-	size_t size = (size_t)stride * t->fb_h;
-	t->pixels = calloc(1, size);
+	return (struct pres_fb_desc){.width = t->fb_w, .height = t->fb_h,
+				     .stride = stride, .fourcc = t->fourcc,
+				     .pixels = t->pixels,
+				     .size = (size_t)stride * t->fb_h,
+				     .dmabuf_fd = -1};
+}
+
+static int tconn_init(struct ctx *c, struct tconn *t, uint32_t index)
+{
+	struct pres_fb_desc d = tconn_desc(t);
+	t->pixels = calloc(1, d.size);
 	if (!t->pixels)
 		return -ENOMEM;
+	d.pixels = t->pixels;
 	fill_pixels(t);
-	struct pres_fb_desc d = {.width = t->fb_w, .height = t->fb_h,
-				 .stride = stride, .fourcc = t->fourcc,
-				 .pixels = t->pixels, .size = size,
-				 .dmabuf_fd = -1};
 	for (int i = 0; i < 3; i++) {
 		d.cookie = 0x100 * index + (uint64_t)i;
 		t->fb[i] = presenter_fb_create(c->pres, &d);
@@ -233,6 +248,40 @@ static int screenshot(struct ctx *c, struct wh_image *img)
 	return 0;
 }
 
+static int test_pixels(struct ctx *c);
+
+/* A guest that sets a mode and never flips: set_config alone maps both
+ * windows with their pictures, and no flip is answered (none was owed). */
+static int test_static(struct ctx *c)
+{
+	struct tconn *ts[] = {&c->a, &c->b};
+	for (int i = 0; i < 2; i++)
+		CHECK(presenter_conn_set_config(c->pres, ts[i]->conn,
+						ts[i]->fb[0], ts[i]->x,
+						ts[i]->y) == 0,
+		      "%s set_config", ts[i]->name);
+	run_for(c, 500); /* configure, commit, repaint */
+	CHECK(c->a.n_done == 0 && c->b.n_done == 0,
+	      "%d/%d flips answered with none shown", c->a.n_done, c->b.n_done);
+	return test_pixels(c);
+}
+
+/* The guest draws into the fb on screen and flips it again (the Linux
+ * frontend sends PG_FLIP for the same fb): the new drawing goes up. */
+static int test_redraw(struct ctx *c)
+{
+	struct tconn *t = &c->a;
+	t->tint = 0x5a3c96;
+	fill_pixels(t);
+	CHECK(show(c, t, 0) == 0, "show of the fb on screen");
+	CHECK(run_until_done(c, 1000), "flip of the fb on screen");
+	run_for(c, 50);
+	int r = test_pixels(c);
+	t->tint = 0;
+	fill_pixels(t);
+	return r;
+}
+
 /* Map both connectors, then wait until Weston really paints them (the
  * first show may precede the first configure). */
 static int map_both(struct ctx *c)
@@ -341,6 +390,32 @@ static int test_unmap(struct ctx *c)
 	return check_order(t);
 }
 
+/* An fb destroyed while a connector shows it and while its flip is owed:
+ * nothing keeps a pointer to it (ASan, in the sanitizer tree), the flip is
+ * still answered (with no fb), and the connector is off until the next
+ * set_config. */
+static int test_fb_destroyed(struct ctx *c)
+{
+	struct tconn *t = &c->b;
+	struct pres_fb_desc d = tconn_desc(t);
+	d.cookie = 0x1ff;
+	struct pres_fb *fb = presenter_fb_create(c->pres, &d);
+	CHECK(fb, "fb_create: %s", strerror(errno));
+	CHECK(presenter_conn_set_config(c->pres, t->conn, fb, t->x, t->y) == 0,
+	      "set_config");
+	CHECK(t->n_shown < MAX_FLIPS, "too many flips");
+	CHECK(presenter_conn_show(c->pres, t->conn, fb) == 0, "show");
+	t->shown[t->n_shown++] = NULL; /* answered after its fb is gone */
+	presenter_fb_destroy(c->pres, fb);
+	CHECK(run_until_done(c, 1000), "flip of a destroyed fb not answered");
+	CHECK(check_order(t) == 0, "order");
+	CHECK(presenter_conn_set_config(c->pres, t->conn, t->fb[0], t->x,
+					t->y) == 0, "set_config again");
+	CHECK(show(c, t, 1) == 0, "show after");
+	CHECK(run_until_done(c, 1000), "flip after");
+	return check_order(t);
+}
+
 /* Weston dies mid-stream: every flip still completes, each within a few
  * refreshes, from the presenter's timer. */
 static int test_compositor_death(struct ctx *c)
@@ -381,10 +456,13 @@ static int run_tests(struct ctx *c)
 		const char *name;
 		int (*fn)(struct ctx *c);
 	} tests[] = {
+		{"static", test_static},
+		{"redraw", test_redraw},
 		{"map", map_both},
 		{"pixels", test_pixels},
 		{"flip_order", test_flip_order},
 		{"unmap", test_unmap},
+		{"fb_destroyed", test_fb_destroyed},
 		{"compositor_death", test_compositor_death},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

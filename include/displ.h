@@ -20,6 +20,7 @@
 struct presenter;
 struct xgrant;
 struct xevtchn;
+struct xdomain;
 
 /* Hard ceilings: what we accept from XenStore whatever the config says. */
 #define DISPL_MAX_CONNECTORS 16u
@@ -45,6 +46,9 @@ struct displ_ctx {
 	struct presenter *presenter;
 	struct xgrant *xg;
 	struct xevtchn *xe;
+	/* Guests' domain types (xen_domain.h); NULL: every type unknown,
+	 * backend allocation allowed for all. Not set by displ_ctx_init. */
+	struct xdomain *xdom;
 	struct displ_limits limits;
 	/* Log every request and reply at info level. */
 	bool trace;

@@ -19,8 +19,9 @@ void prefault_write(void *p, size_t size);
 void prefault_read(const void *p, size_t size);
 
 /* The same, a slice per loop turn (PREFAULT_SLICE bytes), so that one
- * guest's big buffer never holds up the loop for the others: a 1080p wl_shm
- * pool takes 25 ms to fault in on the PVM machines. done(data, ns), where
+ * guest's big buffer never holds up the loop for the others (a 1080p pool
+ * takes tens of milliseconds to fault in where the hypervisor maps each
+ * page again). done(data, ns), where
  * ns is the time spent touching, runs once the last slice is done; the
  * job then frees itself. NULL (errno) if it could not start. */
 #define PREFAULT_SLICE (1u << 20)

@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "status.h"
 #include "wl_presenter.h"
+#include "xen_domain.h"
 #include "xen_evtchn.h"
 #include "xen_grant.h"
 #include "xen_store.h"
@@ -48,6 +49,7 @@ struct daemon {
 	struct xstore *xs;
 	struct xgrant *xg;
 	struct xevtchn *xe;
+	struct xdomain *xdom;
 	struct presenter *presenter;
 	struct displ_ctx displ;
 	struct xb_backend *vdispl;
@@ -340,6 +342,9 @@ static int open_xen(struct daemon *d)
 		return -1;
 	}
 	xevtchn_on_lost(d->xe, evtchn_lost, d);
+	/* Guests' domain types, asked on first need; NULL (no memory) only
+	 * means every type is unknown. */
+	d->xdom = xdomain_open();
 	return 0;
 }
 
@@ -390,6 +395,7 @@ static int daemon_start(struct daemon *d)
 		return -1;
 	}
 	displ_ctx_init(&d->displ, d->presenter, d->xg, d->xe);
+	d->displ.xdom = d->xdom;
 	apply_limits(d);
 	d->vdispl = xb_backend_create(d->loop, d->xs, &displ_xb_impl, &d->displ,
 				      d->cfg.domains, d->cfg.n_domains);
@@ -435,6 +441,7 @@ static void daemon_stop(struct daemon *d)
 	presenter_destroy(d->presenter);
 	xevtchn_close(d->xe);
 	xgrant_close(d->xg);
+	xdomain_close(d->xdom);
 	xstore_close(d->xs);
 	if (d->loop)
 		loop_destroy(d->loop);

@@ -1,17 +1,16 @@
 /* Page faults belong to configuration, not to frames. A fresh wl_shm pool
- * of a 1080p connector is 2025 pages a buffer; left to the first copies,
- * each page faulted (allocate, zero, map) inside the copy, and on a host
- * whose hypervisor builds its own page tables on first access (the PVM
- * machines of docs/performance.md) a page cost 5 us to write and 2 us to
- * read the first time: the first copy into each fresh 1080p buffer took
- * 12-15 ms instead of 0.6.
+ * or grant mapping is thousands of pages; left to the first copies, each
+ * page faults (allocate, zero, map) inside the copy, and a hypervisor that
+ * builds its own page tables on first access adds its own fault on top,
+ * so the first frames of a connector would cost many times a steady one
+ * (figures: docs/performance.md).
  *
  * Writing takes two steps, because each helps where the other can't: the
  * kernel allocates and maps the pages writable in one call
  * (MADV_POPULATE_WRITE, Linux 5.14; older kernels say EINVAL and the
- * touch below does it all), then one store per page from here makes the
- * hypervisor map them too (on bare metal a TLB miss each, 0.2 ms a 1080p
- * buffer). The store writes back the byte it read: a slice may run after
+ * touch below does it all), then one store per page from here makes such
+ * a hypervisor map them too (on bare metal: one TLB miss each). The store
+ * writes back the byte it read: a slice may run after
  * a frame was already copied into the buffer (and only this thread writes
  * it), so nothing the compositor shows changes. */
 #include "prefault.h"

@@ -125,6 +125,12 @@ static int check_create(struct displ_device *d,
 		return -XEN_EINVAL;
 	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && !d->be_alloc)
 		return -XEN_EINVAL;
+	/* A valid request we can't serve: the buffer would be shared fine,
+	 * but an x86 PV guest's kernel can't map our pages into its client
+	 * (docs/be-alloc-pv.md). The status reaches the client as the
+	 * errno of its DRM ioctl: "Operation not supported". */
+	if ((r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC) && d->guest_pv)
+		return -XEN_EOPNOTSUPP;
 	if (r->buffer_sz == 0 || r->data_ofs >= r->buffer_sz)
 		return -XEN_EINVAL;
 	if (check_geometry(r) < 0)

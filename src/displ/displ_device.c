@@ -7,6 +7,7 @@
 
 #include "displ_priv.h"
 #include "loop.h"
+#include "xen_domain.h"
 #include "xen_store.h"
 
 void displ_limits_default(struct displ_limits *limits)
@@ -85,6 +86,21 @@ static void displ_disconnect(struct xb_device *dev)
 	log_info("%s: disconnected", dev->log_prefix);
 }
 
+/* Only a device with be-alloc needs its guest's type: on an x86 PV guest
+ * every REQ_ALLOC buffer is refused (displ_dbuf.c), and the admin is told
+ * once per device what to change. Unknown types are allowed. */
+static void check_guest_type(struct displ_device *d)
+{
+	d->guest_pv = d->be_alloc &&
+		      xdomain_type(d->ctx->xdom, d->base.domid) == XDOMAIN_PV;
+	if (!d->guest_pv || d->pv_warned)
+		return;
+	d->pv_warned = true;
+	log_warn("%s: a PV guest's xen-drm-front cannot map "
+		 "backend-allocated buffers; set be-alloc=0",
+		 d->base.log_prefix);
+}
+
 static int displ_connect(struct xb_device *dev)
 {
 	struct displ_device *d = displ_device_from_xb(dev);
@@ -92,6 +108,8 @@ static int displ_connect(struct xb_device *dev)
 
 	d->ctx = dev->backend_ctx;
 	ret = displ_xs_read_config(d);
+	if (ret == 0)
+		check_guest_type(d);
 	for (uint32_t i = 0; ret == 0 && i < d->n_conns; i++)
 		ret = displ_conn_connect(&d->conns[i]);
 	if (ret < 0) {

@@ -114,6 +114,11 @@ struct displ_device {
 	struct displ_ctx *ctx;
 	unsigned protocol;     /* 1 or 2, from the frontend's "version" */
 	bool be_alloc;
+	/* An x86 PV guest: be-alloc is refused (docs/be-alloc-pv.md). */
+	bool guest_pv;
+	/* The be-alloc-on-PV warning was logged: once per device, not on
+	 * every reconnect of its frontend. */
+	bool pv_warned;
 	uint32_t n_conns;
 	struct displ_conn *conns;
 	struct displ_dbuf *dbufs;

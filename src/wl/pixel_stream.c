@@ -3,10 +3,9 @@
  * never by us. Ordinary stores first read every destination line into the
  * cache (read for ownership) and evict what the guest and the compositor
  * are using; streaming stores send whole lines straight to memory, a third
- * less memory traffic. Measured on this project's machines: a 1080p
- * XRGB8888 copy with the padding filled, one frame every 16 ms, 2.0-2.5 ms
- * with ordinary vector stores, 1.2-1.5 ms streamed, 1.0-1.3 ms streamed with
- * the source prefetched a page ahead (docs/performance.md).
+ * less memory traffic, and the source is prefetched a page ahead because
+ * the hardware prefetcher stops at page ends (the benchmark's copy rows
+ * hold this against memcpy: docs/performance.md).
  *
  * The x86 version needs only SSE2 (every x86-64). Elsewhere the row is
  * copied with ordinary stores by the same byte-exact rule. */

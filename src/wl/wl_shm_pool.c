@@ -55,20 +55,6 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 		close(fd);
 		return -err;
 	}
-	struct wl_shm_pool *wl_pool = wl_shm_create_pool(shm, fd, (int32_t)size);
-	for (int i = 0; i < WL_PRES_POOL_BUFFERS; i++) {
-		struct shm_buf *buf = &pool->bufs[i];
-		buf->pool = pool;
-		buf->data = map + one * (size_t)i;
-		buf->buffer = wl_shm_pool_create_buffer(
-			wl_pool, (int32_t)(one * (size_t)i), (int32_t)width,
-			(int32_t)height, (int32_t)stride,
-			pixconv_drm_to_wl_shm(drm_format));
-		wl_buffer_add_listener(buf->buffer, &buffer_listener, buf);
-	}
-	/* The buffers keep the pool's memory alive on the server side. */
-	wl_shm_pool_destroy(wl_pool);
-
 	pool->fd = fd;
 	pool->map = map;
 	pool->size = size;
@@ -76,6 +62,29 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 	pool->height = height;
 	pool->stride = stride;
 	pool->drm_format = drm_format;
+	/* NULL only when libwayland is out of memory: then no pool. */
+	struct wl_shm_pool *wl_pool = wl_shm_create_pool(shm, fd, (int32_t)size);
+	for (int i = 0; wl_pool && i < WL_PRES_POOL_BUFFERS; i++) {
+		struct shm_buf *buf = &pool->bufs[i];
+		buf->pool = pool;
+		buf->data = map + one * (size_t)i;
+		buf->buffer = wl_shm_pool_create_buffer(
+			wl_pool, (int32_t)(one * (size_t)i), (int32_t)width,
+			(int32_t)height, (int32_t)stride,
+			pixconv_drm_to_wl_shm(drm_format));
+		if (!buf->buffer)
+			break;
+		wl_buffer_add_listener(buf->buffer, &buffer_listener, buf);
+	}
+	bool complete = wl_pool && pool->bufs[WL_PRES_POOL_BUFFERS - 1].buffer;
+	/* The buffers keep the pool's memory alive on the server side. */
+	if (wl_pool)
+		wl_shm_pool_destroy(wl_pool);
+	if (!complete) {
+		log_error("wl: shm pool of %zu bytes: out of memory", size);
+		shm_pool_finish(pool);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -91,7 +100,7 @@ static void pool_warmed(void *data, uint64_t ns)
 
 /* Not in shm_pool_init: every connector has a pool, for the frames that
  * can't go zero copy, and a pool a zero-copy connector never writes costs
- * no memory until it is touched (16 1080p connectors: 400 MB). A slice
+ * no memory until it is touched (three 1080p buffers: about 24 MiB). A slice
  * per loop turn: a guest switching formats in a loop gets its pool
  * re-made each time, never more than a slice of faults per turn. */
 void shm_pool_warm(struct shm_pool *pool, struct loop *loop)

@@ -14,28 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aspect_fit.h"
 #include "ivi-application-client-protocol.h"
 #include "log.h"
 #include "viewporter-client-protocol.h"
 #include "wl_internal.h"
 #include "xdg-shell-client-protocol.h"
-
-/* The largest w x h with the aspect of bw x bh inside box_w x box_h. */
-static void fit(uint32_t bw, uint32_t bh, uint32_t box_w, uint32_t box_h,
-		uint32_t *w, uint32_t *h)
-{
-	if ((uint64_t)box_w * bh <= (uint64_t)box_h * bw) {
-		*w = box_w;
-		*h = (uint32_t)(((uint64_t)box_w * bh + bw / 2) / bw);
-	} else {
-		*h = box_h;
-		*w = (uint32_t)(((uint64_t)box_h * bw + bh / 2) / bh);
-	}
-	if (!*w)
-		*w = 1;
-	if (!*h)
-		*h = 1;
-}
 
 /* Works out the surface size; true if it changed. */
 static bool update_size(struct wl_pres_conn *c)
@@ -46,7 +30,7 @@ static bool update_size(struct wl_pres_conn *c)
 		h = c->size_h;
 	}
 	if (c->pres->viewporter && c->fullscreen && c->fs_w > 0 && c->fs_h > 0)
-		fit(w, h, (uint32_t)c->fs_w, (uint32_t)c->fs_h, &w, &h);
+		aspect_fit(w, h, (uint32_t)c->fs_w, (uint32_t)c->fs_h, &w, &h);
 	bool changed = w != c->dest_w || h != c->dest_h;
 	c->dest_w = w;
 	c->dest_h = h;

@@ -40,18 +40,21 @@ bool xb_domain_alive(struct xstore *xs, uint32_t domid)
 	return errno != ENOENT;
 }
 
+/* The state is ours only once XenStore holds it: the frontend acts on the
+ * node, and the watch compares the node with be_state. */
 int xb_device_set_state(struct xb_device *dev, enum xenbus_state state)
 {
 	enum xenbus_state old = dev->be_state;
 	char value[4];
 	snprintf(value, sizeof(value), "%d", (int)state);
-	dev->be_state = state;
 	int r = xstore_write_at(dev->xs, dev->be_path, "state", value);
 	if (r < 0) {
-		log_error("%s: cannot write backend state %s: %s",
-			  dev->log_prefix, xb_state_name(state), strerror(-r));
+		log_error("%s: cannot write backend state %s (staying %s): %s",
+			  dev->log_prefix, xb_state_name(state),
+			  xb_state_name(old), strerror(-r));
 		return r;
 	}
+	dev->be_state = state;
 	if (old != state)
 		log_info("%s: backend %s -> %s", dev->log_prefix,
 			 xb_state_name(old), xb_state_name(state));
@@ -76,8 +79,10 @@ static void device_close(struct xb_device *dev)
 	if (dev->be_state == XenbusStateClosed)
 		return;
 	if (dev->be_state != XenbusStateClosing)
-		xb_device_set_state(dev, XenbusStateClosing);
-	xb_device_set_state(dev, XenbusStateClosed);
+		(void)xb_device_set_state(dev, XenbusStateClosing);
+	/* Closed is tried even if Closing failed (logged): our side is
+	 * closed either way, and the node says what XenStore took. */
+	(void)xb_device_set_state(dev, XenbusStateClosed);
 }
 
 void xb_device_fail(struct xb_device *dev, int err, const char *fmt, ...)
@@ -105,7 +110,11 @@ static void device_connect(struct xb_device *dev)
 	if (r == 0) {
 		dev->connected = true;
 		dev->backend->changes++;
-		xb_device_set_state(dev, XenbusStateConnected);
+		/* A frontend never told we are Connected never uses the
+		 * rings: let them go and stay InitWait; the frontend's next
+		 * state change tries again. */
+		if (xb_device_set_state(dev, XenbusStateConnected) < 0)
+			device_disconnect(dev);
 		return;
 	}
 	/* connect() may have failed the device itself already. */
@@ -119,7 +128,8 @@ static void device_connect(struct xb_device *dev)
 static void device_restart(struct xb_device *dev)
 {
 	device_disconnect(dev);
-	xb_device_set_state(dev, XenbusStateInitWait);
+	/* Failed (logged): the frontend's next change restarts again. */
+	(void)xb_device_set_state(dev, XenbusStateInitWait);
 }
 
 static enum xenbus_state read_fe_state(struct xb_device *dev)
@@ -203,7 +213,9 @@ static void check_be_state(struct xb_node *n)
 		device_close(dev);
 		break;
 	default:
-		xb_device_set_state(dev, dev->be_state);
+		/* Put back; a failure is logged and the next write of the
+		 * node brings us here again. */
+		(void)xb_device_set_state(dev, dev->be_state);
 		break;
 	}
 }
@@ -354,7 +366,8 @@ static int node_start(struct xb_node *n)
 		xb_device_fail(dev, r, "probe failed");
 	} else {
 		n->probed = true;
-		xb_device_set_state(dev, XenbusStateInitWait);
+		/* Failed (logged): the frontend's Initialising restarts us. */
+		(void)xb_device_set_state(dev, XenbusStateInitWait);
 	}
 	char *fe_state;
 	if (asprintf(&fe_state, "%s/state", dev->fe_path) < 0)
@@ -409,8 +422,8 @@ void xb_device_destroy(struct xb_device *dev, bool write_closed,
 	device_disconnect(dev);
 	if (write_closed && dev->be_state != XenbusStateClosed) {
 		char *dir = xstore_read(dev->xs, dev->be_path);
-		if (dir)
-			xb_device_set_state(dev, XenbusStateClosed);
+		if (dir) /* failed (logged): the device goes anyway */
+			(void)xb_device_set_state(dev, XenbusStateClosed);
 		free(dir);
 	}
 	if (n->probed && dev->impl->remove)

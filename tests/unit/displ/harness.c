@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <drm_fourcc.h>
 
+#include "fake_xdomain.h"
 #include "harness.h"
 #include "loop.h"
 #include "xen_grant.h"
@@ -119,6 +120,7 @@ void h_teardown(struct harness *h)
 	loop_destroy(h->loop);
 	fake_xen_teardown();
 	fake_xs_reset();
+	fake_xdomain_set_type(XDOMAIN_UNKNOWN);
 }
 
 void h_push(struct harness *h, unsigned ci, struct xendispl_req *req)

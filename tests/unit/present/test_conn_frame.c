@@ -342,6 +342,23 @@ static void test_surface_lost(void **state)
 	assert_int_equal(k->n_done, 1);
 }
 
+/* A committed flip whose surface goes is queued again, answered by the
+ * timer if no new surface shows it. */
+static void test_surface_lost_committed(void **state)
+{
+	struct fake *k = *state;
+	conn_frame_set_config(&k->f, &fb_a, 0, 0);
+	conn_frame_show(&k->f, &fb_b, 0);
+	assert_int_equal(k->f.flip, CONN_FLIP_COMMITTED);
+	conn_frame_surface_lost(&k->f);
+	assert_int_equal(k->f.flip, CONN_FLIP_QUEUED);
+	conn_frame_frame_shown(&k->f); /* the old surface's: not counted */
+	assert_int_equal(k->n_done, 0);
+	conn_frame_timeout(&k->f, 1);
+	assert_int_equal(k->n_done, 1);
+	assert_int_equal(k->late, 1);
+}
+
 /* The shown fb destroyed: OFF, off the screen, nothing refers to it. */
 static void test_picture_fb_destroyed(void **state)
 {
@@ -436,6 +453,7 @@ int main(void)
 		T(test_flip_order),
 		T(test_flip_done_reenters),
 		T(test_surface_lost),
+		T(test_surface_lost_committed),
 		T(test_picture_fb_destroyed),
 		T(test_wanted_fb_destroyed),
 		T(test_flip_fb_destroyed),

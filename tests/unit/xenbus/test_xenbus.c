@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "xen_store.h"
 #include "xb_harness.h"
+#include "xs_server.h"
 
 #define BE_DIR(dom, dev) "/local/domain/0/backend/" FAKE_TYPE "/" #dom "/" #dev
 
@@ -287,6 +288,30 @@ static void test_connect_failure(void **state)
 	assert_false(fake.bad_call);
 }
 
+/* XenStore refuses the Connected write (quota, memory): the backend must
+ * not believe it is Connected. It lets the rings go, stays InitWait as
+ * the node says, and connects when the frontend next changes. */
+static void test_state_write_refused(void **state)
+{
+	struct harness *hs = *state;
+	ts_create_domain(hs, 14);
+	ts_create_device(hs, 14, 0, XenbusStateInitialising, NULL);
+	harness_start_backend(hs, NULL, 0);
+	assert_true(wait_be(hs, 14, 0, XenbusStateInitWait));
+	xs_srv_fail_writes(hs->srv, BE_DIR(14, 0) "/state", ENOSPC);
+	fe_set(hs, 14, 0, XenbusStateInitialised);
+	unsigned one = 1;
+	assert_true(harness_wait(hs, connects_are, &one));
+	harness_pump(hs, 50);
+	assert_int_equal(fake.disconnect, 1);
+	assert_int_equal(be_state(hs, 14, 0), XenbusStateInitWait);
+	xs_srv_fail_writes(hs->srv, NULL, 0);
+	fe_set(hs, 14, 0, XenbusStateInitialised); /* the frontend again */
+	assert_true(wait_be(hs, 14, 0, XenbusStateConnected));
+	assert_int_equal(fake.connect, 2);
+	assert_false(fake.bad_call);
+}
+
 static void fail_each(struct xb_device *dev, void *data)
 {
 	(void)data;
@@ -394,6 +419,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_toolstack_unplug, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_connect_failure, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_state_write_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_shutdown, setup,
 						teardown),

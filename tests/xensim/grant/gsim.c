@@ -26,6 +26,9 @@ static struct gsim_domain *domain_new(struct gsim *g, uint32_t domid,
 		return NULL;
 	d->g = g;
 	d->domid = domid;
+	/* Dom0 runs PV on the real-Xen tier; guests default to HVM, where
+	 * backend-allocated buffers work. */
+	d->type = domid == 0 ? GSIM_DOM_PV : GSIM_DOM_HVM;
 	d->base_fd = -1;
 	int r = gsim_mem_init(d, mem_pages);
 	if (r < 0) {
@@ -103,6 +106,22 @@ struct gsim_domain *gsim_domain_get(struct gsim *g, uint32_t domid)
 }
 
 uint32_t gsim_domain_id(const struct gsim_domain *d) { return d->domid; }
+void gsim_domain_set_type(struct gsim_domain *d, enum gsim_dom_type type)
+{
+	d->type = type;
+}
+
+/* Live domains only: a dying one is no guest to serve any more. */
+const struct gsim_domain *gsim_domain_at_or_above(struct gsim *g,
+						  uint32_t domid)
+{
+	const struct gsim_domain *best = NULL;
+
+	for (const struct gsim_domain *d = g->domains; d; d = d->next)
+		if (d->domid >= domid && (!best || d->domid < best->domid))
+			best = d;
+	return best;
+}
 
 static void unlink_domain(struct gsim_domain **list, struct gsim_domain *d)
 {

@@ -37,8 +37,17 @@ void gsim_set_dmabuf(struct gsim *g, bool supported);
  * asked. Applies to exports asked about after the call. */
 void gsim_set_dmabuf_hold_ms(struct gsim *g, uint32_t ms);
 
-/* A domain with mem_pages pages of memory (sparse memfd). Domain 0 exists
- * from gsim_create() on (backend-shared pages live there). */
+/* What kind of guest a domain is, as libxenctrl's domain information
+ * tells it (the drop-in libxenctrl turns it into Xen's flags). */
+enum gsim_dom_type {
+	GSIM_DOM_PV = 1, /* x86 para-virtual: no backend-allocated buffers */
+	GSIM_DOM_HVM,
+	GSIM_DOM_PVH,
+};
+
+/* A domain with mem_pages pages of memory (sparse memfd), of type
+ * GSIM_DOM_HVM until set. Domain 0 exists from gsim_create() on
+ * (backend-shared pages live there), a PV one as on the real-Xen tier. */
 struct gsim_domain *gsim_domain_create(struct gsim *g, uint32_t domid,
 				       uint32_t mem_pages);
 struct gsim_domain *gsim_domain_get(struct gsim *g, uint32_t domid);
@@ -47,6 +56,7 @@ struct gsim_domain *gsim_domain_get(struct gsim *g, uint32_t domid);
  * mapping of it is gone (as Xen keeps a zombie domain). */
 void gsim_domain_destroy(struct gsim_domain *d);
 uint32_t gsim_domain_id(const struct gsim_domain *d);
+void gsim_domain_set_type(struct gsim_domain *d, enum gsim_dom_type type);
 
 /* Page allocator inside a domain's memory (contiguous runs). pfn or -errno. */
 int64_t gsim_alloc_pages(struct gsim_domain *d, uint32_t count);

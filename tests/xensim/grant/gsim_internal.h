@@ -47,6 +47,7 @@ struct gsim_domain {
 	struct gsim *g;
 	struct gsim_domain *next;
 	uint32_t domid;
+	enum gsim_dom_type type;
 	bool dying;
 	unsigned holds; /* client records naming this domain (zombie life) */
 
@@ -87,6 +88,10 @@ struct gsim {
 struct gsim_counter *gsim_counter(struct gsim *g, uint32_t domid);
 void gsim_domain_hold(struct gsim_domain *d);
 void gsim_domain_release(struct gsim_domain *d);
+/* The live domain with the lowest domid >= domid (getdomaininfolist's
+ * order), NULL if none. */
+const struct gsim_domain *gsim_domain_at_or_above(struct gsim *g,
+						  uint32_t domid);
 
 /* gsim_mem.c */
 int gsim_mem_init(struct gsim_domain *d, uint32_t mem_pages);

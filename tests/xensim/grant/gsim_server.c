@@ -77,7 +77,7 @@ static int op_hello(struct gsim_client *c, struct gsim_msg *m)
 {
 	const struct gsim_wire_hello *h = m->payload;
 	if (c->hello || m->len != sizeof(*h) || h->kind < GSIM_KIND_GNTTAB ||
-	    h->kind > GSIM_KIND_EVTCHN)
+	    h->kind > GSIM_KIND_CTRL)
 		return -EINVAL;
 	if (!gsim_domain_get(c->g, h->domid))
 		return -ESRCH;
@@ -96,6 +96,21 @@ static int op_hello(struct gsim_client *c, struct gsim_msg *m)
 	return r;
 }
 
+/* libxenctrl's getdomaininfolist, one domain at a time. */
+static int op_dominfo(struct gsim_client *c, struct gsim_msg *m)
+{
+	const struct gsim_wire_dominfo *q = m->payload;
+	const struct gsim_domain *d;
+
+	if (m->len != sizeof(*q))
+		return -EINVAL;
+	d = gsim_domain_at_or_above(c->g, q->domid);
+	if (!d)
+		return -ESRCH;
+	struct gsim_wire_dominfo rep = { .domid = d->domid, .type = d->type };
+	return gsim_reply(c, GSIM_OP_DOMINFO, 0, &rep, sizeof(rep), NULL, 0);
+}
+
 /* Which ops each kind of handle may send. */
 static bool op_allowed(uint32_t kind, uint32_t op)
 {
@@ -110,6 +125,8 @@ static bool op_allowed(uint32_t kind, uint32_t op)
 	case GSIM_OP_SHARE:
 	case GSIM_OP_UNSHARE:
 		return kind == GSIM_KIND_GNTSHR;
+	case GSIM_OP_DOMINFO:
+		return kind == GSIM_KIND_CTRL;
 	default:
 		return kind == GSIM_KIND_EVTCHN && op > GSIM_OP_UNSHARE &&
 		       op < GSIM_OP_MAX;
@@ -141,6 +158,8 @@ static int dispatch(struct gsim_client *c, uint32_t op, struct gsim_msg *m)
 	case GSIM_OP_UNSHARE:
 	case GSIM_OP_DMABUF_IMP_REL:
 		return gsim_op_unshare(c, m, op);
+	case GSIM_OP_DOMINFO:
+		return op_dominfo(c, m);
 	default:
 		return gsim_op_evtchn(c, op, m);
 	}

@@ -35,10 +35,16 @@ enum gsim_wire_op {
 	GSIM_OP_EVT_BIND_UNBOUND, /* gsim_wire_evt -> gsim_wire_evt */
 	GSIM_OP_EVT_UNBIND,	 /* gsim_wire_evt -> - */
 	GSIM_OP_EVT_RESTRICT,	 /* gsim_wire_evt (domid) -> - */
+	GSIM_OP_DOMINFO,	 /* gsim_wire_dominfo (first) -> gsim_wire_dominfo */
 	GSIM_OP_MAX
 };
 
-enum gsim_wire_kind { GSIM_KIND_GNTTAB = 1, GSIM_KIND_GNTSHR, GSIM_KIND_EVTCHN };
+enum gsim_wire_kind {
+	GSIM_KIND_GNTTAB = 1,
+	GSIM_KIND_GNTSHR,
+	GSIM_KIND_EVTCHN,
+	GSIM_KIND_CTRL, /* libxenctrl: domain information */
+};
 
 struct gsim_wire_req {
 	uint32_t magic;
@@ -115,6 +121,13 @@ struct gsim_wire_share_rep {
 struct gsim_wire_evt {
 	uint32_t domid;
 	uint32_t port;
+};
+
+/* Asked: domid = the first domain wanted. Answered: the first live domain
+ * at or above it (ESRCH: none), with its enum gsim_dom_type. */
+struct gsim_wire_dominfo {
+	uint32_t domid;
+	uint32_t type;
 };
 
 #endif

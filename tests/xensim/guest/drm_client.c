@@ -206,6 +206,11 @@ static bool step_result(struct drm_front *f, const struct drm_step *s,
 	if (status != 0) {
 		log_error("drm_front %u: connector %u: request %d failed: %d",
 			  f->domid, s->conn, s->kind, status);
+		/* Linux drops the GEM object whose DBUF_CREATE failed (the
+		 * error path of xen_drm_drv_dumb_create); a client started
+		 * again allocates it anew. */
+		if (s->kind == STEP_DBUF_CREATE)
+			drm_buf_free(f, b, false);
 		return false;
 	}
 	if (s->kind == STEP_DBUF_CREATE && b->be_alloc) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gsim.h"
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -73,6 +75,26 @@ static void size_vkbs(struct xensim_guest_cfg *c)
 	}
 }
 
+/* pv|hvm|pvh: what libxenctrl tells vdispld the guest is. */
+static int parse_type(struct xensim_guest_cfg *c, const char *val)
+{
+	static const struct {
+		const char *name;
+		enum gsim_dom_type type;
+	} types[] = {
+		{ "pv", GSIM_DOM_PV },
+		{ "hvm", GSIM_DOM_HVM },
+		{ "pvh", GSIM_DOM_PVH },
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!strcmp(val, types[i].name)) {
+			c->dom_type = types[i].type;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int parse_pair(struct xensim_guest_spec *s, const char *key, char *val)
 {
 	struct xensim_guest_cfg *c = &s->cfg;
@@ -92,6 +114,8 @@ static int parse_pair(struct xensim_guest_spec *s, const char *key, char *val)
 		c->mem_pages = (uint32_t)v;
 	} else if (!strcmp(key, "conn")) {
 		ret = parse_conn(c, val);
+	} else if (!strcmp(key, "type")) {
+		ret = parse_type(c, val);
 	} else if (!strcmp(key, "be-alloc")) {
 		ret = parse_bool(val, &c->be_alloc);
 	} else if (!strcmp(key, "vkb")) {

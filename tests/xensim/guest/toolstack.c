@@ -352,6 +352,9 @@ static int boot_guest(struct xensim_guest *g)
 			  strerror(-ret));
 		return ret;
 	}
+	gsim_domain_set_type(g->dom, g->cfg.dom_type
+					     ? (enum gsim_dom_type)g->cfg.dom_type
+					     : GSIM_DOM_HVM);
 	int ret = write_guest_nodes(sim->xs, &g->cfg);
 	if (ret < 0) {
 		log_error("xensim: writing XenStore nodes of domain %u failed",

@@ -40,6 +40,9 @@ struct xensim_guest_cfg {
 	char name[XENSIM_ID_LEN];
 	uint32_t mem_pages;	/* 0: 65536 (256 MiB) */
 	uint32_t backend_domid; /* where the backends live (0) */
+	/* enum gsim_dom_type (gsim.h), what libxenctrl reports; 0: HVM. A PV
+	 * guest's be-alloc buffers are refused (docs/be-alloc-pv.md). */
+	unsigned dom_type;
 
 	bool vdispl; /* has a vdispl device (devid 0) */
 	bool be_alloc;

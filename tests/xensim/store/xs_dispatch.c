@@ -85,6 +85,9 @@ static int do_write(struct request *rq)
 	if (!nul)
 		return -EINVAL;
 	size_t path_len = (size_t)(nul - rq->payload) + 1;
+	int fail = atomic_load(&rq->view.srv->fail_err);
+	if (fail && strcmp(rq->payload, rq->view.srv->fail_path) == 0)
+		return -fail;
 	int r = xs_op_write(&rq->view, rq->domid, rq->payload,
 			    rq->payload + path_len, rq->len - path_len);
 	if (r == 0)

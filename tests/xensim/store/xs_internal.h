@@ -2,6 +2,7 @@
 #ifndef XENSIM_XS_INTERNAL_H
 #define XENSIM_XS_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,11 @@ struct xs_server {
 	struct loop_source *reap_src;
 	uint32_t introduced[XS_MAX_DOMAINS];
 	unsigned nintroduced;
+	/* xs_srv_fail_writes: set from a test's thread while this one
+	 * serves, so the errno is atomic and the path changes only while it
+	 * is 0. */
+	char fail_path[256];
+	atomic_int fail_err;
 };
 
 /* Where an operation runs: the live tree, or a transaction's copy. */

@@ -2,6 +2,7 @@
  * in-process xs_srv_* API (thin wrappers over xs_ops.c, so in-process and
  * wire callers share every check). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -312,4 +313,13 @@ int xs_srv_get_perms(struct xs_server *srv, uint32_t caller, const char *path,
 	unsigned count = n->nperms < max ? n->nperms : max;
 	memcpy(perms, n->perms, count * sizeof(*perms));
 	return (int)count;
+}
+
+void xs_srv_fail_writes(struct xs_server *srv, const char *path, int err)
+{
+	atomic_store(&srv->fail_err, 0);
+	if (!err || !path)
+		return;
+	snprintf(srv->fail_path, sizeof(srv->fail_path), "%s", path);
+	atomic_store(&srv->fail_err, err);
 }

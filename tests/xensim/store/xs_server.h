@@ -67,6 +67,11 @@ void xs_srv_unwatch(struct xs_srv_watch *w);
 void xs_srv_introduce_domain(struct xs_server *srv, uint32_t domid);
 void xs_srv_release_domain(struct xs_server *srv, uint32_t domid);
 
+/* Wire writes of exactly `path` fail with err (as xenstored's do when a
+ * domain is over its quota or the daemon out of memory); err 0 stops it.
+ * Safe to call from another thread than the server's. */
+void xs_srv_fail_writes(struct xs_server *srv, const char *path, int err);
+
 /* Counters for tests: live wire connections and watches. */
 unsigned xs_srv_connection_count(const struct xs_server *srv);
 unsigned xs_srv_watch_count(const struct xs_server *srv);

@@ -124,7 +124,7 @@ start_modetest() { # SEQ static|flip FMT
 	# Running once the mode is set (or a buffer failed); exited if it died.
 	n=0
 	while [ $n -lt 40 ] && kill -0 "$mt_pid" 2>/dev/null &&
-		! grep -qE 'setting mode|failed' /tmp/modetest.log; do
+		! grep -qE 'setting mode|failed to create' /tmp/modetest.log; do
 		sleep 0.5
 		n=$((n + 1))
 	done

@@ -91,7 +91,7 @@ check_xrgb() {
 # The paced flip rate per connector between two counter readings (Dom0's
 # "counters TAG T: PREFIX cN: frames=F ..." lines, T its uptime). Reported,
 # never asserted: TCG and the machine's load decide it. Flips must flow.
-check_rates() { # TAG
+check_rates() { # TAG GUEST...
 	local b e
 	# "T|PREFIX cN|F": the prefix has spaces ("dom5(domu) vdispl/0 c1").
 	b=$(sed -nE "s/^REALXEN-DOM0: t=[0-9.]+ counters $1-begin ([0-9.]+): (.* c[0-9]+): frames=([0-9]+) .*/\\1|\\2|\\3/p" "$LOG")
@@ -100,10 +100,14 @@ check_rates() { # TAG
 		bad "$1: no counters from vdispld (SIGUSR1) around the flips"
 		return
 	fi
-	awk -F'|' -v tag="$1" 'NR == FNR { t0 = $1; f0[$2] = $3; next }
-		$2 in f0 {
-			n = $3 - f0[$2]; dt = $1 - t0
-			printf "%s|%s|%d|%.1f|%.1f\n", tag, $2, n, dt, dt > 0 ? n / dt : 0
+	# The first reading of each connector; only the guests that flipped.
+	awk -F'|' -v tag="$1" -v guests=" ${*:2} " '
+		function flipping(c,  g) { g = c; sub(/^[^(]*\(/, "", g); sub(/\).*/, "", g)
+			return index(guests, " " g " ") > 0 }
+		NR == FNR { if (!($2 in f0)) { t0[$2] = $1; f0[$2] = $3 }; next }
+		($2 in f0) && !($2 in done) && flipping($2) {
+			done[$2] = 1; n = $3 - f0[$2]; dt = $1 - t0[$2]
+			printf "%s|%s|%d|%.1f|%.1f\n", tag, $2, n, dt, (dt > 0 ? n / dt : 0)
 		}' <(echo "$b") <(echo "$e") > "$RES/rates-$1.txt"
 	while IFS='|' read -r tag conn n dt hz; do
 		echo "realxen: info paced flip rate $tag $conn: $hz Hz ($n frames in $dt s)"
@@ -125,8 +129,8 @@ check_display() {
 		check_case "$tag"
 	done
 	check_xrgb
-	check_rates flip-XR24
-	check_rates flip-RG16
+	check_rates flip-XR24 domu domu2
+	check_rates flip-RG16 domu
 	echo "realxen: info modetest's own freq lines (Hz, per 60 flips of a connector): $(sed -nE \
 		's/^[a-z0-9]+\| REALXEN-GUEST: modetest: .*freq: ([0-9.]+) ?Hz.*/\1/p' "$LOG" | tr '\n' ' ')"
 }

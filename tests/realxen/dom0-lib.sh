@@ -178,7 +178,11 @@ counters() {
 	sleep 1
 	tail -n +"$((before + 1))" "$R/vdispld.log" | awk '
 		/SIGUSR1: counters/ { on = 1; next }
-		on && /stats: / { sub(/.*stats: /, ""); print; next }
+		on && /stats: / {
+			sub(/.*stats: /, ""); k = $0; sub(/: frames=.*/, "", k)
+			if (k in seen) exit  # the periodic lines that follow
+			seen[k] = 1; print; next
+		}
 		on { exit }' | while IFS= read -r l; do
 		say "counters $1 $t: $l"
 	done

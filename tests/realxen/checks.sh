@@ -97,14 +97,27 @@ check_guest() { # DOMID TAG N_CONNECTORS
 }
 
 # xen-kbdfront waits up to 30 s at boot for a vkbd nobody serves, saying
-# so every 5 s: with vdispld serving vinput it must never have to.
+# so every 5 s: with vdispld serving vinput it must never have to. Only the
+# kernel's boot counts (before the guest's /init): loading drm_xen_front
+# later waits the same way while vdispld connects the vdispl, which takes
+# more than 5 s when three guests connect at once on a loaded machine
+# (reported, not failed: a time, not a behaviour).
 check_boot_wait() {
-	local t
-	if grep -aqE '^[a-z0-9]+\| .*Waiting for devices to initialise' "$LOG"; then
-		bad "a guest boot waited for its devices ($(grep -acE '^[a-z0-9]+\| .*Waiting for devices' "$LOG") 'Waiting for devices' lines)"
+	local t boot later
+	boot=$(awk 'match($0, /^[a-z0-9]+\| /) {
+		p = substr($0, 1, RLENGTH)
+		if ($0 ~ /\] Linux version /) init[p] = 0
+		if ($0 ~ /REALXEN-GUEST: t=[0-9.]+ boot domid /) init[p] = 1
+		if ($0 ~ /Waiting for devices to initialise/ && !init[p]) print
+	}' "$LOG")
+	later=$(grep -acE '^[a-z0-9]+\| .*Waiting for devices to initialise' "$LOG" || true)
+	if [ -n "$boot" ]; then
+		bad "a guest's kernel boot waited for its devices: $(head -n 2 <<< "$boot" | tr '\n' ' ')"
 	else
-		ok "guest boots did not wait for a device (vkbd served at once)"
+		ok "guest kernel boots did not wait for a device (vkbd served at once)"
 	fi
+	[ "${later:-0}" -gt 0 ] &&
+		echo "realxen: info $later 'Waiting for devices' line(s) in all, while drm_xen_front loaded (vdispld connecting the vdispl took > 5 s)"
 	t=$(sed -nE 's/^[a-z0-9]+\| REALXEN-GUEST: t=([0-9.]+) boot domid.*/\1/p' "$LOG" | tr '\n' ' ')
 	echo "realxen: info guest uptime at /init per boot (s): $t"
 }

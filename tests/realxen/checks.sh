@@ -6,6 +6,10 @@
 # bring up Xen (QEMU's problem, not vdispld's).
 # shellcheck source=checks-input.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks-input.sh"
+# shellcheck source=checks-display.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks-display.sh"
+# shellcheck source=checks-cycles.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks-cycles.sh"
 
 CHECK_FAILS=0
 ok() { echo "realxen: ok   $*"; }
@@ -13,18 +17,26 @@ bad() { echo "realxen: FAIL $*"; CHECK_FAILS=$((CHECK_FAILS + 1)); }
 # expect DESCRIPTION ERE: the log has a matching line.
 expect() { if grep -aqE "$2" "$LOG"; then ok "$1"; else bad "$1 (no /$2/)"; fi; }
 
-# Guest domids in boot order, from Dom0's "xl create returned ..., domid N"
-# and "rebooted as domid N".
-guest_domids() {
-	sed -nE 's/^REALXEN-DOM0: t=[0-9.]+ (xl create returned .*, domid|rebooted as domid) ([0-9]+)$/\2/p' "$LOG"
+# domid_of NAME [N]: the domid of the Nth (default first) creation of the
+# guest NAME, from Dom0's "created NAME as domid D" lines.
+domid_of() {
+	sed -nE "s/^REALXEN-DOM0: t=[0-9.]+ created $1 as domid ([0-9]+) .*/\1/p" "$LOG" |
+		sed -n "${2:-1}p"
+}
+# name_of DOMID: the guest's name.
+name_of() {
+	sed -nE "s/^REALXEN-DOM0: t=[0-9.]+ created ([a-z0-9]+) as domid $1 .*/\1/p" "$LOG" | head -n1
 }
 
-# guest_log DOMID: the guest console lines of that boot, from its /init's
-# "boot domid N" to the next boot's (the kernel's own lines before /init
-# fall into the previous boot).
+# guest_log DOMID: the console lines of that domain ("NAME| ..." lines
+# from its /init's "boot domid N" on; a re-created guest of the same name
+# starts its own).
 guest_log() {
-	awk -v d="$1" '/^domu\| REALXEN-GUEST: t=[0-9.]+ boot domid / { on = ($NF == d) }
-		on && /^domu\| /' "$LOG"
+	awk -v d="$1" 'match($0, /^[a-z0-9]+\| /) {
+		p = substr($0, 1, RLENGTH)
+		if ($0 ~ /REALXEN-GUEST: t=[0-9.]+ boot domid /) cur[p] = $NF
+		if (cur[p] == d) print
+	}' "$LOG"
 }
 
 # gexpect DOMID DESCRIPTION ERE: that boot's guest log has a matching line.
@@ -34,6 +46,16 @@ gexpect() {
 	local lines
 	lines=$(guest_log "$1")
 	if grep -aqE "$3" <<< "$lines"; then ok "$2"; else bad "$2 (no /$3/)"; fi
+}
+# gabsent DOMID DESCRIPTION ERE: no such line in that guest's log.
+gabsent() {
+	local lines hit
+	lines=$(guest_log "$1")
+	if hit=$(grep -aE "$3" <<< "$lines"); then
+		bad "$2 (found: $(head -n 2 <<< "$hit" | tr '\n' ' '))"
+	else
+		ok "$2"
+	fi
 }
 
 # xs_value TAG PATH: a node's value from Dom0's XenStore dump.
@@ -58,92 +80,51 @@ check_connected() { # DOMID TAG
 		"^REALXEN-XS\\[$2\\]: /local/domain/$1/device/vkbd/0/state = \"4\""
 }
 
-# The guest side of one boot: DRM device, modes, connectors, modetest.
-check_guest() { # DOMID TAG
+# The guest side: DRM device, modes, connectors, every modetest exit 0.
+check_guest() { # DOMID TAG N_CONNECTORS
+	local exits
 	gexpect "$1" "$2: guest's xen-drm-front registered" 'Registering XEN PV vdispl'
 	gexpect "$1" "$2: guest's /dev/dri/card0 appeared" 'REALXEN-GUEST: .*card0 present'
-	gexpect "$1" "$2: 800x600 mode offered" 'REALXEN-GUEST: mode: .*800x600'
-	gexpect "$1" "$2: 1024x768 mode offered" 'REALXEN-GUEST: mode: .*1024x768'
-	gexpect "$1" "$2: two connected connectors" \
-		'REALXEN-GUEST: .*connectors: [0-9]+=[^ ]+ [0-9]+=[^ ]+'
-	gexpect "$1" "$2: multi-touch device" 'REALXEN-GUEST: .*input event[0-9]+ .*Multi-touch'
-	gexpect "$1" "$2: modetest exited cleanly" 'REALXEN-GUEST: .*modetest exit 0'
-}
-
-# modetest -v prints "freq: N.NNHz" per 60 flips. The headless output
-# repaints at 60 Hz and vdispld acknowledges a flip when it was shown, so
-# the rate must not exceed the output's (an instant ack ran at ~420 Hz on
-# this setup) and must show flips flowing (under TCG the copy path and
-# pixman make 4-12 Hz what flowing looks like: no stricter floor).
-check_flip_rate() {
-	local rates n lo hi
-	rates=$(sed -nE 's/^domu\| REALXEN-GUEST: modetest: .*freq: ([0-9.]+) ?Hz.*/\1/p' "$LOG")
-	n=$(echo "$rates" | grep -c . || true)
-	if [ "$n" -eq 0 ]; then
-		bad "modetest reported no flip rate"
-		return
-	fi
-	lo=$(echo "$rates" | sort -n | head -n1)
-	hi=$(echo "$rates" | sort -n | tail -n1)
-	if awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo >= 1 && hi <= 75) }'; then
-		ok "flip rate ${lo}..${hi} Hz over $n reports (paced by the output)"
+	gexpect "$1" "$2: $3 connected connector(s)" "REALXEN-GUEST: .* $3 connected connectors"
+	exits=$(guest_log "$1" | sed -nE 's/.*REALXEN-GUEST: t=[0-9.]+ (modetest [0-9]+ exit .*)/\1/p')
+	if [ -z "$exits" ]; then
+		bad "$2: no modetest run ended"
+	elif grep -qv ' exit 0$' <<< "$exits"; then
+		bad "$2: a modetest failed: $(grep -v ' exit 0$' <<< "$exits" | tr '\n' ' ')"
 	else
-		bad "flip rate ${lo}..${hi} Hz outside 1..75 Hz"
-	fi
-}
-
-# Screenshots of one boot in $RES/TAG; the views are picked by the app_id
-# of that boot's domain (vdispl-DOMID-0-IDX), so a stale view of an earlier
-# domain could not pass for it.
-check_screenshot() { # DOMID TAG
-	local shots shot out frames="" dir=$RES/$2 c0 c1
-	c0="'domu c0' of vdispl-$1-0-0," c1="'domu c1' of vdispl-$1-0-1,"
-	shots=$(find "$dir" -maxdepth 1 -name '*.png' -size +0 2>/dev/null | sort)
-	if [ -z "$shots" ]; then
-		bad "$2: no screenshot in $dir"
-		return
-	fi
-	if [ -z "${SHOT_CHECK:-}" ] || [ ! -x "$SHOT_CHECK" ]; then
-		bad "no screenshot checker (SHOT_CHECK; build realxen_shot_check)"
-		return
-	fi
-	# modetest's one framebuffer: 800 + 1024 wide, 768 high; connector c1
-	# shows it from x = 800. Every shot must show, per connector, one of
-	# modetest's two whole frames; over the shots, each shows the bars.
-	for shot in $shots; do
-		ok "$2: screenshot $(basename "$shot") ($(stat -c %s "$shot") bytes)"
-		out=$("$SHOT_CHECK" "$shot" "$dir/scene-graph.txt" 1824 768 \
-			"$c0:0:800:600" "$c1:800:1024:768")
-		echo "$out" | grep -v '^frame ' | sed 's/^/realxen:      /'
-		frames="$frames
-$(echo "$out" | grep '^frame ')"
-	done
-	if echo "$frames" | grep -q ' bad$'; then
-		bad "$2: a screenshot shows neither of modetest's frames (see above)"
-	elif echo "$frames" | grep -qF "frame $c0 bars" &&
-		echo "$frames" | grep -qF "frame $c1 bars"; then
-		ok "$2: SMPTE bars of modetest on both connector surfaces of domid $1"
-	else
-		bad "$2: no screenshot caught the bars on every connector"
+		ok "$2: $(wc -l <<< "$exits") modetest run(s) exited 0"
 	fi
 }
 
 # xen-kbdfront waits up to 30 s at boot for a vkbd nobody serves, saying
-# so every 5 s: with vdispld serving vinput it must never have to.
+# so every 5 s: with vdispld serving vinput it must never have to. Only the
+# kernel's boot counts (before the guest's /init): loading drm_xen_front
+# later waits the same way while vdispld connects the vdispl, which takes
+# more than 5 s when three guests connect at once on a loaded machine
+# (reported, not failed: a time, not a behaviour).
 check_boot_wait() {
-	local t
-	if grep -aqE '^domu\| .*Waiting for devices to initialise' "$LOG"; then
-		bad "a guest boot waited for its devices ($(grep -acE '^domu\| .*Waiting for devices' "$LOG") 'Waiting for devices' lines)"
+	local t boot later
+	boot=$(awk 'match($0, /^[a-z0-9]+\| /) {
+		p = substr($0, 1, RLENGTH)
+		if ($0 ~ /\] Linux version /) init[p] = 0
+		if ($0 ~ /REALXEN-GUEST: t=[0-9.]+ boot domid /) init[p] = 1
+		if ($0 ~ /Waiting for devices to initialise/ && !init[p]) print
+	}' "$LOG")
+	later=$(grep -acE '^[a-z0-9]+\| .*Waiting for devices to initialise' "$LOG" || true)
+	if [ -n "$boot" ]; then
+		bad "a guest's kernel boot waited for its devices: $(head -n 2 <<< "$boot" | tr '\n' ' ')"
 	else
-		ok "guest boots did not wait for a device (vkbd served at once)"
+		ok "guest kernel boots did not wait for a device (vkbd served at once)"
 	fi
-	t=$(sed -nE 's/^domu\| REALXEN-GUEST: t=([0-9.]+) boot domid.*/\1/p' "$LOG" | tr '\n' ' ')
+	[ "${later:-0}" -gt 0 ] &&
+		echo "realxen: info $later 'Waiting for devices' line(s) in all, while drm_xen_front loaded (vdispld connecting the vdispl took > 5 s)"
+	t=$(sed -nE 's/^[a-z0-9]+\| REALXEN-GUEST: t=([0-9.]+) boot domid.*/\1/p' "$LOG" | tr '\n' ' ')
 	echo "realxen: info guest uptime at /init per boot (s): $t"
 }
 
 run_checks() { # SERIAL_LOG RESULT_DIR
 	LOG=$1 RES=$2
-	local ids
+
 	if ! grep -aq 'REALXEN-DOM0: .* toolstack up' "$LOG"; then
 		echo "realxen: SKIP: Xen/Dom0 did not come up under QEMU (see $LOG)"
 		return 77
@@ -160,26 +141,26 @@ run_checks() { # SERIAL_LOG RESULT_DIR
 	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
 		bad "Dom0 or guest reported failures (above)"
 	fi
-	ids=$(guest_domids | tr '\n' ' ')
-	# shellcheck disable=SC2086
-	set -- $ids
-	[ $# -ge 1 ] || bad "no guest domid"
-	[ $# -ge 2 ] || bad "no guest after xl reboot"
-	# Both boots get the same checks: xl reboot must reconnect everything.
-	local n=1 id
-	for id in "$@"; do
-		check_connected "$id" "boot$n"
-		check_guest "$id" "boot$n"
-		check_screenshot "$id" "boot$n"
-		check_input "$id" "boot$n"
-		n=$((n + 1))
-	done
+	local a b
+	a=$(domid_of domu) b=$(domid_of domu2)
+	[ -n "$a" ] || bad "no domu created"
+	[ -n "$b" ] || bad "no domu2 created"
+	check_connected "$a" domu
+	check_guest "$a" domu 2
+	expect "domu2: backend vdispl/$b/0 Connected" \
+		"^REALXEN-XS\\[domu2\\]: /local/domain/0/backend/vdispl/$b/0/state = \"4\""
+	check_guest "$b" domu2 1
+	check_display
+	check_input "$a" domu
+	check_cycles
+	check_bealloc
 	check_boot_wait
-	check_flip_rate
 	expect "xl destroy left no backend nodes" 'REALXEN-DOM0: .*backend after destroy: 0 nodes'
-	expect "vdispld survived the guest's reboot and destroy" 'REALXEN-DOM0: .*vdispld alive after destroy'
+	expect "vdispld survived every guest's destroy" 'REALXEN-DOM0: .*vdispld alive after destroy'
 	expect "vdispld exited 0 on SIGTERM" 'REALXEN-DOM0: .*vdispld exit 0'
-	grep -aE 'REALXEN-GUEST: .*input frames read' "$LOG" | sed 's/^domu| REALXEN-GUEST: /realxen: info /'
+	grep -aE 'REALXEN-GUEST: .*input frames read' "$LOG" | sed 's/^.*REALXEN-GUEST: /realxen: info /'
+	grep -aE 'REALXEN-DOM0: .* case [a-zA-Z0-9-]+ begin' "$LOG" |
+		sed -E 's/^REALXEN-DOM0: t=([0-9.]+) case (.*) begin/realxen: info case \2 began at Dom0 uptime \1 s/'
 	if [ "$CHECK_FAILS" -gt 0 ]; then
 		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
 		return 1

@@ -51,6 +51,7 @@ resolve_packages() {
 	[ -n "$abi" ] || return 1
 	echo "$abi" busybox-static xen-hypervisor-4.17-amd64 xen-utils-4.17 \
 		xen-utils-common xenstore-utils libyajl2 libdrm-tests \
+		weston libweston-10-0 \
 		$(xen_lib_closure xen-utils-4.17 xen-utils-common xenstore-utils)
 }
 

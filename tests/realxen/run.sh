@@ -18,7 +18,8 @@
 #                   its console (Ctrl-] then gives a Dom0 shell). Interactive,
 #                   on this terminal (-serial mon:stdio; Ctrl-a x quits QEMU).
 #   REALXEN_KEEP=1  keep the work directory (always kept on failure)
-#   REALXEN_TIMEOUT seconds before QEMU is stopped (default 780)
+#   REALXEN_TIMEOUT seconds before QEMU is stopped (default 840)
+#   REALXEN_NICE    QEMU's niceness (default 19: other jobs first)
 # Exit: 0 all checks passed; 1 a check failed; 77 skipped, with the reason.
 set -euo pipefail
 
@@ -35,7 +36,8 @@ SHOT_CHECK=${SHOT_CHECK:-}
 INPUT_MODULE=${INPUT_MODULE:-$REPO/build/weston-modules/vdispld-test-input.so}
 INPUT_CMD=${INPUT_CMD:-$REPO/build/tests/realxen/realxen_input_cmd}
 SHELL_MODE=${REALXEN_SHELL:-}
-TIMEOUT=${REALXEN_TIMEOUT:-780}
+TIMEOUT=${REALXEN_TIMEOUT:-840}
+NICE=${REALXEN_NICE:-19}
 
 preflight() {
 	local t avail
@@ -43,10 +45,7 @@ preflight() {
 		command -v "$t" >/dev/null ||
 			skip "$t not found (install qemu-system-x86 cpio kmod: scripts/deps.sh)"
 	done
-	for t in /usr/bin/weston /usr/bin/weston-screenshooter /usr/bin/weston-debug \
-		 /usr/bin/wayland-info; do
-		[ -x "$t" ] || skip "$t not installed (weston, wayland-utils)"
-	done
+	[ -x /usr/bin/wayland-info ] || skip "/usr/bin/wayland-info not installed (wayland-utils)"
 	avail=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
 	[ "$avail" -ge 2600 ] || skip "QEMU needs ~2.5 GiB free, only $avail MiB"
 	qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
@@ -64,13 +63,19 @@ build_share() {
 	# glibc dlopen()s libgcc_s for pthread_cancel: libxenstore cancels its
 	# reader thread in xs_close, so vdispld aborts at exit without it.
 	copy_lib "$s" /lib/x86_64-linux-gnu/libgcc_s.so.1
-	copy_prog "$s" /usr/bin/weston
+	# Weston 10: the host's, else Debian's from the fetched packages (its
+	# libraries the host's amd64 ones, which a foreign-arch libweston
+	# install does not remove).
+	local w=''
+	[ -x /usr/bin/weston ] || w=$ROOT
+	[ -x "$w/usr/bin/weston" ] || { say "no weston on the host nor in $ROOT"; exit 1; }
+	copy_prog "$s" "$w/usr/bin/weston" /usr/bin/weston
 	for m in libweston-10/headless-backend.so weston/desktop-shell.so \
 		 weston-desktop-shell; do
-		copy_prog "$s" "/usr/lib/x86_64-linux-gnu/$m"
+		copy_prog "$s" "$w/usr/lib/x86_64-linux-gnu/$m" "/usr/lib/x86_64-linux-gnu/$m"
 	done
-	copy_prog "$s" /usr/bin/weston-screenshooter
-	copy_prog "$s" /usr/bin/weston-debug
+	copy_prog "$s" "$w/usr/bin/weston-screenshooter" /usr/bin/weston-screenshooter
+	copy_prog "$s" "$w/usr/bin/weston-debug" /usr/bin/weston-debug
 	copy_prog "$s" /usr/bin/wayland-info
 	# A seat for headless Weston, driven by realxen-input-cmd: the only
 	# way touches and keys reach vdispld's surfaces here.
@@ -97,7 +102,8 @@ build_share() {
 		copy_prog "$s" "$SHOT_CHECK" /usr/bin/realxen-shot-check
 	fi
 	install -m 755 "$HERE/dom0-test.sh" "$s/realxen/dom0-test.sh"
-	cp "$HERE/dom0-input.sh" "$s/realxen/dom0-input.sh"
+	cp "$HERE/dom0-lib.sh" "$HERE/dom0-input.sh" "$HERE/dom0-shots.sh" \
+		"$s/realxen/"
 	cp "$BOOT/vmlinuz" "$BOOT/domU.cpio.gz" "$s/realxen/"
 	cat > "$s/realxen/weston.ini" <<-INI
 	[core]
@@ -114,19 +120,30 @@ build_share() {
 	# the timer) every 5 s in result/vdispld.log, for the post-mortem.
 	printf '[general]\nlog-level = debug\nstatus-interval = 5\nshell = xdg\n' \
 		> "$s/realxen/vdispld.conf"
-	cat > "$s/realxen/domu.cfg" <<-CFG
-	name = "domu"
+	# The guests (dom0-test.sh): domu with two connectors and a vkb,
+	# domu2 with one (two guests at once, then destroyed and re-created),
+	# domuba with be-alloc=1 (refused on an x86 PV guest).
+	guest_cfg domu "'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768'" \
+		"vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=1600,multi-touch-height=1200,multi-touch-num-contacts=10,unique-id=c0' ]"
+	guest_cfg domu2 "'backend=Domain-0,be-alloc=0,connectors=c0:640x480'" ""
+	guest_cfg domuba "'backend=Domain-0,be-alloc=1,connectors=c0:640x480'" ""
+}
+
+# guest_cfg NAME VDISPL EXTRA: an xl config in the share. 128 MiB each:
+# three guests fit beside Dom0's 1 GiB in the VM's 2 GiB. domu's touch
+# area is twice the 800x600 connector it follows: touches must arrive
+# scaled (x2), not passed through.
+guest_cfg() {
+	cat > "$SHARE/realxen/$1.cfg" <<-CFG
+	name = "$1"
 	type = "pv"
 	kernel = "/host/realxen/vmlinuz"
 	ramdisk = "/host/realxen/domU.cpio.gz"
 	extra = "console=hvc0 rdinit=/init loglevel=7 realxen.mode=$GUEST_MODE"
-	memory = 256
+	memory = 128
 	vcpus = 1
-	on_reboot = "restart"
-	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768' ]
-	# The touch area is twice the 800x600 connector it follows: touches
-	# must arrive scaled (x2), not passed through.
-	vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=1600,multi-touch-height=1200,multi-touch-num-contacts=10,unique-id=c0' ]
+	vdispl = [ $2 ]
+	$3
 	CFG
 }
 
@@ -139,11 +156,11 @@ run_qemu() { # DOM0_MODE
 		-virtfs "local,path=$SHARE,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=$RESULT,mount_tag=result,security_model=none,multidevs=remap")
 	if [ -n "$SHELL_MODE" ]; then
-		nice -n 19 qemu-system-x86_64 "${args[@]}" -serial mon:stdio
+		nice -n "$NICE" qemu-system-x86_64 "${args[@]}" -serial mon:stdio
 		return 0
 	fi
 	say "booting (log: $WORK/serial.log)"
-	nice -n 19 timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" \
+	nice -n "$NICE" timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" \
 		-monitor none -serial stdio < /dev/null 2>&1 |
 		sed -u 's/\r//g' | tee "$WORK/serial.log" |
 		grep --line-buffered -E 'REALXEN-(DOM0|GUEST)|Panic|panic' || true

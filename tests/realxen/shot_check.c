@@ -1,25 +1,37 @@
-/* realxen_shot_check: does a Weston screenshot show modetest's SMPTE bars
- * where the scene graph says each guest connector's surface is?
+/* realxen_shot_check: does a Weston screenshot show, pixel for pixel,
+ * modetest's SMPTE frame where the scene graph says each guest connector's
+ * surface is?
  *
- * modetest given two connectors draws ONE framebuffer as wide as both
- * (fb_w = sum of widths, fb_h = the tallest) and points each CRTC at its
- * own x offset into it; the backend must show, per connector, the region
- * at that offset. So the expected colour of a connector pixel (cx, cy) is
- * the SMPTE colour of framebuffer pixel (fb_x + cx, cy).
+ * modetest given several connectors draws ONE framebuffer as wide as all
+ * of them (fb_w = sum of widths, fb_h = the tallest) and points each CRTC
+ * at its own x offset into it; the backend must show, per connector, the
+ * region at that offset. So the expected colour of connector pixel (cx, cy)
+ * is modetest's colour of framebuffer pixel (fb_x + cx, cy), derived below
+ * from libdrm's tests/util/pattern.c (fill_smpte_rgb32, fill_smpte_rgb16)
+ * and then from what vdispld's copy path makes of that format
+ * (src/present/pixel_convert.c):
+ *   XR24  the padding byte is 0 (MAKE_RGBA with no alpha bits): the
+ *         picture is exact only if it reaches Weston as XRGB (as ARGB it
+ *         would be transparent);
+ *   AR24  the middle band has alpha 127 and is blended with whatever lies
+ *         beneath: those pixels are counted as translucent, not compared;
+ *   RG16  each channel cut to 5/6/5 bits by MAKE_RGBA, widened back by
+ *         repeating its top bits (widen5 / widen6).
  *
- * Usage: realxen_shot_check SHOT.png SCENE.txt FB_W FB_H
+ * Usage: realxen_shot_check SHOT.png SCENE.txt FMT FB_W FB_H
  *            NEEDLE:FB_X:W:H [NEEDLE:FB_X:W:H ...]
- * NEEDLE picks the view by a substring of its scene-graph header (the
- * title "domu c0"). Samples covered by a view listed earlier in the scene
- * graph (stacked above) are skipped, not failed: desktop-shell places
- * windows at random and they may overlap.
+ * NEEDLE picks the view by a substring of its scene-graph header that starts
+ * a word (the app_id "vdispl-5-0-0," must not match "vdispl-15-0-0,"). Pixels
+ * covered by a view listed earlier in the scene graph (stacked above) are
+ * skipped, not failed: desktop-shell places windows at random and they may
+ * overlap; at least 1/20 of a connector must be visible.
  *
- * modetest -v flips between two buffers: the bars and a 0x77 fill (see
- * tests/data/real-xen/displif-requests-modetest-1conn.txt). A screenshot may catch either, so a connector
- * passes when at least MIN_SAMPLES samples are visible and ALL of them are
- * the bars, or all are the fill; one line "frame NEEDLE bars|fill|bad" per
- * connector tells which (the caller takes several screenshots and wants
- * the bars at least once). Exit 0 when no connector is bad. */
+ * modetest -v flips between two buffers: the bars and a plain fill of
+ * 0x77 bytes (UTIL_PATTERN_PLAIN). Per connector one line
+ * "frame NEEDLE bars|fill|bad" says which one every visible pixel showed
+ * (bad: neither, a mix, or too little visible); the caller decides what it
+ * wanted. Exit 0 when no connector is bad. */
+#include <ctype.h>
 #include <errno.h>
 #include <png.h>
 #include <stdbool.h>
@@ -29,8 +41,7 @@
 #include <string.h>
 
 #define MAX_VIEWS 64
-#define MIN_SAMPLES 6
-#define FILL_COLOUR 0x777777u
+#define NO_PIXEL 0xffffffffu /* translucent: not compared */
 
 enum frame { FRAME_BAD, FRAME_BARS, FRAME_FILL };
 static const char *const frame_names[] = {"bad", "bars", "fill"};
@@ -45,14 +56,45 @@ struct image {
 	uint32_t *px; /* 0xRRGGBB */
 };
 
-static bool rect_has(const struct rect *r, int x, int y)
+struct format {
+	const char *name;
+	uint32_t (*shown)(uint32_t rgb, unsigned alpha);
+	uint32_t fill; /* the 0x77 bytes as shown; NO_PIXEL: not comparable */
+};
+
+static uint32_t widen5(uint32_t v) { return v << 3 | v >> 2; }
+static uint32_t widen6(uint32_t v) { return v << 2 | v >> 4; }
+
+static uint32_t shown_xr24(uint32_t rgb, unsigned alpha)
 {
-	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+	(void)alpha; /* XRGB: no alpha bits at all */
+	return rgb;
 }
 
-/* modetest's fill_smpte_rgb32: three bands of bars (top 6/9, middle 1/9);
- * the bottom band is not sampled. 0 = don't sample here. */
-static uint32_t smpte_at(int x, int y, int w, int h, bool *valid)
+static uint32_t shown_ar24(uint32_t rgb, unsigned alpha)
+{
+	return alpha == 255 ? rgb : NO_PIXEL;
+}
+
+/* MAKE_RGBA into RGB565 (r >> 3, g >> 2, b >> 3), then vdispld's widening. */
+static uint32_t shown_rg16(uint32_t rgb, unsigned alpha)
+{
+	(void)alpha;
+	uint32_t r = (rgb >> 16) >> 3, g = ((rgb >> 8) & 0xff) >> 2,
+		 b = (rgb & 0xff) >> 3;
+	return widen5(r) << 16 | widen6(g) << 8 | widen5(b);
+}
+
+/* 0x7777: r = 0x0e, g = 0x3b, b = 0x17 -> 0x73, 0xef, 0xbd. */
+static const struct format formats[] = {
+	{"XR24", shown_xr24, 0x777777},
+	{"AR24", shown_ar24, NO_PIXEL}, /* alpha 0x77: blended */
+	{"RG16", shown_rg16, 0x73efbd},
+};
+
+/* fill_smpte_rgb32/rgb16: colour and alpha of fb pixel (x, y). */
+static uint32_t smpte_at(unsigned x, unsigned y, unsigned w, unsigned h,
+			 unsigned *alpha)
 {
 	static const uint32_t top[7] = {0xc0c0c0, 0xc0c000, 0x00c0c0,
 					0x00c000, 0xc000c0, 0xc00000,
@@ -60,13 +102,21 @@ static uint32_t smpte_at(int x, int y, int w, int h, bool *valid)
 	static const uint32_t mid[7] = {0x0000c0, 0x131313, 0xc000c0,
 					0x131313, 0x00c0c0, 0x131313,
 					0xc0c0c0};
-	*valid = true;
+	static const uint32_t bottom[8] = {0x00214c, 0xffffff, 0x32006a,
+					   0x131313, 0x090909, 0x131313,
+					   0x1d1d1d, 0x131313};
+	*alpha = 255;
 	if (y < h * 6 / 9)
 		return top[x * 7 / w];
-	if (y < h * 7 / 9)
+	if (y < h * 7 / 9) {
+		*alpha = 127;
 		return mid[x * 7 / w];
-	*valid = false;
-	return 0;
+	}
+	if (x < w * 5 / 7)
+		return bottom[x * 4 / (w * 5 / 7)];
+	if (x < w * 6 / 7)
+		return bottom[(x - w * 5 / 7) * 3 / (w / 7) + 4];
+	return bottom[7];
 }
 
 static int load_png(const char *path, struct image *img)
@@ -125,6 +175,15 @@ static int load_views(const char *path, struct rect *v, int max)
 	return n;
 }
 
+/* NEEDLE in HEADER, not preceded by a letter, digit or '-'. */
+static bool header_has(const char *header, const char *needle)
+{
+	for (const char *p = header; (p = strstr(p, needle)); p++)
+		if (p == header || !(isalnum((unsigned char)p[-1]) || p[-1] == '-'))
+			return true;
+	return false;
+}
+
 struct conn {
 	const char *needle;
 	int fb_x, w, h;
@@ -142,70 +201,104 @@ static int parse_conn(char *arg, struct conn *c)
 	c->fb_x = atoi(fx);
 	c->w = atoi(w);
 	c->h = atoi(h);
-	return c->w > 0 && c->h > 0 ? 0 : -EINVAL;
+	return c->w > 0 && c->h > 0 && c->fb_x >= 0 ? 0 : -EINVAL;
 }
 
-/* Samples a 7 x 2 grid per band: the middle of each bar, two rows. */
+struct tally {
+	long bars, fill, neither, hidden, translucent;
+};
+
+/* Every pixel of the connector's view: the bars, the fill, or neither. */
 static enum frame check_conn(const struct image *img, const struct rect *views,
-			     int n_views, const struct conn *c, int fb_w,
-			     int fb_h)
+			     int n_views, const struct conn *c,
+			     const struct format *f, unsigned fb_w,
+			     unsigned fb_h)
 {
 	int me = -1;
 	for (int i = 0; i < n_views && me < 0; i++)
-		if (strstr(views[i].header, c->needle))
+		if (header_has(views[i].header, c->needle))
 			me = i;
 	if (me < 0) {
-		printf("shot: %s: no view in the scene graph\n", c->needle);
+		printf("shot: %s: no view in the scene graph (no window)\n",
+		       c->needle);
 		return FRAME_BAD;
 	}
 	const struct rect *r = &views[me];
 	printf("shot: %s: view at %d,%d %dx%d (%s)\n", c->needle, r->x, r->y,
 	       r->w, r->h, r->header);
-	int good = 0, bad = 0, fill = 0, hidden = 0;
-	for (int row = 1; row <= 12; row++) {
-		int cy = c->h * row / 14;
-		for (int xs = 0; xs < 28; xs++) {
-			int cx = c->w * (2 * xs + 1) / 56;
-			bool valid;
-			uint32_t want = smpte_at(c->fb_x + cx, cy, fb_w, fb_h,
-						 &valid);
+	if (r->w != c->w || r->h != c->h)
+		printf("shot: %s: view is %dx%d, the connector %dx%d\n",
+		       c->needle, r->w, r->h, c->w, c->h);
+	struct tally t = {0};
+	int shown = 0;
+	for (int cy = 0; cy < c->h; cy++) {
+		for (int cx = 0; cx < c->w; cx++) {
 			int sx = r->x + cx, sy = r->y + cy;
-			if (!valid || sx < 0 || sy < 0 || sx >= img->w ||
-			    sy >= img->h)
-				continue;
-			bool covered = false;
-			for (int i = 0; i < me; i++)
-				covered |= rect_has(&views[i], sx, sy);
+			bool covered = sx < 0 || sy < 0 || sx >= img->w ||
+				       sy >= img->h;
+			for (int i = 0; i < me && !covered; i++)
+				covered = sx >= views[i].x && sy >= views[i].y &&
+					  sx < views[i].x + views[i].w &&
+					  sy < views[i].y + views[i].h;
 			if (covered) {
-				hidden++;
+				t.hidden++;
 				continue;
 			}
+			unsigned alpha;
+			uint32_t rgb = smpte_at((unsigned)(c->fb_x + cx),
+						(unsigned)cy, fb_w, fb_h,
+						&alpha);
+			uint32_t want = f->shown(rgb, alpha);
 			uint32_t got = img->px[(size_t)sy * (size_t)img->w +
 					       (size_t)sx];
-			if (got == FILL_COLOUR)
-				fill++;
-			if (got == want) {
-				good++;
-			} else if (got != FILL_COLOUR && bad++ < 5) {
-				printf("shot: %s: (%d,%d) is %06x, want %06x\n",
-				       c->needle, cx, cy, got, want);
+			if (want == NO_PIXEL) {
+				t.translucent++;
+			} else if (got == want) {
+				t.bars++;
+			} else if (got == f->fill) {
+				t.fill++;
+			} else {
+				t.neither++;
+				if (shown++ < 3)
+					printf("shot: %s %s: pixel (%d,%d) is "
+					       "%06x, want %06x (bars) or %06x "
+					       "(fill)\n", c->needle, f->name,
+					       cx, cy, got, want, f->fill);
 			}
 		}
 	}
-	printf("shot: %s: %d samples match the bars, %d the fill, %d neither, "
-	       "%d hidden\n", c->needle, good, fill, bad, hidden);
-	if (bad == 0 && good >= MIN_SAMPLES && fill == 0)
+	long compared = t.bars + t.fill + t.neither;
+	printf("shot: %s %s: %ld pixels compared: %ld show the bars, %ld the "
+	       "fill, %ld differ from both; %ld hidden, %ld translucent\n",
+	       c->needle, f->name, compared, t.bars, t.fill, t.neither,
+	       t.hidden, t.translucent);
+	if (compared < (long)c->w * c->h / 20) {
+		printf("shot: %s: too little of it visible to judge\n",
+		       c->needle);
+		return FRAME_BAD;
+	}
+	if (t.neither == 0 && t.fill == 0)
 		return FRAME_BARS;
-	if (bad == 0 && fill >= MIN_SAMPLES && good == 0)
+	if (t.neither == 0 && t.bars == 0)
 		return FRAME_FILL;
 	return FRAME_BAD; /* a mix is a wrong region or a torn frame */
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 6) {
-		fprintf(stderr, "usage: %s SHOT.png SCENE.txt FB_W FB_H "
-				"NEEDLE:FB_X:W:H...\n", argv[0]);
+	if (argc < 7) {
+		fprintf(stderr, "usage: %s SHOT.png SCENE.txt XR24|AR24|RG16 "
+				"FB_W FB_H NEEDLE:FB_X:W:H...\n", argv[0]);
+		return 2;
+	}
+	const struct format *f = NULL;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(argv[3], formats[i].name) == 0)
+			f = &formats[i];
+	int fb_w = atoi(argv[4]), fb_h = atoi(argv[5]);
+	if (!f || fb_w <= 0 || fb_h <= 0) {
+		fprintf(stderr, "shot: bad format or size '%s' %sx%s\n",
+			argv[3], argv[4], argv[5]);
 		return 2;
 	}
 	struct image img;
@@ -213,21 +306,23 @@ int main(int argc, char **argv)
 	if (load_png(argv[1], &img) < 0)
 		return 1;
 	int n_views = load_views(argv[2], views, MAX_VIEWS);
-	int fb_w = atoi(argv[3]), fb_h = atoi(argv[4]);
-	bool ok = n_views > 0 && fb_w > 0 && fb_h > 0;
-	printf("shot: %dx%d screenshot, %d views\n", img.w, img.h, n_views);
+	bool ok = n_views > 0;
+	printf("shot: %dx%d screenshot, %d views, %s fb %dx%d\n", img.w, img.h,
+	       n_views, f->name, fb_w, fb_h);
 	/* Every connector is reported, even after one failed. */
-	for (int i = 5; i < argc && n_views > 0; i++) {
+	for (int i = 6; i < argc; i++) {
 		struct conn c;
 		if (parse_conn(argv[i], &c) < 0) {
 			fprintf(stderr, "shot: bad connector '%s'\n", argv[i]);
 			ok = false;
-		} else {
-			enum frame f = check_conn(&img, views, n_views, &c,
-						  fb_w, fb_h);
-			printf("frame %s %s\n", c.needle, frame_names[f]);
-			ok &= f != FRAME_BAD;
+			continue;
 		}
+		enum frame fr = n_views > 0
+			? check_conn(&img, views, n_views, &c, f,
+				     (unsigned)fb_w, (unsigned)fb_h)
+			: FRAME_BAD;
+		printf("frame %s %s\n", c.needle, frame_names[fr]);
+		ok &= fr != FRAME_BAD;
 	}
 	free(img.px);
 	return ok ? 0 : 1;

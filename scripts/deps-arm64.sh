@@ -13,8 +13,6 @@ HOST_PACKAGES=(
   linux-source-6.1 flex bison bc make xz-utils
   # booting arm64 Xen (tests/realxen-arm64/run.sh)
   qemu-system-arm device-tree-compiler cpio
-  # the package (debian/)
-  debhelper dpkg-dev lintian
 )
 # Multiarch: the arm64 builds of what CMakeLists.txt asks pkg-config for.
 # NOT libxen-dev:arm64 nor libweston-10-*:arm64: they are not Multi-Arch:

@@ -9,6 +9,8 @@ set -euo pipefail
 
 HOST_PACKAGES=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross pkg-config cmake file
+  # the packages (scripts/package.sh)
+  debhelper dpkg-dev lintian
   # the kernel build (tests/realxen-arm64/build-kernel.sh)
   linux-source-6.1 flex bison bc make xz-utils
   # booting arm64 Xen (tests/realxen-arm64/run.sh)

@@ -61,7 +61,7 @@ build_dom0() {
 	# Weston builds an XKB context at start even without a seat.
 	cp -r "$ROOT/usr/share/X11/xkb" "$d/usr/share/X11/xkb"
 	ln -sfn ../run "$d/var/run"
-	ln -sfn / "$d/host"	# dom0-test.sh's sysroot is the root itself here
+	mkdir -p "$d/host"	# dom0-init.sh binds / there: dom0-test.sh's sysroot
 	ln -sf busybox "$d/usr/bin/env"
 	if [ "$KERNEL" = debian ]; then
 		copy_modules "$d" "$ROOT" "$KVER" xenfs xen-evtchn xen-gntdev \

@@ -3,7 +3,7 @@
 # initramfs (no host share: nothing of the x86 host runs here). Brings up
 # Xen's toolstack, then by realxen.mode= (kernel argument, from the DTB):
 #   smoke  boot-only: toolstack, Weston (headless, pixman), vdispld alive
-#   test   the x86 tier's dom0-test.sh with /host = /, then every file it
+#   test   the x86 tier's dom0-test.sh with / bound on /host, then every file it
 #          left in /result on the console (base64) for the host's checks
 #   shell  a shell
 PATH=/usr/sbin:/usr/bin:/usr/lib/xen-4.17/bin
@@ -104,6 +104,10 @@ shell)
 	setsid cttyhack sh ;;
 smoke) smoke ;;
 *)
+	# dom0-test.sh chroots into /host and binds /dev, /proc... into it: a
+	# recursive bind of / (a symlink to / would make it bind /dev over
+	# itself and hide /dev/pts: xenconsoled then can't open a pty).
+	mount --rbind / /host || say "FAIL: bind / on /host"
 	sh /realxen/dom0-test.sh "$mode"
 	say "test script exited $?"
 	dump_results ;;

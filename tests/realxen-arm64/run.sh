@@ -88,6 +88,15 @@ fi
 WORK=$(mktemp -d /tmp/realxen-arm64.XXXXXX)
 BOOT=$WORK/boot RESULT=$WORK/result
 mkdir -p "$RESULT"
+# The host-side screenshot checker (checks.sh): built here from the x86
+# tier's source when no native build tree has it.
+if [ "$TIER" = full ] && [ ! -x "$SHOT_CHECK" ]; then
+	SHOT_CHECK=$WORK/realxen_shot_check
+	# shellcheck disable=SC2046
+	cc -O2 -Wall -Wextra -Werror -o "$SHOT_CHECK" "$HERE/../realxen/shot_check.c" \
+		$(pkg-config --cflags --libs libpng)
+fi
+export SHOT_CHECK
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
 	if [ "${KEEP:-1}" = 0 ] && [ "${REALXEN_KEEP:-0}" != 1 ]; then

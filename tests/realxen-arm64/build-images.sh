@@ -14,6 +14,8 @@
 #   xen.dtb        QEMU's virt device tree with Xen's boot modules in /chosen
 #
 # Usage: build-images.sh ROOT KERNEL|debian OUT [ARM64_BUILD_DIR]
+# Env:   VDISPLD_DEB=vdispld_*_arm64.deb: Dom0's vdispld comes from that
+#        package (scripts/package.sh), not from the build tree
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -67,8 +69,17 @@ build_dom0() {
 		copy_modules "$d" "$ROOT" "$KVER" xenfs xen-evtchn xen-gntdev \
 			xen-gntalloc xen-privcmd
 	fi
-	if [ -n "$BUILD" ]; then
+	if [ -n "${VDISPLD_DEB:-}" ]; then
+		# As users install it: the package's files (binary, unit,
+		# conffile, man pages), and the libraries it needs.
+		dpkg-deb -x "$VDISPLD_DEB" "$OUT/deb.d"
+		cp -a "$OUT/deb.d/etc/vdispld" "$d/etc/"
+		arm64_copy_prog "$d" "$OUT/deb.d/usr/bin/vdispld" /usr/bin/vdispld
+		rm -rf "$OUT/deb.d"
+	elif [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/vdispld" /usr/bin/vdispld
+	fi
+	if [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/tests/realxen/realxen_shot_check" \
 			/usr/bin/realxen-shot-check
 	fi

@@ -17,6 +17,8 @@
 # Environment:
 #   VDISPLD_ARM64_BUILD  the cross build tree (default <repo>/build-arm64;
 #                        built with scripts/cross-arm64.sh when missing)
+#   VDISPLD_DEB          an arm64 vdispld .deb (scripts/package.sh): Dom0's
+#                        vdispld is unpacked from it instead of the tree
 #   SHOT_CHECK           the HOST screenshot checker for checks.sh (default
 #                        <repo>/build/tests/realxen/realxen_shot_check)
 #   REALXEN_TIMEOUT      seconds before QEMU is stopped (smoke 420, full 1500)

@@ -18,7 +18,7 @@
 #                   its console (Ctrl-] then gives a Dom0 shell). Interactive,
 #                   on this terminal (-serial mon:stdio; Ctrl-a x quits QEMU).
 #   REALXEN_KEEP=1  keep the work directory (always kept on failure)
-#   REALXEN_TIMEOUT seconds before QEMU is stopped (default 840)
+#   REALXEN_TIMEOUT seconds before QEMU is stopped (default 1200)
 #   REALXEN_NICE    QEMU's niceness (default 19: other jobs first)
 # Exit: 0 all checks passed; 1 a check failed; 77 skipped, with the reason.
 set -euo pipefail
@@ -36,7 +36,7 @@ SHOT_CHECK=${SHOT_CHECK:-}
 INPUT_MODULE=${INPUT_MODULE:-$REPO/build/weston-modules/vdispld-test-input.so}
 INPUT_CMD=${INPUT_CMD:-$REPO/build/tests/realxen/realxen_input_cmd}
 SHELL_MODE=${REALXEN_SHELL:-}
-TIMEOUT=${REALXEN_TIMEOUT:-840}
+TIMEOUT=${REALXEN_TIMEOUT:-1200}
 NICE=${REALXEN_NICE:-19}
 
 preflight() {

@@ -77,6 +77,7 @@ static void fill_info(const struct gsim_wire_dominfo *d, xc_domaininfo_t *out)
 	out->domain = (domid_t)d->domid;
 	out->flags = XEN_DOMINF_running;
 	out->nr_online_vcpus = 1;
+#if defined(__i386__) || defined(__x86_64__)
 	switch (d->type) {
 	case GSIM_DOM_HVM:
 		out->flags |= XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
@@ -90,6 +91,10 @@ static void fill_info(const struct gsim_wire_dominfo *d, xc_domaininfo_t *out)
 	default: /* PV */
 		break;
 	}
+#else
+	/* Arm has no PV: Xen makes every guest hvm|hap (auto-translated). */
+	out->flags |= XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
+#endif
 }
 
 int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain,

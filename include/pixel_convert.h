@@ -42,6 +42,13 @@ size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
 			   uint32_t dst_stride);
 
+/* Whether the w x h region at (x, y) lies in a width x height buffer of
+ * format f (NULL: unknown, never) with stride bytes a line and size bytes
+ * readable: what every presenter checks before it reads a guest's fb. */
+bool pixconv_region_fits(const struct pixconv_format *f, uint32_t width,
+			 uint32_t height, uint32_t stride, size_t size,
+			 uint32_t x, uint32_t y, uint32_t w, uint32_t h);
+
 /* Bytes the region needs readable at src: the end of its last pixel. */
 size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
 			  uint32_t x, uint32_t y, uint32_t w, uint32_t h);

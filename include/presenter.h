@@ -11,6 +11,7 @@
 #ifndef VDISPLD_PRESENTER_H
 #define VDISPLD_PRESENTER_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -126,10 +127,15 @@ static inline void presenter_fb_destroy(struct presenter *p,
 {
 	p->impl->fb_destroy(p, fb);
 }
+/* Checks the arguments every implementation relies on (EINVAL). */
 static inline struct pres_conn *
 presenter_conn_create(struct presenter *p, const struct pres_conn_info *info,
 		      const struct pres_conn_listener *l, void *data)
 {
+	if (!info || !l || !l->flip_done || !info->width || !info->height) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return p->impl->conn_create(p, info, l, data);
 }
 static inline void presenter_conn_destroy(struct presenter *p,

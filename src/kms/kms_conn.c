@@ -198,10 +198,6 @@ struct kms_pres_conn *kms_conn_create(struct kms_pres *p,
 				      const struct pres_conn_listener *l,
 				      void *data)
 {
-	if (!info || !l || !l->flip_done || !info->width || !info->height) {
-		errno = EINVAL;
-		return NULL;
-	}
 	struct kms_pres_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;

@@ -108,10 +108,9 @@ static int check_region(const struct kms_pres_conn *c,
 			const struct pres_fb *fb, uint32_t x, uint32_t y)
 {
 	const struct pres_fb_desc *d = &fb->desc;
-	uint64_t w = c->info.width, h = c->info.height;
-	if (!fb->fmt || !d->pixels || x + w > d->width || y + h > d->height ||
-	    pixconv_region_end(fb->fmt, d->stride, x, y, (uint32_t)w,
-			       (uint32_t)h) > d->size)
+	if (!d->pixels || !pixconv_region_fits(fb->fmt, d->width, d->height,
+					       d->stride, d->size, x, y,
+					       c->info.width, c->info.height))
 		return -EINVAL;
 	return 0;
 }

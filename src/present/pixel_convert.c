@@ -170,6 +170,14 @@ size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
 	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bpp);
 }
 
+bool pixconv_region_fits(const struct pixconv_format *f, uint32_t width,
+			 uint32_t height, uint32_t stride, size_t size,
+			 uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	return f && (uint64_t)x + w <= width && (uint64_t)y + h <= height &&
+	       pixconv_region_end(f, stride, x, y, w, h) <= size;
+}
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 typedef uint32_t pixconv_v4 __attribute__((vector_size(16)));
 

@@ -27,10 +27,6 @@ struct wl_pres_conn *wl_pres_conn_create(struct wl_pres *p,
 					 const struct pres_conn_listener *l,
 					 void *data)
 {
-	if (!info || !l || !l->flip_done || !info->width || !info->height) {
-		errno = EINVAL;
-		return NULL;
-	}
 	struct wl_pres_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
@@ -95,15 +91,13 @@ static int check_region(struct wl_pres_conn *c, struct pres_fb *fb,
 			uint32_t x, uint32_t y)
 {
 	const struct pres_fb_desc *d = &fb->desc;
-	uint64_t w = c->info.width, h = c->info.height;
-	if (!fb->fmt || !d->pixels || x + w > d->width || y + h > d->height ||
-	    pixconv_region_end(fb->fmt, d->stride, x, y, (uint32_t)w,
-			       (uint32_t)h) > d->size) {
+	uint32_t w = c->info.width, h = c->info.height;
+	if (!d->pixels || !pixconv_region_fits(fb->fmt, d->width, d->height,
+					       d->stride, d->size, x, y, w, h)) {
 		log_warn("wl: %s: fb %#llx (%ux%u stride %u, %zu bytes) cannot "
-			 "hold %llux%llu at %u,%u", c->app_id,
+			 "hold %ux%u at %u,%u", c->app_id,
 			 (unsigned long long)d->cookie, d->width, d->height,
-			 d->stride, d->size, (unsigned long long)w,
-			 (unsigned long long)h, x, y);
+			 d->stride, d->size, w, h, x, y);
 		return -EINVAL;
 	}
 	return 0;

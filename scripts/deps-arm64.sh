@@ -9,13 +9,19 @@ set -euo pipefail
 
 HOST_PACKAGES=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross pkg-config cmake file
-  # the packages (scripts/package.sh)
-  debhelper dpkg-dev lintian
-  # the kernel build (tests/realxen-arm64/build-kernel.sh)
-  linux-source-6.1 flex bison bc make xz-utils
   # booting arm64 Xen (tests/realxen-arm64/run.sh)
   qemu-system-arm device-tree-compiler cpio
 )
+# --full: also what only the full tier and the packages need (CI's cross
+# build and smoke test don't: the kernel source alone is ~140 MB).
+if [ "${1:-}" = "--full" ] || [ "${2:-}" = "--full" ]; then
+  HOST_PACKAGES+=(
+    # the packages (scripts/package.sh)
+    debhelper dpkg-dev lintian
+    # the kernel build (tests/realxen-arm64/build-kernel.sh)
+    linux-source-6.1 flex bison bc make xz-utils
+  )
+fi
 # Multiarch: the arm64 builds of what CMakeLists.txt asks pkg-config for.
 # NOT libxen-dev:arm64 nor libweston-10-*:arm64: they are not Multi-Arch:
 # same, so apt would REMOVE the amd64 ones the native build needs. Xen's
@@ -36,7 +42,8 @@ for p in "${HOST_PACKAGES[@]}" "${ARM64_PACKAGES[@]/%/:arm64}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  [ "${1:-}" = "--if-missing" ] || echo "deps-arm64: all packages present"
+  [ "${1:-}" = "--if-missing" ] || [ "${2:-}" = "--if-missing" ] ||
+    echo "deps-arm64: all packages present"
   "$(dirname "$0")/arm64-libxen-dev.sh" >/dev/null
   exit 0
 fi

@@ -5,7 +5,7 @@
 # (written to the parent directory) land in OUT_DIR, not next to the repo.
 #
 # Usage: scripts/package.sh [OUT_DIR]    (default out/deb)
-# Needs scripts/deps.sh and scripts/deps-arm64.sh (debhelper, lintian,
+# Needs scripts/deps.sh and scripts/deps-arm64.sh --full (debhelper, lintian,
 # the cross toolchain, the unpacked libxen-dev:arm64).
 set -euo pipefail
 cd "$(dirname "$0")/.."

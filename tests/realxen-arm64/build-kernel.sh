@@ -14,7 +14,7 @@
 # Usage: build-kernel.sh            prints the Image path on the last line
 # Env:   KBUILD_JOBS (default 2)
 # Exit:  0 built or cached; 77 the source or the cross compiler is missing
-#        (run scripts/deps-arm64.sh); 1 the build failed.
+#        (run scripts/deps-arm64.sh --full); 1 the build failed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +37,7 @@ fi
 [ -f "$TARBALL" ] || skip "$TARBALL missing (apt-get install linux-source-6.1)"
 command -v "${CROSS}gcc" >/dev/null || skip "${CROSS}gcc missing (apt-get install gcc-aarch64-linux-gnu)"
 for t in flex bison bc make; do
-	command -v "$t" >/dev/null || skip "$t missing (scripts/deps-arm64.sh)"
+	command -v "$t" >/dev/null || skip "$t missing (scripts/deps-arm64.sh --full)"
 done
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c %Y "$TARBALL")

@@ -132,7 +132,4 @@ static inline struct pres_fb *conn_frame_fb(const struct conn_frame *f)
 	return f->picture_fb.fb;
 }
 
-const char *conn_picture_name(enum conn_picture p);
-const char *conn_flip_name(enum conn_flip s);
-
 #endif

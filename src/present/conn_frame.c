@@ -7,19 +7,6 @@
 #define container_of(ptr, type, member)                                        \
 	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
-const char *conn_picture_name(enum conn_picture p)
-{
-	static const char *const names[] = {"off", "wanted", "shown"};
-	return (unsigned)p < 3 ? names[p] : "?";
-}
-
-const char *conn_flip_name(enum conn_flip s)
-{
-	static const char *const names[] = {"none", "queued", "committed",
-					    "held"};
-	return (unsigned)s < 4 ? names[s] : "?";
-}
-
 static void picture_off(struct conn_frame *f)
 {
 	fb_ref_set(&f->picture_fb, NULL);

@@ -24,6 +24,8 @@ int config_parse_size(const char *s, uint32_t *w, uint32_t *h);
 int config_parse_bool(const char *s, bool *out);
 /* auto, xdg or ivi. */
 int config_parse_shell(const char *s, enum config_shell *out);
+/* wayland or kms. */
+int config_parse_presenter(const char *s, enum config_presenter *out);
 /* "1 3, 7": domids separated by spaces and/or commas; "" means all.
  * On error (-ENOMEM too) *n is left as it was. */
 int config_parse_domains(const char *s, uint32_t *out, unsigned *n);

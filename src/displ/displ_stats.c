@@ -29,9 +29,10 @@ static void log_conn(const struct stats_walk *w, struct displ_device *d,
 			      st.fallback_frames[r]);
 	log_msg(w->level, "stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
 		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64
-		" copy_ns=%" PRIu64,
+		" copy_ns=%" PRIu64 " kms_flip_events=%" PRIu64,
 		d->base.log.prefix, c->index, st.frames, st.bytes_copied,
-		st.zero_copy_frames, why, st.fallbacks, st.copy_ns);
+		st.zero_copy_frames, why, st.fallbacks, st.copy_ns,
+		st.kms_flip_events);
 }
 
 static void log_device(struct xb_device *xb, void *data)

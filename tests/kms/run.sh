@@ -3,10 +3,13 @@
 # no Xen) with virtio-gpu giving two outputs; kms_check drives the
 # presenter in the VM (static pictures, then flips) and QEMU's monitor
 # takes a PNG of each output at the moments kms_check announces, which
-# kms_shot_check compares pixel for pixel. Reuses the real-Xen tier's
-# package fetch (the kernel) and tree helpers.
+# kms_shot_check compares pixel for pixel. Then the same on DRM leases:
+# kms_lessor keeps Virtual-1 with its own picture and leases Virtual-2 to
+# kms_check (inherited fd, then over a lease socket), revokes the lease
+# while the guest flips, and (socket) leases it again. Reuses the real-Xen
+# tier's package fetch (the kernel) and tree helpers.
 #
-# Environment: KMS_CHECK, KMS_SHOT_CHECK (the built programs), REALXEN_CACHE
+# Environment: KMS_CHECK, KMS_LESSOR, KMS_SHOT_CHECK (the built programs), REALXEN_CACHE
 # (package cache, see tests/realxen/fetch.sh), KMS_KEEP=1 keeps the work
 # directory (always kept on failure).
 # Exit: 0 passed; 1 a check failed; 77 skipped, with the reason.
@@ -22,10 +25,12 @@ skip() { say "SKIP: $*"; exit 77; }
 
 KMS_CHECK=${KMS_CHECK:-$REPO/build/tests/kms/kms_check}
 KMS_SHOT_CHECK=${KMS_SHOT_CHECK:-$REPO/build/tests/kms/kms_shot_check}
+KMS_LESSOR=${KMS_LESSOR:-$REPO/build/tests/kms/kms_lessor}
 for t in qemu-system-x86_64 cpio depmod modprobe gzip ldd timeout mkfifo; do
 	command -v "$t" >/dev/null || skip "$t not found (scripts/deps.sh installs it)"
 done
-[ -x "$KMS_CHECK" ] && [ -x "$KMS_SHOT_CHECK" ] || skip "kms_check / kms_shot_check not built"
+[ -x "$KMS_CHECK" ] && [ -x "$KMS_SHOT_CHECK" ] && [ -x "$KMS_LESSOR" ] ||
+	skip "kms_check / kms_lessor / kms_shot_check not built"
 
 set +e
 ROOT=$("$REPO/tests/realxen/fetch.sh" | tail -n 1)
@@ -52,6 +57,7 @@ tree_init "$I"
 cp "$ROOT/bin/busybox" "$I/usr/bin/busybox"
 ln -sf busybox "$I/usr/bin/sh"
 copy_prog "$I" "$KMS_CHECK" /usr/bin/kms_check
+copy_prog "$I" "$KMS_LESSOR" /usr/bin/kms_lessor
 copy_modules "$I" "$ROOT" "$KVER" virtio_pci virtio-gpu
 cat > "$I/init" <<'EOF'
 #!/bin/sh
@@ -63,6 +69,11 @@ n=0; while [ ! -e /dev/dri/card0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1))
 echo "KMS-VM up: $(ls /dev/dri)"
 /usr/bin/kms_check --hold-ms 12000 --flips 120
 echo "KMS-EXIT $?"
+mkdir -p /run
+/usr/bin/kms_lessor fd /run/lease.sock /usr/bin/kms_check --hold-ms 12000 --flips 60
+echo "KMS-EXIT-LEASE-FD $?"
+/usr/bin/kms_lessor socket /run/lease.sock /usr/bin/kms_check --hold-ms 12000 --flips 60
+echo "KMS-EXIT-LEASE-SOCKET $?"
 poweroff -f
 EOF
 chmod +x "$I/init"
@@ -104,8 +115,8 @@ shots() { # NAME: one PNG per output
 }
 
 fail=0
-check() { # NAME FRAME
-	"$KMS_SHOT_CHECK" "$W/$1-0.png" 0 "$2" 800 600 || fail=1
+check() { # NAME FRAME [CONN FRAME on output 0]: guest A (or the lessor), B
+	"$KMS_SHOT_CHECK" "$W/$1-0.png" "${3:-0}" "${4:-$2}" 800 600 || fail=1
 	"$KMS_SHOT_CHECK" "$W/$1-1.png" 1 "$2" 1024 768 || fail=1
 }
 
@@ -121,11 +132,22 @@ if ! wait_for "KMS-SHOT flipped" 200; then
 fi
 shots flipped
 check flipped 1
-wait_for "KMS-EXIT" 60 || true
+# Leases: Virtual-1 keeps the lessor's picture (conn 2) all along.
+for step in lease-fd:0 lease-socket:0 relet:1; do
+	name=${step%:*}
+	if ! wait_for "KMS-SHOT $name" 200; then
+		say "FAIL: no KMS-SHOT $name"; tail -30 "$LOG"; fail=1; break
+	fi
+	shots "$name"
+	check "$name" "${step#*:}" 2 0
+done
+wait_for "KMS-EXIT-LEASE-SOCKET" 120 || true
 grep "^KMS-" "$LOG" | sed 's/^/kms: vm: /'
-grep -q "^KMS-PASS" "$LOG" || fail=1
-# Every flip answered by its page-flip event, none by the timer.
-if grep "^KMS-RESULT" "$LOG" | grep -qv "timer_flips=0 "; then
+for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS lease-fd" "KMS-PASS lease-socket"; do
+	grep -q "^$pass" "$LOG" || { say "FAIL: no $pass"; fail=1; }
+done
+# On the whole device every flip is answered by its page-flip event.
+if grep "^KMS-RESULT [AB] " "$LOG" | grep -qv "timer_flips=0 "; then
 	say "FAIL: flips answered by the timer, not by page-flip events"; fail=1
 fi
 exec 3>&-

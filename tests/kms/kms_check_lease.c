@@ -1,0 +1,111 @@
+/* kms_check's lease run, inside the real-KMS VM under kms_lessor: the
+ * presenter gets a lease of Virtual-2 only (inherited fd, or over the
+ * lease socket through the daemon's own kms_lease code) and shows guest
+ * connector B on it. Then kms_lessor revokes the lease while B flips: the
+ * presenter must notice, and every flip must still be answered (by the
+ * timer). Over the socket a new lease comes and the picture is back.
+ * "KMS-LESSOR ..." lines are kms_lessor's cues, "KMS-SHOT ..." run.sh's. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kms_check.h"
+#include "log.h"
+#include "loop.h"
+
+/* Flips frame on B until the presenter's device is there (want) or not,
+ * at most max flips; how many it took, or max + 1. */
+static unsigned flip_until(struct loop *loop, struct presenter *p,
+			   struct tconn *ts, bool want, unsigned max)
+{
+	unsigned n = 0;
+	while (n <= max && kms_presenter_has_device(p) != want) {
+		flip_once(loop, p, ts, 1, 1, n % 2);
+		n++;
+	}
+	return n;
+}
+
+static void stats(struct presenter *p, struct tconn *t,
+		  struct pres_conn_stats *st)
+{
+	presenter_conn_stats(p, t->conn, st);
+}
+
+static void cue(const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+int kms_check_lease(int drm_fd, const char *lease_socket, unsigned hold_ms,
+		    unsigned flips)
+{
+	const char *mode = lease_socket ? "socket" : "fd";
+	struct tconn ts[2] = {
+		{.name = "A", .output = "Virtual-1", .w = 800, .h = 600},
+		{.name = "B", .output = "Virtual-2", .w = 1024, .h = 768},
+	};
+	struct loop *loop = loop_create();
+	struct kms_presenter_config cfg = {.fd = drm_fd,
+					   .lease_socket = lease_socket,
+					   .lookup = tconn_lookup,
+					   .lookup_data = ts};
+	struct presenter *p = loop ? kms_presenter_create(loop, &cfg) : NULL;
+	if (!p || tconn_init(p, &ts[1], 1) < 0) {
+		printf("KMS-FAIL lease-%s setup: %s\n", mode, strerror(errno));
+		return 1;
+	}
+	presenter_conn_set_config(p, ts[1].conn, ts[1].fb[0], 0, 0);
+	pump_ms(loop, 500);
+	printf("KMS-SHOT lease-%s\n", mode);
+	fflush(stdout);
+	pump_ms(loop, hold_ms);
+	flip_n(loop, p, ts, 1, 1, flips);
+	struct pres_conn_stats leased, lost, back;
+	stats(p, &ts[1], &leased);
+
+	cue("KMS-LESSOR revoke");
+	unsigned to_loss = flip_until(loop, p, ts, false, 600);
+	flip_n(loop, p, ts, 1, 1, 60);
+	stats(p, &ts[1], &lost);
+	bool lost_ok = to_loss <= 600 &&
+		       lost.fallbacks - leased.fallbacks >= 60;
+	unsigned to_back = 0;
+	bool back_ok = true;
+	back = lost; /* nothing new without a socket */
+	if (lease_socket) {
+		cue("KMS-LESSOR lease-again");
+		to_back = flip_until(loop, p, ts, true, 1500);
+		flip_n(loop, p, ts, 1, 1, flips);
+		stats(p, &ts[1], &back);
+		back_ok = to_back <= 1500 &&
+			  back.kms_flip_events - lost.kms_flip_events >= flips;
+		pump_ms(loop, 200);
+		printf("KMS-SHOT relet\n");
+		fflush(stdout);
+		pump_ms(loop, hold_ms);
+	}
+	const struct tconn *t = &ts[1];
+	printf("KMS-RESULT lease-%s shown=%u done=%u out_of_order=%u "
+	       "leased_events=%llu leased_timer=%llu flips_to_loss=%u "
+	       "lost_timer=%llu flips_to_new_lease=%u new_lease_events=%llu "
+	       "losses=%llu leases=%llu\n",
+	       mode, t->shown, t->done, t->bad_order,
+	       (unsigned long long)leased.kms_flip_events,
+	       (unsigned long long)leased.fallbacks, to_loss,
+	       (unsigned long long)(lost.fallbacks - leased.fallbacks),
+	       to_back,
+	       (unsigned long long)(back.kms_flip_events -
+				    lost.kms_flip_events),
+	       (unsigned long long)kms_presenter_losses(p),
+	       (unsigned long long)kms_presenter_leases(p));
+	bool ok = t->done == t->shown && !t->bad_order &&
+		  leased.kms_flip_events >= flips && leased.fallbacks == 0 &&
+		  lost_ok && back_ok && kms_presenter_losses(p) == 1;
+	printf("%s lease-%s\n", ok ? "KMS-PASS" : "KMS-FAIL", mode);
+	fflush(stdout);
+	presenter_destroy(p);
+	loop_destroy(loop);
+	return ok ? 0 : 1;
+}

@@ -69,9 +69,10 @@ static pid_t serve(enum answer how, int lease_fd)
 	if (c < 0 || recv(c, &op, sizeof(op), 0) != (ssize_t)sizeof(op) ||
 	    op != KMS_LEASE_GET)
 		_exit(3);
-	int two[2] = {lease_fd, lease_fd};
-	if (how == SEND_ONE || how == SEND_TWO || how == SEND_NONE)
+	if (how == SEND_ONE || how == SEND_TWO || how == SEND_NONE) {
+		int two[2] = {lease_fd, lease_fd};
 		send_fds(c, two, how == SEND_ONE ? 1 : how == SEND_TWO ? 2 : 0);
+	}
 	if (how == HANG_UP)
 		_exit(0);
 	/* Held (or silent) until the client goes: read what it says. */

@@ -294,6 +294,12 @@ struct presenter *kms_presenter_create(struct loop *loop,
 	p->lost_timer = loop_add_timer(loop, drop_device, p);
 	int fd = cfg->fd;
 	int r = p->lost_timer ? 0 : -ENOMEM;
+	/* An inherited fd that isn't open is a wrong --drm-fd, not a
+	 * device without atomic modesetting. */
+	if (r == 0 && fd >= 0 && fcntl(fd, F_GETFD) < 0) {
+		r = -errno;
+		log_error("kms: DRM fd %d is not open: %s", fd, strerror(-r));
+	}
 	if (r == 0 && cfg->lease_socket) {
 		p->lease = kms_lease_src_create(p, cfg->lease_socket);
 		r = !p->lease ? -ENOMEM : fd < 0 ? kms_lease_src_first(p->lease)

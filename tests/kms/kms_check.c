@@ -62,6 +62,17 @@ int tconn_init(struct presenter *p, struct tconn *t, unsigned idx)
 	return t->conn ? 0 : -EINVAL;
 }
 
+void tconn_finish(struct presenter *p, struct tconn *t)
+{
+	if (t->conn)
+		presenter_conn_destroy(p, t->conn);
+	for (unsigned f = 0; f < 2; f++) {
+		if (t->fb[f])
+			presenter_fb_destroy(p, t->fb[f]);
+		free(t->pixels[f]);
+	}
+}
+
 void tconn_lookup(void *data, const struct pres_conn_info *info,
 		   struct kms_presenter_conn_opts *opts)
 {
@@ -164,5 +175,9 @@ int main(int argc, char **argv)
 	}
 	printf("%s\n", rc ? "KMS-FAIL flips" : "KMS-PASS");
 	fflush(stdout);
+	for (unsigned c = 0; c < 2; c++)
+		tconn_finish(p, &ts[c]);
+	presenter_destroy(p);
+	loop_destroy(loop);
 	return rc;
 }

@@ -22,6 +22,8 @@ struct tconn {
 
 /* ts[idx]'s two frames and its connector (index idx). */
 int tconn_init(struct presenter *p, struct tconn *t, unsigned idx);
+/* Its connector, fbs and pixels gone. */
+void tconn_finish(struct presenter *p, struct tconn *t);
 /* kms_presenter lookup: ts[index].output. */
 void tconn_lookup(void *data, const struct pres_conn_info *info,
 		  struct kms_presenter_conn_opts *opts);

@@ -105,6 +105,7 @@ int kms_check_lease(int drm_fd, const char *lease_socket, unsigned hold_ms,
 		  lost_ok && back_ok && kms_presenter_losses(p) == 1;
 	printf("%s lease-%s\n", ok ? "KMS-PASS" : "KMS-FAIL", mode);
 	fflush(stdout);
+	tconn_finish(p, &ts[1]);
 	presenter_destroy(p);
 	loop_destroy(loop);
 	return ok ? 0 : 1;

@@ -178,7 +178,7 @@ struct wl_pres_conn {
 	struct wl_dmabuf_fb *hold_for;
 };
 
-/* wl_connection.c */
+/* wl_display.c */
 /* Connects, binds the globals (round trips bounded by timeout_ms) and
  * watches the display fd. -errno: call wl_pres_drop_globals. */
 int wl_pres_connect(struct wl_pres *p, const char *name, int timeout_ms);

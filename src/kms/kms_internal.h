@@ -13,7 +13,7 @@
 
 struct loop_source;
 struct kms_lease_src;
-struct pixconv_format;
+struct pixel_format;
 
 /* The properties an atomic commit sets, per object. */
 struct kms_conn_props {
@@ -90,7 +90,7 @@ struct pres_fb {
 	struct fb_ref_list refs; /* first: see pres_fb_refs() */
 	struct pres_fb *next;	 /* kms_pres.fbs */
 	struct pres_fb_desc desc;
-	const struct pixconv_format *fmt;
+	const struct pixel_format *fmt;
 	uint32_t handle, fb_id; /* zero copy: the imported dma-buf */
 	int copy_reason;	/* enum pres_copy_reason, -1: none */
 };

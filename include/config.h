@@ -38,10 +38,10 @@ struct config_connector {
 	uint32_t devid, index;
 	char *app_id; /* NULL: the presenter's default */
 	char *title;  /* NULL: the presenter's default */
-	char *output; /* wl_output name to go fullscreen on; NULL: any */
-	/* presenter = kms: the display connector (e.g. Virtual-1, HDMI-A-1);
-	 * NULL: the first connected one nobody holds. */
-	char *display;
+	/* The output it goes on. wayland: the wl_output name to go
+	 * fullscreen on; NULL: any. kms: the KMS connector (e.g. Virtual-1,
+	 * HDMI-A-1); NULL: the first connected one nobody holds. */
+	char *output;
 	bool fullscreen;
 	bool has_ivi_id;
 	uint32_t ivi_id;

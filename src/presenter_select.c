@@ -2,7 +2,9 @@
  * created with the per-connector settings of its kind. Under kms no
  * Wayland connection is made at all: a Dom0 without a compositor runs it.
  * Settings of the other kind are ignored with a warning, not refused: one
- * file may serve both set-ups, and the warning names the key. */
+ * file may serve both set-ups, and the warning names the key. A
+ * connector's output is both kinds': a wl_output name under wayland (with
+ * fullscreen), a KMS connector name under kms. */
 #include "presenter_select.h"
 
 #include <errno.h>
@@ -36,7 +38,7 @@ static void wl_lookup(void *data, const struct pres_conn_info *info,
 		opts->ivi_id = c->ivi_id;
 }
 
-/* KMS asks per connector which display it goes on. */
+/* KMS asks per connector which output (KMS connector) it goes on. */
 static void kms_lookup(void *data, const struct pres_conn_info *info,
 		       struct kms_presenter_conn_opts *opts)
 {
@@ -45,7 +47,7 @@ static void kms_lookup(void *data, const struct pres_conn_info *info,
 		cfg, info->dom_name, info->domid, info->devid, info->index,
 		info->unique_id);
 	if (c)
-		opts->output = c->display;
+		opts->output = c->output;
 }
 
 /* The configured shell against what the compositor offers: asking for
@@ -90,15 +92,11 @@ static void warn_other_kind(const struct config *cfg)
 	bool kms = cfg->presenter == CONFIG_PRESENTER_KMS;
 	for (const struct config_connector *c = cfg->connectors; c;
 	     c = c->next) {
-		if (!kms && c->display)
-			log_warn("[%s]: display = %s is for presenter = kms; "
-				 "ignored under wayland", c->section,
-				 c->display);
-		if (kms && (c->output || c->app_id || c->has_ivi_id ||
+		if (kms && (c->app_id || c->title || c->has_ivi_id ||
 			    c->fullscreen || c->size_w))
-			log_warn("[%s]: output, app-id, ivi-id, fullscreen and "
+			log_warn("[%s]: app-id, title, ivi-id, fullscreen and "
 				 "size are for presenter = wayland; ignored "
-				 "under kms (display = names the screen)",
+				 "under kms (output = names the screen)",
 				 c->section);
 	}
 	if (!kms && (cfg->kms_device || cfg->drm_lease_socket))
@@ -200,7 +198,7 @@ const char *presenter_select_what(const struct presenter_select *s)
 
 void presenter_select_reconfigure(struct presenter_select *s)
 {
-	/* KMS reads a connector's display when the guest connects. */
+	/* KMS reads a connector's output when the guest connects. */
 	if (s->kind == CONFIG_PRESENTER_WAYLAND)
 		wl_presenter_reconfigure(s->presenter);
 }

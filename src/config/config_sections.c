@@ -14,7 +14,6 @@ void config_connector_free(struct config_connector *c)
 	free(c->app_id);
 	free(c->title);
 	free(c->output);
-	free(c->display);
 	free(c);
 }
 
@@ -133,10 +132,6 @@ int config_connector_key(struct config_parse_ctx *ctx, const char *section,
 		r = config_set_string(&c->title, value);
 	else if (strcmp(key, "output") == 0)
 		r = value[0] ? config_set_string(&c->output, value) : -EINVAL;
-	else if (strcmp(key, "display") == 0)
-		r = value[0] && !strchr(value, ' ')
-			    ? config_set_string(&c->display, value)
-			    : -EINVAL;
 	else if (strcmp(key, "fullscreen") == 0)
 		r = config_parse_bool(value, &c->fullscreen);
 	else if (strcmp(key, "ivi-id") == 0) {

@@ -77,7 +77,7 @@ done
 GCC_S=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ {print $NF; exit}')
 [ -n "$GCC_S" ] && copy_lib "$I" "$GCC_S"
 printf '%s\n' '[general]' 'presenter = kms' '[connector c0]' \
-	'display = Virtual-1' '[connector c1]' 'display = Virtual-2' \
+	'output = Virtual-1' '[connector c1]' 'output = Virtual-2' \
 	> "$I/etc/vdispld-kms.conf"
 copy_modules "$I" "$ROOT" "$KVER" virtio_pci virtio-gpu
 cat > "$I/init" <<'EOF'

@@ -1,5 +1,5 @@
 /* Settings for the KMS presenter: presenter, kms-device, drm-lease-socket
- * and a connector's display in the file; --presenter, --kms-device,
+ * and a connector's output (a KMS connector name under kms) in the file; --presenter, --kms-device,
  * --drm-fd and --drm-lease-socket on the command line, which imply kms
  * and refuse an explicit --presenter wayland. */
 #include <errno.h>
@@ -66,7 +66,7 @@ static void test_file_keys(void **state)
 	assert_int_equal(load(&cfg, "[general]\npresenter = kms\n"
 				    "kms-device = /dev/dri/card1\n"
 				    "drm-lease-socket = /run/dlm/card0-HDMI-A-1\n"
-				    "[connector c0]\ndisplay = Virtual-2\n"
+				    "[connector c0]\noutput = Virtual-2\n"
 				    "[connector dom=g/0/1]\ntitle = t\n"),
 			 0);
 	assert_int_equal(cfg.presenter, CONFIG_PRESENTER_KMS);
@@ -75,10 +75,10 @@ static void test_file_keys(void **state)
 	const struct config_connector *c =
 		config_find_connector(&cfg, NULL, 1, 0, 0, "c0");
 	assert_non_null(c);
-	assert_string_equal(c->display, "Virtual-2");
+	assert_string_equal(c->output, "Virtual-2");
 	c = config_find_connector(&cfg, "g", 3, 0, 1, NULL);
 	assert_non_null(c);
-	assert_null(c->display); /* the first free display */
+	assert_null(c->output); /* the first free output */
 	config_finish(&cfg);
 }
 
@@ -103,12 +103,11 @@ static void test_file_errors(void **state)
 		     "t.conf:2: invalid value \"\" for drm-lease-socket");
 	expect_error("[general]\ndrm-fd = 3\n",
 		     "t.conf:2: unknown key \"drm-fd\" in [general]");
-	expect_error("[connector c0]\ndisplay =\n",
-		     "t.conf:2: invalid value \"\" for display in "
+	expect_error("[connector c0]\noutput =\n",
+		     "t.conf:2: invalid value \"\" for output in "
 		     "[connector c0]");
-	expect_error("[connector c0]\ndisplay = Virtual 1\n",
-		     "t.conf:2: invalid value \"Virtual 1\" for display in "
-		     "[connector c0]");
+	expect_error("[connector c0]\ndisplay = Virtual-1\n",
+		     "t.conf:2: unknown key \"display\" in [connector c0]");
 }
 
 static void test_cli(void **state)

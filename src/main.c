@@ -2,8 +2,9 @@
  *
  * Exit codes: 0 clean shutdown (SIGINT/SIGTERM, --help, --version);
  * 1 runtime failure (XenStore, grant or event-channel device, Wayland
- * compositor or DRM device/lease unreachable at start); 2 bad command line or settings file
- * (the unit does not restart on 2: retrying can't fix a typo).
+ * compositor or DRM device/lease unreachable at start); 2 bad command
+ * line or settings file (the unit does not restart on 2: retrying can't
+ * fix a typo).
  *
  * Shutdown: every device is disconnected and its backend state set to
  * Closed. Linux xen-drm-front then unplugs its DRM device and waits in
@@ -14,7 +15,7 @@
  * Losing the compositor (or a DRM lease) is not an exit: the guests stay
  * connected, their flips complete on a timer, and the presenter reconnects
  * when the compositor's socket comes back (src/wl/wl_reconnect.c) or a new
- * lease comes (src/kms/kms_lease.c). */
+ * lease comes (src/kms/kms_lease_src.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

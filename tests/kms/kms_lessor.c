@@ -260,7 +260,8 @@ int main(int argc, char **argv)
 	bool by_fd = !strcmp(argv[1], "fd");
 	struct lessor l = {.pending = -1, .client = -1};
 	l.fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
-	if (l.fd < 0 || drmSetClientCap(l.fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0 ||
+	if (l.fd < 0 ||
+	    drmSetClientCap(l.fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0 ||
 	    find_objects(&l) < 0 || show_own(&l) < 0)
 		return l.fd < 0 ? fail("/dev/dri/card0"), 1 : 1;
 	int lease = make_lease(&l, by_fd ? 0 : O_CLOEXEC);

@@ -1,7 +1,8 @@
 /* Settings for the KMS presenter: presenter, kms-device, drm-lease-socket
- * and a connector's output (a KMS connector name under kms) in the file; --presenter, --kms-device,
- * --drm-fd and --drm-lease-socket on the command line, which imply kms
- * and refuse an explicit --presenter wayland. */
+ * and a connector's output (a KMS connector name under kms) in the file;
+ * --presenter, --kms-device, --drm-fd and --drm-lease-socket on the
+ * command line, which imply kms and refuse an explicit --presenter
+ * wayland. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -38,6 +38,47 @@ static void cue(const char *line)
 	fflush(stdout);
 }
 
+/* What each stage saw: counters after it, flips it took. */
+struct stages {
+	struct pres_conn_stats leased, lost, back;
+	unsigned to_loss, to_back;
+};
+
+/* Over the socket: a new lease, then flips answered by its events and
+ * the last frame held for run.sh's screenshots. */
+static bool relet(struct loop *loop, struct presenter *p, struct tconn *ts,
+		  unsigned flips, unsigned hold_ms, struct stages *st)
+{
+	cue("KMS-LESSOR lease-again");
+	st->to_back = flip_until(loop, p, ts, true, 1500);
+	flip_n(loop, p, ts, 1, 1, flips);
+	stats(p, &ts[1], &st->back);
+	pump_ms(loop, 200);
+	printf("KMS-SHOT relet\n");
+	fflush(stdout);
+	pump_ms(loop, hold_ms);
+	return st->to_back <= 1500 &&
+	       st->back.kms_flip_events - st->lost.kms_flip_events >= flips;
+}
+
+static void report(const char *mode, struct presenter *p,
+		   const struct tconn *t, const struct stages *st)
+{
+	printf("KMS-RESULT lease-%s shown=%u done=%u out_of_order=%u "
+	       "leased_events=%llu leased_timer=%llu flips_to_loss=%u "
+	       "lost_timer=%llu flips_to_new_lease=%u new_lease_events=%llu "
+	       "losses=%llu leases=%llu\n",
+	       mode, t->shown, t->done, t->bad_order,
+	       (unsigned long long)st->leased.kms_flip_events,
+	       (unsigned long long)st->leased.fallbacks, st->to_loss,
+	       (unsigned long long)(st->lost.fallbacks - st->leased.fallbacks),
+	       st->to_back,
+	       (unsigned long long)(st->back.kms_flip_events -
+				    st->lost.kms_flip_events),
+	       (unsigned long long)kms_presenter_losses(p),
+	       (unsigned long long)kms_presenter_leases(p));
+}
+
 int kms_check_lease(int drm_fd, const char *lease_socket, unsigned hold_ms,
 		    unsigned flips)
 {
@@ -62,47 +103,23 @@ int kms_check_lease(int drm_fd, const char *lease_socket, unsigned hold_ms,
 	fflush(stdout);
 	pump_ms(loop, hold_ms);
 	flip_n(loop, p, ts, 1, 1, flips);
-	struct pres_conn_stats leased, lost, back;
-	stats(p, &ts[1], &leased);
+	struct stages st = {0};
+	stats(p, &ts[1], &st.leased);
 
 	cue("KMS-LESSOR revoke");
-	unsigned to_loss = flip_until(loop, p, ts, false, 600);
+	st.to_loss = flip_until(loop, p, ts, false, 600);
 	flip_n(loop, p, ts, 1, 1, 60);
-	stats(p, &ts[1], &lost);
-	bool lost_ok = to_loss <= 600 &&
-		       lost.fallbacks - leased.fallbacks >= 60;
-	unsigned to_back = 0;
-	bool back_ok = true;
-	back = lost; /* nothing new without a socket */
-	if (lease_socket) {
-		cue("KMS-LESSOR lease-again");
-		to_back = flip_until(loop, p, ts, true, 1500);
-		flip_n(loop, p, ts, 1, 1, flips);
-		stats(p, &ts[1], &back);
-		back_ok = to_back <= 1500 &&
-			  back.kms_flip_events - lost.kms_flip_events >= flips;
-		pump_ms(loop, 200);
-		printf("KMS-SHOT relet\n");
-		fflush(stdout);
-		pump_ms(loop, hold_ms);
-	}
+	stats(p, &ts[1], &st.lost);
+	bool lost_ok = st.to_loss <= 600 &&
+		       st.lost.fallbacks - st.leased.fallbacks >= 60;
+	st.back = st.lost; /* nothing new without a socket */
+	bool back_ok = !lease_socket || relet(loop, p, ts, flips, hold_ms, &st);
 	const struct tconn *t = &ts[1];
-	printf("KMS-RESULT lease-%s shown=%u done=%u out_of_order=%u "
-	       "leased_events=%llu leased_timer=%llu flips_to_loss=%u "
-	       "lost_timer=%llu flips_to_new_lease=%u new_lease_events=%llu "
-	       "losses=%llu leases=%llu\n",
-	       mode, t->shown, t->done, t->bad_order,
-	       (unsigned long long)leased.kms_flip_events,
-	       (unsigned long long)leased.fallbacks, to_loss,
-	       (unsigned long long)(lost.fallbacks - leased.fallbacks),
-	       to_back,
-	       (unsigned long long)(back.kms_flip_events -
-				    lost.kms_flip_events),
-	       (unsigned long long)kms_presenter_losses(p),
-	       (unsigned long long)kms_presenter_leases(p));
+	report(mode, p, t, &st);
 	bool ok = t->done == t->shown && !t->bad_order &&
-		  leased.kms_flip_events >= flips && leased.fallbacks == 0 &&
-		  lost_ok && back_ok && kms_presenter_losses(p) == 1;
+		  st.leased.kms_flip_events >= flips &&
+		  st.leased.fallbacks == 0 && lost_ok && back_ok &&
+		  kms_presenter_losses(p) == 1;
 	printf("%s lease-%s\n", ok ? "KMS-PASS" : "KMS-FAIL", mode);
 	fflush(stdout);
 	tconn_finish(p, &ts[1]);

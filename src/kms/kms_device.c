@@ -176,6 +176,16 @@ bool kms_dev_objects_gone(const struct kms_dev *d, const struct kms_pick *pick)
 	return gone;
 }
 
+bool kms_dev_lease_gone(const struct kms_dev *d)
+{
+	if (!d->res.n_crtcs)
+		return false;
+	drmModeCrtc *crtc = drmModeGetCrtc(d->fd, d->res.crtc_ids[0]);
+	bool gone = !crtc && errno == ENOENT;
+	drmModeFreeCrtc(crtc);
+	return gone;
+}
+
 void kms_dev_plan(const struct kms_dev *d, const struct kms_want *want,
 		  struct kms_pick *pick)
 {

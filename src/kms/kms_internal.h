@@ -47,6 +47,8 @@ void kms_dev_close(struct kms_dev *d);
 /* After a refused commit: are the pick's CRTC or connector gone from the
  * fd (a revoked lease shows no objects)? */
 bool kms_dev_objects_gone(const struct kms_dev *d, const struct kms_pick *pick);
+/* Is the fd's first CRTC gone (a revoked lease)? */
+bool kms_dev_lease_gone(const struct kms_dev *d);
 /* Plans one want against what no output holds yet. */
 void kms_dev_plan(const struct kms_dev *d, const struct kms_want *want,
 		  struct kms_pick *pick);
@@ -123,6 +125,10 @@ struct kms_pres {
 	 * found out. */
 	bool lost;
 	struct loop_source *lost_timer;
+	/* On a lease: looks once a second whether it was revoked, so a
+	 * guest that doesn't flip is not the only way to find out. */
+	bool is_lease;
+	struct loop_source *probe;
 	uint64_t losses;
 	struct kms_lease_src *lease; /* NULL: no lease socket */
 };

@@ -18,6 +18,9 @@
 
 static const struct presenter_impl kms_presenter_impl;
 
+/* How often a lease is looked at for a revocation nobody told us of. */
+#define PROBE_NS 1000000000ull
+
 static struct kms_pres *kms_pres_from(struct presenter *base)
 {
 	assert(base->impl == &kms_presenter_impl);
@@ -193,6 +196,7 @@ static void destroy(struct presenter *base)
 		loop_remove(p->fd_src);
 	if (p->lost_timer)
 		loop_remove(p->lost_timer);
+	loop_remove(p->probe);
 	kms_lease_src_destroy(p->lease);
 	kms_dev_close(&p->dev);
 	free(p);
@@ -229,6 +233,13 @@ void kms_pres_lost(struct kms_pres *p, const char *why)
 		 "a timer until a new lease comes", why);
 	p->lost = true;
 	loop_timer_arm(p->lost_timer, 1, 0);
+}
+
+static void probe_fired(void *data)
+{
+	struct kms_pres *p = data;
+	if (!p->lost && p->dev.fd >= 0 && kms_dev_lease_gone(&p->dev))
+		kms_pres_lost(p, "the lease's CRTC is gone: revoked");
 }
 
 int kms_pres_attach(struct kms_pres *p, int fd)
@@ -292,8 +303,12 @@ struct presenter *kms_presenter_create(struct loop *loop,
 	p->cfg = *cfg;
 	p->dev.fd = -1;
 	p->lost_timer = loop_add_timer(loop, drop_device, p);
+	p->is_lease = cfg->fd >= 0 || cfg->lease_socket;
+	p->probe = p->is_lease ? loop_add_timer(loop, probe_fired, p) : NULL;
 	int fd = cfg->fd;
-	int r = p->lost_timer ? 0 : -ENOMEM;
+	int r = p->lost_timer && (p->probe || !p->is_lease) ? 0 : -ENOMEM;
+	if (r == 0 && p->probe)
+		r = loop_timer_arm(p->probe, PROBE_NS, PROBE_NS) < 0 ? -errno : 0;
 	/* An inherited fd that isn't open is a wrong --drm-fd, not a
 	 * device without atomic modesetting. */
 	if (r == 0 && fd >= 0 && fcntl(fd, F_GETFD) < 0) {

@@ -77,6 +77,9 @@ void linput_src_destroy(struct linput_src *src);
 void linput_src_forget(struct linput_src *src, uint32_t domid,
 		       const char *unique_id);
 
+/* How many devices libinput has added and not removed. */
+size_t linput_src_device_count(const struct linput_src *src);
+
 /* Parses one "DEVICE OUTPUT" setting value (the output is the last word;
  * the device may contain spaces). Returns 0 and fills *m with pointers
  * into buf (modified), or -EINVAL. */

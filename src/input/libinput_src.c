@@ -49,10 +49,15 @@ static void li_log(struct libinput *li, enum libinput_log_priority prio,
 	n = strlen(buf);
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = 0;
+	/* Device names are whatever a plugged-in device says: one line of
+	 * printable text. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+			buf[i] = '?';
 	log_msg(prio >= LIBINPUT_LOG_PRIORITY_ERROR ? LOG_LVL_WARN
 		: prio >= LIBINPUT_LOG_PRIORITY_INFO ? LOG_LVL_INFO
 						     : LOG_LVL_DEBUG,
-		"input: libinput: %s", log_text(buf));
+		"input: libinput: %s", buf);
 }
 
 /* ---- which output a device belongs to ---- */
@@ -353,6 +358,15 @@ void linput_src_forget(struct linput_src *s, uint32_t domid,
 {
 	for (struct linput_dev *d = s->devs; d; d = d->next)
 		lroute_forget(&d->route, domid, unique_id);
+}
+
+size_t linput_src_device_count(const struct linput_src *s)
+{
+	size_t n = 0;
+
+	for (const struct linput_dev *d = s->devs; d; d = d->next)
+		n++;
+	return n;
 }
 
 int linput_map_parse(char *buf, struct linput_map *m)

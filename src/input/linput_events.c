@@ -25,9 +25,11 @@ static bool retarget(struct linput_dev *d)
 static void touch_event(struct lroute_dev *r, enum libinput_event_type type,
 			struct libinput_event_touch *t)
 {
-	int32_t slot = libinput_event_touch_get_seat_slot(t);
+	int32_t slot = -1;
 	double x = 0, y = 0;
 
+	if (type != LIBINPUT_EVENT_TOUCH_FRAME)
+		slot = libinput_event_touch_get_seat_slot(t);
 	if (type == LIBINPUT_EVENT_TOUCH_DOWN ||
 	    type == LIBINPUT_EVENT_TOUCH_MOTION) {
 		x = libinput_event_touch_get_x_transformed(t, r->tgt.mode_w);

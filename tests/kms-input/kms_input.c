@@ -229,12 +229,18 @@ static void step_unplug(struct loop *loop, struct linput_src *src,
 	check(b == 1 && releases == 1, "B: one release of KEY_LEFTSHIFT");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct udev_fake touch = {.fd = -1}, kbd = {.fd = -1};
 	struct vinput_sink sink = {.event = record};
-	struct linput_map maps[2];
-	struct linput_config cfg = {.maps = maps, .n_maps = 2};
+	/* The nodes are filled in once the devices exist. */
+	const struct linput_map maps[2] = {{touch.node, "Virtual-1"},
+					   {kbd.node, "Virtual-2"}};
+	/* --seat seat0: the same through libinput's udev backend. */
+	struct linput_config cfg = {
+		.maps = maps, .n_maps = 2,
+		.seat = argc == 3 && !strcmp(argv[1], "--seat") ? argv[2]
+							       : NULL};
 	struct loop *loop;
 	struct linput_src *src;
 
@@ -245,8 +251,6 @@ int main(void)
 		return 1;
 	}
 	printf("KMS-INPUT touchscreen %s, keyboard %s\n", touch.node, kbd.node);
-	maps[0] = (struct linput_map){touch.node, "Virtual-1"};
-	maps[1] = (struct linput_map){kbd.node, "Virtual-2"};
 	loop = loop_create();
 	src = loop ? linput_src_create(loop, &cfg, resolve, NULL, &sink) : NULL;
 	if (!src) {

@@ -4,8 +4,10 @@
  * on that output, and handed to a vinput_sink like the Wayland path's
  * input (include/input.h).
  *
- * Devices come from listed paths (libinput's path backend: no udevd
- * needed) and, optionally, from a udev seat. A device goes to the output
+ * Devices come from listed paths (libinput's path backend: no seat, no
+ * logind) or from a udev seat. Either way udevd must have processed a
+ * device: libinput takes its kind (ID_INPUT_TOUCHSCREEN, ..._KEYBOARD)
+ * from udev's database and won't use a node udev never initialised. A device goes to the output
  * its mapping names (by path, event node name or device name), else to
  * the output its udev WL_OUTPUT property names (as Weston does), else to
  * the default output.

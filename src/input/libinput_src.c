@@ -1,16 +1,17 @@
 /* The libinput source (libinput_src.h): one libinput context on the
  * daemon's loop, either on a udev seat or on the listed device paths
- * (the path backend: no udevd, no logind; vdispld opens the nodes itself
- * as root). Each device gets an output when libinput adds it and a route
+ * (the path backend: no logind, vdispld opens the nodes itself as root;
+ * udevd must still have processed them). Each device gets an output when libinput adds it and a route
  * (linput_route.c) that remembers what it holds; a device removed
  * releases it. Listed paths absent at start, or unplugged later, are
- * tried again on a timer. */
+ * tried again on a timer, as are those udevd has not processed yet. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "linput_priv.h"
@@ -203,21 +204,46 @@ static void on_initial(void *data)
 	on_readable(s, -1, 0);
 }
 
+/* Why path can't be opened now, or NULL. libinput's path backend waits
+ * (sleeping, up to seconds) for udevd to have initialised the device and
+ * reads its ID_INPUT_* properties from udev's database, so a node udevd
+ * has not seen is left for the next retry rather than stalling the loop. */
+static const char *not_ready(struct linput_src *s, const char *path)
+{
+	struct udev_device *ud;
+	struct stat st;
+	bool ready;
+
+	if (stat(path, &st) < 0)
+		return strerror(errno);
+	if (!S_ISCHR(st.st_mode))
+		return "not a character device";
+	ud = udev_device_new_from_devnum(s->udev, 'c', st.st_rdev);
+	ready = ud && udev_device_get_is_initialized(ud);
+	if (ud)
+		udev_device_unref(ud);
+	return ready ? NULL : "udev has not initialised it (is udevd running?)";
+}
+
 /* Opens every listed path not open yet. */
 static void open_paths(struct linput_src *s)
 {
 	for (size_t i = 0; i < s->n_slots; i++) {
 		struct linput_slot *sl = &s->slots[i];
+		const char *why;
 
 		if (sl->opened || sl->device[0] != '/')
 			continue;
-		if (access(sl->device, F_OK) == 0)
+		why = not_ready(s, sl->device);
+		if (!why) {
 			sl->opened = libinput_path_add_device(s->li, sl->device);
-		if (sl->opened) {
+			why = sl->opened ? NULL : "libinput refused it";
+		}
+		if (!why) {
 			sl->warned = false;
 		} else if (!sl->warned) {
-			log_warn("input: can't use %s (yet): trying again",
-				 sl->device);
+			log_warn("input: can't use %s yet: %s; trying again",
+				 sl->device, why);
 			sl->warned = true;
 		}
 	}
@@ -257,22 +283,19 @@ static int copy_config(struct linput_src *s, const struct linput_config *cfg)
 
 static int open_context(struct linput_src *s, const char *seat)
 {
-	struct udev *udev;
-
+	s->udev = udev_new();
+	if (!s->udev)
+		return -ENOMEM;
+	s->li = seat ? libinput_udev_create_context(&iface, s, s->udev)
+		     : libinput_path_create_context(&iface, s);
+	if (!s->li)
+		return -ENOMEM;
+	libinput_log_set_handler(s->li, li_log);
+	libinput_log_set_priority(s->li, LIBINPUT_LOG_PRIORITY_INFO);
 	if (!seat) {
-		s->li = libinput_path_create_context(&iface, s);
-		if (!s->li)
-			return -ENOMEM;
 		open_paths(s);
 		return 0;
 	}
-	udev = udev_new();
-	if (!udev)
-		return -ENOMEM;
-	s->li = libinput_udev_create_context(&iface, s, udev);
-	udev_unref(udev); /* the context holds its own reference */
-	if (!s->li)
-		return -ENOMEM;
 	s->seat_mode = true;
 	if (libinput_udev_assign_seat(s->li, seat) < 0) {
 		log_error("input: can't read udev seat %s", seat);
@@ -290,8 +313,6 @@ static int start(struct linput_src *s, const struct linput_config *cfg)
 	ret = open_context(s, cfg->seat);
 	if (ret < 0)
 		return ret;
-	libinput_log_set_handler(s->li, li_log);
-	libinput_log_set_priority(s->li, LIBINPUT_LOG_PRIORITY_INFO);
 	s->watch = loop_add_fd(s->loop, libinput_get_fd(s->li), EPOLLIN,
 			       on_readable, s);
 	/* What libinput queued already (the devices added) is read at the
@@ -344,6 +365,8 @@ void linput_src_destroy(struct linput_src *s)
 	loop_remove(s->initial);
 	if (s->li)
 		libinput_unref(s->li);
+	if (s->udev)
+		udev_unref(s->udev);
 	for (size_t i = 0; i < s->n_slots; i++) {
 		free(s->slots[i].device);
 		free(s->slots[i].output);

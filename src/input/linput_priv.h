@@ -5,6 +5,7 @@
 #define VDISPLD_LINPUT_PRIV_H
 
 #include <libinput.h>
+#include <libudev.h>
 
 #include "linput_route.h"
 
@@ -28,6 +29,7 @@ struct linput_slot {
 struct linput_src {
 	struct loop *loop;
 	struct libinput *li;
+	struct udev *udev;
 	bool seat_mode; /* udev seat; else listed paths */
 	struct loop_source *watch, *retry, *initial;
 	struct linput_slot *slots;

@@ -2,8 +2,11 @@
  * kernel input devices. A uinput multi-touch touchscreen belongs to
  * Virtual-1, which shows guest connector A (800x600 centred on a
  * 1024x768 mode); a uinput keyboard belongs to Virtual-2, which shows B
- * (1024x768). Both are listed by path (libinput's path backend). A
- * recording sink checks what the guests would hear:
+ * (1024x768). Both are listed by path (libinput's path backend; the
+ * keyboard's udev entry appears only once the source runs, as when udevd
+ * is slower than devtmpfs, so it comes on a retry), or, with --seat
+ * seat0, found on the udev seat. A recording sink checks what the guests
+ * would hear:
  *   1. two fingers and a move: positions exact on A's picture, a finger
  *      on the black border ignored, one frame per report;
  *   2. a key typed on B;
@@ -251,11 +254,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("KMS-INPUT touchscreen %s, keyboard %s\n", touch.node, kbd.node);
+	/* The keyboard's node exists before udevd has processed it: the
+	 * path backend opens it on a retry once udevd has. */
+	if (!cfg.seat)
+		uinput_udev_db(&kbd, false);
 	loop = loop_create();
 	src = loop ? linput_src_create(loop, &cfg, resolve, NULL, &sink) : NULL;
 	if (!src) {
 		printf("KMS-INPUT-FAIL the libinput source did not start\n");
 		return 1;
+	}
+	if (!cfg.seat) {
+		pump_devices(loop, src, 1);
+		check(linput_src_device_count(src) == 1,
+		      "the keyboard waits for udev");
+		uinput_udev_db(&kbd, true);
 	}
 	pump_devices(loop, src, 2);
 	check(linput_src_device_count(src) == 2, "both devices added");

@@ -65,11 +65,13 @@ static int find_node(struct udev_fake *u)
 
 /* What udevd's input_id builtin says of such a device; I: marks it
  * initialised (libinput waits for that). */
-static int write_db(struct udev_fake *u, const char *props)
+int uinput_udev_db(struct udev_fake *u, bool present)
 {
 	struct timespec ts;
 	FILE *f;
 
+	if (!present)
+		return unlink(u->db) == 0 ? 0 : fail(u->db);
 	mkdir("/run/udev", 0755);
 	mkdir("/run/udev/data", 0755);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -78,7 +80,7 @@ static int write_db(struct udev_fake *u, const char *props)
 		return fail(u->db);
 	fprintf(f, "I:%llu\nE:ID_INPUT=1\n%s",
 		(unsigned long long)ts.tv_sec * 1000000ull + ts.tv_nsec / 1000 + 1,
-		props);
+		u->props);
 	return fclose(f) == 0 ? 0 : fail(u->db);
 }
 
@@ -93,7 +95,8 @@ static int create(struct udev_fake *u, const char *name, const char *props)
 	    ioctl(u->fd, UI_DEV_CREATE) < 0)
 		return fail("UI_DEV_CREATE");
 	ret = find_node(u);
-	return ret < 0 ? ret : write_db(u, props);
+	u->props = props;
+	return ret < 0 ? ret : uinput_udev_db(u, true);
 }
 
 int uinput_touchscreen(struct udev_fake *u)

@@ -8,18 +8,14 @@
 # libinput10:arm64 and libudev1:arm64 runtime packages (deps-arm64.sh).
 # Without it the cross build leaves out src/input (no libinput source).
 #
-# Prints the unpacked root on stdout. Cache as scripts/arm64-libxen-dev.sh.
-# Exit 77 when apt can't provide the packages.
+# Prints the unpacked root on stdout. Exit 77 when apt can't provide the
+# packages (or arm64-libxen-dev.sh can't).
 set -euo pipefail
 
-if [ -n "${VDISPLD_CACHE:-}" ]; then
-	CACHE=$VDISPLD_CACHE
-elif mkdir -p /var/cache/vdispld 2>/dev/null && [ -w /var/cache/vdispld ]; then
-	CACHE=/var/cache/vdispld
-else
-	CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vdispld
-fi
-ROOT=$CACHE/arm64-libinput-dev
+# Next to arm64-libxen-dev in the same cache, where the toolchain file
+# looks for it.
+XEN_ROOT=$("$(dirname "$0")/arm64-libxen-dev.sh")
+ROOT=$(dirname "$XEN_ROOT")/arm64-libinput-dev
 PKGS="libinput-dev libudev-dev"
 say() { echo "arm64-libinput-dev: $*" >&2; }
 

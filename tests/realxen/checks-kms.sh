@@ -3,8 +3,8 @@
 # checks.sh): the guest's pictures on virtio-gpu's two outputs, from QEMU's
 # screendumps (RESULT/TAG/head-H-I.png), pixel for pixel through
 # realxen_shot_check, and the flip events' source from vdispld's counters.
-# Uses checks.sh's LOG, RES, ok, bad, expect, domid_of, check_guest and
-# checks-display.sh's label.
+# Uses checks.sh's LOG, RES, ok, bad, expect, domid_of, check_guest,
+# checks-display.sh's label and checks-input.sh's check_touch, check_key_a.
 
 # png_size PNG: "W H" from the IHDR chunk.
 png_size() {
@@ -126,6 +126,11 @@ run_checks_kms() { # SERIAL_LOG RESULT_DIR
 		check_kms_case kms-flip
 	fi
 	check_kms_flips
+	# Dom0's uinput touchscreen and keyboard, read by vdispld through
+	# libinput, reach the guest's xen-kbdfront scaled to its touch area.
+	local fails_before_touch=$CHECK_FAILS
+	check_touch "$a" domu
+	check_key_a "$a" domu
 	expect "vdispld survived the guest's destroy" 'REALXEN-DOM0: .*vdispld alive after destroy'
 	expect "vdispld exited 0 on SIGTERM" 'REALXEN-DOM0: .*vdispld exit 0'
 	if [ "$CHECK_FAILS" -gt 0 ]; then

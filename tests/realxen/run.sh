@@ -12,6 +12,7 @@
 #   INPUT_MODULE    the test-only Weston input module (vdispld-test-input.so)
 #   INPUT_CMD       its command client for Dom0 (realxen_input_cmd); without
 #                   both, no input is injected and the input checks fail
+#   UINPUT_CMD      the KMS run's uinput devices for Dom0 (realxen_uinput_cmd)
 #   REALXEN_CACHE   package cache (see fetch.sh)
 #   REALXEN_SHELL   dom0: a shell in Dom0 instead of the test; domu: Dom0 sets
 #                   up everything, creates the guest with a shell and attaches
@@ -39,6 +40,7 @@ VDISPLD_BIN=${VDISPLD_BIN:-$REPO/build/vdispld}
 SHOT_CHECK=${SHOT_CHECK:-}
 INPUT_MODULE=${INPUT_MODULE:-$REPO/build/weston-modules/vdispld-test-input.so}
 INPUT_CMD=${INPUT_CMD:-$REPO/build/tests/realxen/realxen_input_cmd}
+UINPUT_CMD=${UINPUT_CMD:-$REPO/build/tests/realxen/realxen_uinput_cmd}
 SHELL_MODE=${REALXEN_SHELL:-}
 TIMEOUT=${REALXEN_TIMEOUT:-1200}
 NICE=${REALXEN_NICE:-19}
@@ -90,6 +92,10 @@ build_share() {
 		copy_prog "$s" "$INPUT_CMD" /usr/bin/realxen-input-cmd
 	else
 		say "no input module/client ($INPUT_MODULE, $INPUT_CMD): no input injected"
+	fi
+	# The KMS run's touchscreen and keyboard in Dom0 (uinput).
+	if [ -x "$UINPUT_CMD" ]; then
+		copy_prog "$s" "$UINPUT_CMD" /usr/bin/realxen-uinput-cmd
 	fi
 	# Weston builds an XKB context at start even without a seat.
 	mkdir -p "$s/usr/share/X11"

@@ -64,6 +64,20 @@ struct config_vkb {
 	char *connector; /* connector unique-id to follow; NULL: its own */
 };
 
+/* [input]: Dom0's own input devices under presenter = kms (libinput),
+ * each belonging to an output and so to the guest connector shown there. */
+#define CONFIG_MAX_INPUT_DEVICES 16
+struct config_input_device {
+	char *device; /* a path, an event node name or the kernel's name */
+	char *output; /* KMS connector name, e.g. Virtual-1 */
+};
+struct config_input {
+	char *seat;   /* every device of this udev seat; NULL: listed only */
+	char *output; /* output of devices no line names; NULL: ignored */
+	struct config_input_device devices[CONFIG_MAX_INPUT_DEVICES];
+	unsigned n_devices;
+};
+
 struct config {
 	char *path;		/* file loaded, NULL if none */
 	char *wayland_display;	/* NULL: $WAYLAND_DISPLAY / wayland-0 */
@@ -84,6 +98,7 @@ struct config {
 	uint32_t requests_per_turn; /* ring requests per loop turn */
 	struct config_connector *connectors; /* in file order */
 	struct config_vkb *vkbs;	     /* in file order */
+	struct config_input input;
 };
 
 /* What the command line asked for; unset fields leave the file's value. */

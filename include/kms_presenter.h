@@ -57,4 +57,18 @@ bool kms_presenter_has_device(struct presenter *p);
 uint64_t kms_presenter_losses(struct presenter *p);
 uint64_t kms_presenter_leases(struct presenter *p);
 
+/* The guest connector shown on a display output (a KMS connector name)
+ * and where its picture lies on the mode: what Dom0's input devices of
+ * that output reach. */
+struct kms_shown {
+	uint32_t domid;
+	const char *unique_id;	/* lives as long as the connector */
+	uint32_t width, height; /* the guest connector's resolution */
+	uint32_t mode_w, mode_h;
+	struct kms_rect dst, src; /* the plan's placement on the mode */
+};
+/* False when no guest connector is shown on output. */
+bool kms_presenter_shown_on(struct presenter *p, const char *output,
+			    struct kms_shown *out);
+
 #endif

@@ -82,9 +82,4 @@ void linput_src_forget(struct linput_src *src, uint32_t domid,
 /* How many devices libinput has added and not removed. */
 size_t linput_src_device_count(const struct linput_src *src);
 
-/* Parses one "DEVICE OUTPUT" setting value (the output is the last word;
- * the device may contain spaces). Returns 0 and fills *m with pointers
- * into buf (modified), or -EINVAL. */
-int linput_map_parse(char *buf, struct linput_map *m);
-
 #endif

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "input.h"
 
+struct linput_src;
 struct loop;
 struct presenter;
 
@@ -20,8 +21,9 @@ struct presenter_select {
 	 * reload applies to connectors created afterwards. */
 	const struct config *cfg;
 	/* Input for the guests' vkbds. Wayland: the compositor's seat. KMS:
-	 * none yet; Dom0's libinput devices plug in here. */
+	 * Dom0's own devices ([input], read through libinput). */
 	struct vinput_sink input;
+	struct linput_src *linput; /* KMS with [input]; else NULL */
 };
 
 /* Creates the configured presenter into s->presenter. 0; -1 when it
@@ -37,5 +39,7 @@ bool presenter_select_connected(const struct presenter_select *s);
 const char *presenter_select_what(const struct presenter_select *s);
 /* Settings re-read (SIGHUP): connectors pick up changed settings. */
 void presenter_select_reconfigure(struct presenter_select *s);
+/* Stops the input source and destroys the presenter. */
+void presenter_select_close(struct presenter_select *s);
 
 #endif

@@ -363,7 +363,7 @@ static void daemon_stop(struct daemon *d)
 		log_counters(d); /* the final counts */
 	xb_backend_destroy(d->vdispl);
 	xb_backend_destroy(d->vkbd);
-	presenter_destroy(d->pres.presenter);
+	presenter_select_close(&d->pres);
 	xevtchn_close(d->xe);
 	xgrant_close(d->xg);
 	xdomain_close(d->xdom);

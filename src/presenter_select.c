@@ -14,6 +14,9 @@
 #include "kms_presenter.h"
 #include "log.h"
 #include "wl_presenter.h"
+#ifdef VDISPLD_HAVE_LIBINPUT
+#include "libinput_src.h"
+#endif
 
 /* Wayland asks per connector how its surface should look. */
 static void wl_lookup(void *data, const struct pres_conn_info *info,
@@ -105,6 +108,64 @@ static void warn_other_kind(const struct config *cfg)
 	if (kms && cfg->wayland_display)
 		log_warn("wayland-display is for presenter = wayland; ignored "
 			 "under kms");
+	bool input = cfg->input.seat || cfg->input.n_devices;
+	if (!kms && input)
+		log_warn("[input] is for presenter = kms (Dom0's own devices); "
+			 "under wayland the compositor's seat gives input");
+}
+
+#ifdef VDISPLD_HAVE_LIBINPUT
+/* An output's input devices reach the guest connector shown there. */
+static bool kms_input_target(void *data, const char *output,
+			     struct linput_target *t)
+{
+	const struct presenter_select *s = data;
+	struct kms_shown k;
+	if (!kms_presenter_shown_on(s->presenter, output, &k))
+		return false;
+	*t = (struct linput_target){
+		.domid = k.domid,
+		.unique_id = k.unique_id,
+		.width = k.width,
+		.height = k.height,
+		.mode_w = k.mode_w,
+		.mode_h = k.mode_h,
+		.dst = k.dst,
+		.src = k.src,
+	};
+	return true;
+}
+#endif
+
+/* Dom0's input devices under kms ([input]). A source that can't start is
+ * logged and the guests go without input, as under a compositor without
+ * a seat: the display matters more. */
+static void open_kms_input(struct presenter_select *s, struct loop *loop)
+{
+	const struct config_input *in = &s->cfg->input;
+	if (!in->seat && !in->n_devices)
+		return;
+#ifdef VDISPLD_HAVE_LIBINPUT
+	struct linput_map maps[CONFIG_MAX_INPUT_DEVICES];
+	for (unsigned i = 0; i < in->n_devices; i++)
+		maps[i] = (struct linput_map){in->devices[i].device,
+					      in->devices[i].output};
+	struct linput_config lcfg = {
+		.seat = in->seat,
+		.maps = maps,
+		.n_maps = in->n_devices,
+		.default_output = in->output,
+	};
+	s->linput = linput_src_create(loop, &lcfg, kms_input_target, s,
+				      &s->input);
+	if (!s->linput)
+		log_error("input: Dom0's input devices can't be read; the "
+			  "guests get no input");
+#else
+	(void)loop;
+	log_error("[input] names Dom0's input devices, but this vdispld is "
+		  "built without libinput; the guests get no input");
+#endif
 }
 
 static int open_wayland(struct presenter_select *s, struct loop *loop,
@@ -149,8 +210,6 @@ static int open_kms(struct presenter_select *s, struct loop *loop,
 		.lookup_data = (void *)cfg,
 		.no_zero_copy = cfg->no_dmabuf,
 	};
-	/* s->input waits for Dom0's own input devices (libinput): until
-	 * then the guests' vkbds connect and stay quiet under kms. */
 	s->presenter = kms_presenter_create(loop, &kcfg);
 	if (!s->presenter) {
 		log_error("cannot show anything through KMS (%s): %s",
@@ -162,6 +221,7 @@ static int open_kms(struct presenter_select *s, struct loop *loop,
 		*exit_code = 1;
 		return -1;
 	}
+	open_kms_input(s, loop);
 	log_info("presenter: kms on %s", cfg->drm_lease_socket
 		 ? "a lease from the lease manager"
 		 : cfg->drm_fd >= 0 ? "an inherited DRM fd"
@@ -201,4 +261,14 @@ void presenter_select_reconfigure(struct presenter_select *s)
 	/* KMS reads a connector's output when the guest connects. */
 	if (s->kind == CONFIG_PRESENTER_WAYLAND)
 		wl_presenter_reconfigure(s->presenter);
+}
+
+void presenter_select_close(struct presenter_select *s)
+{
+#ifdef VDISPLD_HAVE_LIBINPUT
+	linput_src_destroy(s->linput); /* releases what guests hold */
+#endif
+	s->linput = NULL;
+	presenter_destroy(s->presenter);
+	s->presenter = NULL;
 }

@@ -38,6 +38,7 @@ void config_finish(struct config *cfg)
 	free(cfg->wayland_display);
 	free(cfg->kms_device);
 	free(cfg->drm_lease_socket);
+	config_input_free(&cfg->input);
 	config_init(cfg);
 }
 

@@ -83,6 +83,8 @@ static int handle_key(void *user, const char *section, const char *key,
 		return config_connector_key(ctx, section, key, value);
 	if (strncmp(section, CONFIG_VKB_PREFIX, strlen(CONFIG_VKB_PREFIX)) == 0)
 		return config_vkb_key(ctx, section, key, value);
+	if (strcmp(section, "input") == 0)
+		return config_input_key(ctx, key, value);
 	if (!section[0])
 		return config_parse_error(ctx, "\"%s\" outside any section",
 					  key);

@@ -58,6 +58,16 @@ int config_connector_key(struct config_parse_ctx *ctx, const char *section,
 			 const char *key, const char *value);
 int config_vkb_key(struct config_parse_ctx *ctx, const char *section,
 		   const char *key, const char *value);
+
+/* ---- [input] (config_input.c): the same contract ---- */
+
+int config_input_key(struct config_parse_ctx *ctx, const char *key,
+		     const char *value);
+void config_input_free(struct config_input *in);
+/* "DEVICE OUTPUT": the output is the last word, the device the rest (it
+ * may hold spaces: a kernel's device name). 0 with both malloc'ed, or
+ * -EINVAL / -ENOMEM. */
+int config_parse_device_output(const char *s, char **device, char **output);
 void config_connector_free(struct config_connector *c);
 void config_vkb_free(struct config_vkb *v);
 

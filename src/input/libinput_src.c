@@ -391,26 +391,3 @@ size_t linput_src_device_count(const struct linput_src *s)
 		n++;
 	return n;
 }
-
-int linput_map_parse(char *buf, struct linput_map *m)
-{
-	char *end = buf + strlen(buf), *out;
-
-	while (end > buf && (end[-1] == ' ' || end[-1] == '\t'))
-		*--end = 0;
-	out = end;
-	while (out > buf && out[-1] != ' ' && out[-1] != '\t')
-		out--;
-	if (out == buf || !*out)
-		return -EINVAL; /* one word: no output */
-	out[-1] = 0;
-	for (char *e = out - 1; e > buf && (e[-1] == ' ' || e[-1] == '\t');)
-		*--e = 0;
-	while (*buf == ' ' || *buf == '\t')
-		buf++;
-	if (!*buf)
-		return -EINVAL;
-	m->device = buf;
-	m->output = out;
-	return 0;
-}

@@ -270,6 +270,32 @@ bool kms_presenter_has_device(struct presenter *base)
 	return p->dev.fd >= 0 && !p->lost;
 }
 
+bool kms_presenter_shown_on(struct presenter *base, const char *output,
+			    struct kms_shown *out)
+{
+	const struct kms_pres *p = kms_pres_from(base);
+	for (const struct kms_pres_conn *c = p->conns; c; c = c->next) {
+		if (!c->has_output || p->lost)
+			continue;
+		const struct kms_pick *pick = &c->out.pick;
+		if (strcmp(p->dev.res.connectors[pick->connector].name,
+			   output) != 0)
+			continue;
+		*out = (struct kms_shown){
+			.domid = c->info.domid,
+			.unique_id = c->unique_id,
+			.width = c->info.width,
+			.height = c->info.height,
+			.mode_w = c->out.mode_w,
+			.mode_h = c->out.mode_h,
+			.dst = pick->dst,
+			.src = pick->src,
+		};
+		return true;
+	}
+	return false;
+}
+
 uint64_t kms_presenter_losses(struct presenter *base)
 {
 	return kms_pres_from(base)->losses;

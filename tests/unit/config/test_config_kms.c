@@ -188,6 +188,49 @@ static void test_precedence(void **state)
 	config_finish(&cfg);
 }
 
+/* [input]: Dom0's devices, each "DEVICE OUTPUT" (the output the last
+ * word, a device name may hold spaces), a seat and a default output. */
+static void test_input_section(void **state)
+{
+	struct config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[input]\n"
+				    "seat = seat0\n"
+				    "output = Virtual-1\n"
+				    "device = /dev/input/event3 Virtual-2\n"
+				    "device =   ILITEK Multi-Touch\t HDMI-A-1  \n"),
+			 0);
+	assert_string_equal(cfg.input.seat, "seat0");
+	assert_string_equal(cfg.input.output, "Virtual-1");
+	assert_int_equal(cfg.input.n_devices, 2);
+	assert_string_equal(cfg.input.devices[0].device, "/dev/input/event3");
+	assert_string_equal(cfg.input.devices[0].output, "Virtual-2");
+	assert_string_equal(cfg.input.devices[1].device, "ILITEK Multi-Touch");
+	assert_string_equal(cfg.input.devices[1].output, "HDMI-A-1");
+	config_finish(&cfg);
+
+	/* A device without its output, an unknown key, an empty seat. */
+	assert_int_not_equal(load(&cfg, "[input]\ndevice = event3\n"), 0);
+	assert_non_null(strstr(err, "DEVICE OUTPUT"));
+	config_finish(&cfg);
+	assert_int_not_equal(load(&cfg, "[input]\ntouch = event3\n"), 0);
+	assert_non_null(strstr(err, "unknown key"));
+	config_finish(&cfg);
+	assert_int_not_equal(load(&cfg, "[input]\nseat =\n"), 0);
+	config_finish(&cfg);
+
+	/* No more than CONFIG_MAX_INPUT_DEVICES lines. */
+	char text[2048] = "[input]\n";
+	for (int i = 0; i <= CONFIG_MAX_INPUT_DEVICES; i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "device = event%d Virtual-1\n", i);
+		strcat(text, line);
+	}
+	assert_int_not_equal(load(&cfg, text), 0);
+	assert_non_null(strstr(err, "devices in [input]"));
+	config_finish(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_input_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -319,25 +319,6 @@ static void test_bad_targets(void **state)
 	assert_int_equal(n_recs, 0);
 }
 
-static void test_map_parse(void **state)
-{
-	char a[] = "/dev/input/event3 Virtual-1";
-	char b[] = "  ILITEK Multi-Touch\t HDMI-A-1  ";
-	char c[] = "event3";
-	char e[] = "   ";
-	struct linput_map m;
-
-	(void)state;
-	assert_int_equal(linput_map_parse(a, &m), 0);
-	assert_string_equal(m.device, "/dev/input/event3");
-	assert_string_equal(m.output, "Virtual-1");
-	assert_int_equal(linput_map_parse(b, &m), 0);
-	assert_string_equal(m.device, "ILITEK Multi-Touch");
-	assert_string_equal(m.output, "HDMI-A-1");
-	assert_int_equal(linput_map_parse(c, &m), -EINVAL);
-	assert_int_equal(linput_map_parse(e, &m), -EINVAL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,7 +331,6 @@ int main(void)
 		cmocka_unit_test_setup(test_output_changes_hands, setup),
 		cmocka_unit_test_setup(test_forget, setup),
 		cmocka_unit_test_setup(test_bad_targets, setup),
-		cmocka_unit_test_setup(test_map_parse, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,7 +216,9 @@ shot_server() {
 	local log=$1 line tag n i h k
 	exec 3> "$WORK/mon.in"
 	cat "$WORK/mon.out" > "$WORK/monitor.log" &
-	tail -n +1 -F --pid="$BASHPID" "$log" 2>/dev/null | while IFS= read -r line; do
+	# tail stops with run.sh ($$), the loop with this subshell (killed
+	# when QEMU is done): nothing outlives the run.
+	while IFS= read -r line; do
 		case "$line" in
 		*"REALXEN-DOM0: "*" KMS-SHOT "*) ;;
 		*) continue ;;
@@ -237,7 +239,7 @@ shot_server() {
 			sleep 0.5 # whole before the next command; flips move on
 		done
 		touch "$RESULT/$tag/shots-done"
-	done
+	done < <(tail -n +1 -F --pid=$$ "$log" 2>/dev/null)
 }
 
 preflight

@@ -45,6 +45,11 @@ struct kms_presenter_config {
 	void *lookup_data;
 	/* Don't import guests' dma-bufs: always copy (--no-dmabuf). */
 	bool no_zero_copy;
+	/* A guest connector goes (presenter_destroy included): what Dom0's
+	 * input devices hold on it is to be released (linput_src_forget).
+	 * NULL: nobody asks. */
+	void (*conn_gone)(void *data, uint32_t domid, const char *unique_id);
+	void *conn_gone_data;
 };
 
 /* NULL (errno set, reason logged) when the device can't be used. */

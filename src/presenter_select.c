@@ -135,6 +135,16 @@ static bool kms_input_target(void *data, const char *output,
 	};
 	return true;
 }
+
+/* A guest connector goes: what its output's devices hold on it is
+ * released now, not at their next event. */
+static void kms_input_forget(void *data, uint32_t domid,
+			     const char *unique_id)
+{
+	const struct presenter_select *s = data;
+	if (s->linput)
+		linput_src_forget(s->linput, domid, unique_id);
+}
 #endif
 
 /* Dom0's input devices under kms ([input]). A source that can't start is
@@ -210,6 +220,10 @@ static int open_kms(struct presenter_select *s, struct loop *loop,
 		.lookup_data = (void *)cfg,
 		.no_zero_copy = cfg->no_dmabuf,
 	};
+#ifdef VDISPLD_HAVE_LIBINPUT
+	kcfg.conn_gone = kms_input_forget;
+	kcfg.conn_gone_data = s;
+#endif
 	s->presenter = kms_presenter_create(loop, &kcfg);
 	if (!s->presenter) {
 		log_error("cannot show anything through KMS (%s): %s",

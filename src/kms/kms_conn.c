@@ -252,6 +252,10 @@ void kms_conn_destroy(struct kms_pres_conn *c)
 {
 	if (!c)
 		return;
+	const struct kms_presenter_config *cfg = &c->pres->cfg;
+	if (cfg->conn_gone && c->unique_id)
+		cfg->conn_gone(cfg->conn_gone_data, c->info.domid,
+			       c->unique_id);
 	for (struct kms_pres_conn **pp = &c->pres->conns; *pp;
 	     pp = &(*pp)->next) {
 		if (*pp == c) {

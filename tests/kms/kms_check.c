@@ -115,50 +115,65 @@ void flip_n(struct loop *loop, struct presenter *p, struct tconn *ts,
 		flip_once(loop, p, ts, first, count, (n - i) % 2);
 }
 
-int main(int argc, char **argv)
+struct args {
+	const char *device, *lease_socket;
+	int drm_fd;
+	unsigned hold_ms, flips;
+};
+
+static void parse_args(int argc, char **argv, struct args *a)
 {
-	const char *device = "/dev/dri/card0", *lease_socket = NULL;
-	unsigned hold_ms = 8000, flips = 120;
-	int drm_fd = -1;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--device"))
-			device = argv[i + 1];
+			a->device = argv[i + 1];
 		else if (!strcmp(argv[i], "--drm-fd"))
-			drm_fd = atoi(argv[i + 1]);
+			a->drm_fd = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--lease-socket"))
-			lease_socket = argv[i + 1];
+			a->lease_socket = argv[i + 1];
 		else if (!strcmp(argv[i], "--hold-ms"))
-			hold_ms = (unsigned)atoi(argv[i + 1]);
+			a->hold_ms = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--flips"))
-			flips = (unsigned)atoi(argv[i + 1]);
+			a->flips = (unsigned)atoi(argv[i + 1]);
 	}
-	log_init(LOG_LVL_INFO, "kms_check");
-	if (drm_fd >= 0 || lease_socket)
-		return kms_check_lease(drm_fd, lease_socket, hold_ms, flips);
-	struct tconn ts[2] = {
-		{.name = "A", .output = "Virtual-1", .w = 800, .h = 600},
-		{.name = "B", .output = "Virtual-2", .w = 1024, .h = 768},
-	};
-	struct loop *loop = loop_create();
-	struct kms_presenter_config cfg = {.device = device, .fd = -1,
-					   .lookup = tconn_lookup,
-					   .lookup_data = ts};
-	struct presenter *p = loop ? kms_presenter_create(loop, &cfg) : NULL;
-	if (!p || tconn_init(p, &ts[0], 0) < 0 || tconn_init(p, &ts[1], 1) < 0) {
-		printf("KMS-FAIL setup: %s\n", strerror(errno));
-		return 1;
+}
+
+/* Input's view (kms_presenter_shown_on): which guest connector each
+ * display shows, and where; nothing on a display nobody has. */
+static int check_targets(struct presenter *p, const struct tconn *ts)
+{
+	int bad = 0;
+	for (unsigned c = 0; c < 2; c++) {
+		struct kms_shown t;
+		bool found = kms_presenter_shown_on(p, ts[c].output, &t);
+		printf("KMS-RESULT target %s: %s %u/%s %ux%u mode %ux%u at "
+		       "%d,%d\n", ts[c].output, found ? "shows" : "none",
+		       found ? t.domid : 0, found ? t.unique_id : "-",
+		       found ? t.width : 0, found ? t.height : 0,
+		       found ? t.mode_w : 0, found ? t.mode_h : 0,
+		       found ? t.dst.x : 0, found ? t.dst.y : 0);
+		bad |= !found || t.domid != 1 || strcmp(t.unique_id, ts[c].name) ||
+		       t.width != ts[c].w || t.mode_w != ts[c].w ||
+		       t.mode_h != ts[c].h || t.dst.x || t.dst.y ||
+		       t.dst.w != ts[c].w || t.src.w != ts[c].w;
 	}
-	for (unsigned c = 0; c < 2; c++)
-		presenter_conn_set_config(p, ts[c].conn, ts[c].fb[0], 0, 0);
-	pump_ms(loop, 500);
-	printf("KMS-SHOT static\n");
-	fflush(stdout);
-	pump_ms(loop, hold_ms);
-	flip_n(loop, p, ts, 0, 2, flips);
-	pump_ms(loop, 200);
-	printf("KMS-SHOT flipped\n");
-	fflush(stdout);
-	pump_ms(loop, hold_ms);
+	struct kms_shown none;
+	bad |= kms_presenter_shown_on(p, "HDMI-A-1", &none);
+	return bad;
+}
+
+static unsigned gone;
+
+// cppcheck-suppress constParameterCallback
+static void conn_gone(void *data, uint32_t domid, const char *unique_id)
+{
+	(void)data, (void)domid, (void)unique_id;
+	gone++;
+}
+
+/* Counters and order per connector; then both connectors go, each
+ * announced once. 0 when all is as it should be. */
+static int results(struct presenter *p, struct tconn *ts, unsigned flips)
+{
 	int rc = 0;
 	for (unsigned c = 0; c < 2; c++) {
 		struct pres_conn_stats st;
@@ -173,10 +188,51 @@ int main(int argc, char **argv)
 		    ts[c].shown != flips)
 			rc = 1;
 	}
-	printf("%s\n", rc ? "KMS-FAIL flips" : "KMS-PASS");
-	fflush(stdout);
 	for (unsigned c = 0; c < 2; c++)
 		tconn_finish(p, &ts[c]);
+	printf("KMS-RESULT connectors gone: %u\n", gone);
+	return rc || gone != 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {.device = "/dev/dri/card0", .drm_fd = -1,
+			 .hold_ms = 8000, .flips = 120};
+	parse_args(argc, argv, &a);
+	const char *device = a.device;
+	unsigned hold_ms = a.hold_ms, flips = a.flips;
+	log_init(LOG_LVL_INFO, "kms_check");
+	if (a.drm_fd >= 0 || a.lease_socket)
+		return kms_check_lease(a.drm_fd, a.lease_socket, hold_ms, flips);
+	struct tconn ts[2] = {
+		{.name = "A", .output = "Virtual-1", .w = 800, .h = 600},
+		{.name = "B", .output = "Virtual-2", .w = 1024, .h = 768},
+	};
+	struct loop *loop = loop_create();
+	struct kms_presenter_config cfg = {.device = device, .fd = -1,
+					   .lookup = tconn_lookup,
+					   .lookup_data = ts,
+					   .conn_gone = conn_gone};
+	struct presenter *p = loop ? kms_presenter_create(loop, &cfg) : NULL;
+	if (!p || tconn_init(p, &ts[0], 0) < 0 || tconn_init(p, &ts[1], 1) < 0) {
+		printf("KMS-FAIL setup: %s\n", strerror(errno));
+		return 1;
+	}
+	for (unsigned c = 0; c < 2; c++)
+		presenter_conn_set_config(p, ts[c].conn, ts[c].fb[0], 0, 0);
+	pump_ms(loop, 500);
+	printf("KMS-SHOT static\n");
+	fflush(stdout);
+	int rc = check_targets(p, ts);
+	pump_ms(loop, hold_ms);
+	flip_n(loop, p, ts, 0, 2, flips);
+	pump_ms(loop, 200);
+	printf("KMS-SHOT flipped\n");
+	fflush(stdout);
+	pump_ms(loop, hold_ms);
+	rc |= results(p, ts, flips);
+	printf("%s\n", rc ? "KMS-FAIL" : "KMS-PASS");
+	fflush(stdout);
 	presenter_destroy(p);
 	loop_destroy(loop);
 	return rc;

@@ -47,13 +47,14 @@ struct stages {
 	bool idle_noticed;
 };
 
-/* Pumps without flipping until the presenter's device is gone, 20 s at
- * most; whether it went. */
+/* Pumps without flipping until the presenter has dropped its device,
+ * 20 s at most; whether it did. */
 static bool idle_until_lost(struct loop *loop, struct presenter *p)
 {
-	for (unsigned i = 0; i < 200 && kms_presenter_has_device(p); i++)
+	uint64_t losses = kms_presenter_losses(p);
+	for (unsigned i = 0; i < 200 && kms_presenter_losses(p) == losses; i++)
 		pump_ms(loop, 100);
-	return !kms_presenter_has_device(p);
+	return kms_presenter_losses(p) > losses && !kms_presenter_has_device(p);
 }
 
 /* Over the socket: a new lease, then flips answered by its events and

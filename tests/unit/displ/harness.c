@@ -152,7 +152,7 @@ bool h_pop_resp(struct harness *h, unsigned ci, struct xendispl_resp *out)
 int32_t h_call(struct harness *h, unsigned ci, struct xendispl_req *req,
 	       struct xendispl_resp *out)
 {
-	struct xendispl_resp r, extra;
+	struct xendispl_resp r = {0}, extra; /* gcc -O3: maybe-uninitialized */
 
 	h_push(h, ci, req);
 	h_kick(h, ci);

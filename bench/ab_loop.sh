@@ -1,0 +1,90 @@
+#!/bin/sh
+# A/B benchmark of vdispld's event loop: epoll (A) against sd-event (B).
+#
+# Builds one commit that has both implementations (-DVDISPLD_LOOP=epoll
+# and =sdevent) in a temporary worktree, then runs the flip benchmark on
+# each daemon in turn, A B A B ..., so the machine's load falls on both
+# alike. The simulator, the compositor and the benchmark are A's in every
+# run: only the daemon differs. Two scenarios: "unthr 1x1080p zc" (the
+# backend's CPU per flip; its strace row gives syscalls per flip) and
+# "60Hz 8x2 1080p zc" (16 connectors paced at 60 Hz: the timers' share).
+# Prints each run and, per scenario and side, mean, stdev and min-max;
+# the figures are in docs/performance.md ("The event loop: epoll or
+# sd-event").
+#
+# usage: bench/ab_loop.sh [pairs (5)] [seconds per window (3)]
+#   AB_COMMIT  the commit to build (default: the recorded one below)
+#   AB_DIR     where to build (default: a new directory under /tmp)
+set -eu
+pairs=${1:-5}
+secs=${2:-3}
+src=$(cd "$(dirname "$0")/.." && pwd)
+# The last commit with both loops (loop.c and loop_sdevent.c).
+commit=${AB_COMMIT:-HEAD}
+dir=${AB_DIR:-$(mktemp -d /tmp/vdispld-ab.XXXXXX)}
+tree=$dir/src
+
+if [ ! -d "$tree" ]; then
+	git -C "$src" worktree add --detach "$tree" "$commit" >/dev/null
+fi
+for side in epoll sdevent; do
+	cmake -S "$tree" -B "$dir/$side" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DVDISPLD_LOOP="$side" >/dev/null
+done
+make -C "$dir/epoll" vdispld vdispld-test-compositor vdispld_bench \
+    bench_malloc_count xensim_xengnttab xensim_xenevtchn -j2 >/dev/null
+make -C "$dir/sdevent" vdispld -j2 >/dev/null
+
+rig=$dir/epoll
+csv=$dir/runs.csv
+echo "scenario,pair,side,cpu_us_per_flip,cpu_pct,flips_per_s,lat_p99_us,syscalls_per_flip" >"$csv"
+
+# run SIDE PAIR SCENARIO: one benchmark run, one CSV line.
+run() {
+	out=$dir/run-$2-$1.md
+	"$rig/bench/vdispld_bench" "$dir/$1/vdispld" \
+	    "$rig/tests/dmabuf-compositor/vdispld-test-compositor" \
+	    "$rig/bench/malloc_count.so" --secs "$secs" --only "$3" \
+	    --csv "$dir/one.csv" >"$out" 2>"$dir/stderr-$2-$1.log" || {
+		echo "ab_loop: $1 run $2 ($3) failed: see $dir" >&2
+		exit 1
+	}
+	sys=$(sed -n 's/.*syscalls per flip: \*\*\([0-9.]*\)\*\*.*/\1/p' "$out")
+	awk -F, -v sc="$3" -v p="$2" -v s="$1" -v sys="${sys:--}" \
+	    '$1 == sc { print sc "," p "," s "," $11 "," $12 "," $7 "," $9 "," sys }' \
+	    "$dir/one.csv" | tee -a "$csv"
+}
+
+for sc in "unthr 1x1080p zc" "60Hz 8x2 1080p zc"; do
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		run epoll "$i" "$sc"
+		run sdevent "$i" "$sc"
+		i=$((i + 1))
+	done
+done
+
+echo
+echo "| scenario | loop | runs | CPU/flip us: mean | stdev | min-max | % of a core: mean | stdev | syscalls/flip |"
+echo "|---|---|---|---|---|---|---|---|---|"
+awk -F, 'NR > 1 {
+	k = $1 SUBSEP $3; n[k]++; s[k] += $4; q[k] += $4 * $4
+	p[k] += $5; pq[k] += $5 * $5
+	if (!(k in lo) || $4 < lo[k]) lo[k] = $4
+	if (!(k in hi) || $4 > hi[k]) hi[k] = $4
+	if ($8 != "-") { sy[k] += $8; ns[k]++ }
+	if (!(k in seen)) { seen[k] = 1; order[++m] = k }
+} END {
+	for (i = 1; i <= m; i++) {
+		k = order[i]; split(k, f, SUBSEP)
+		mean = s[k] / n[k]; pm = p[k] / n[k]
+		sd = n[k] > 1 ? sqrt((q[k] - n[k] * mean * mean) / (n[k] - 1)) : 0
+		psd = n[k] > 1 ? sqrt((pq[k] - n[k] * pm * pm) / (n[k] - 1)) : 0
+		if (sd != sd) sd = 0; if (psd != psd) psd = 0
+		printf "| %s | %s | %d | %.2f | %.2f | %.2f-%.2f | %.3f | %.3f | %s |\n",
+		    f[1], f[2], n[k], mean, sd, lo[k], hi[k], pm, psd,
+		    ns[k] ? sprintf("%.2f", sy[k] / ns[k]) : "-"
+	}
+}' "$csv"
+echo
+echo "runs: $csv"

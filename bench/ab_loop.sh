@@ -8,9 +8,12 @@
 # run: only the daemon differs. Two scenarios: "unthr 1x1080p zc" (the
 # backend's CPU per flip; its strace row gives syscalls per flip) and
 # "60Hz 8x2 1080p zc" (16 connectors paced at 60 Hz: the timers' share).
-# Prints each run and, per scenario and side, mean, stdev and min-max;
-# the figures are in docs/performance.md ("The event loop: epoll or
-# sd-event").
+# Each run measures the flip's skeleton first (bench/bench_skeleton.c,
+# the host's floor at that moment); the ratio vdispld / skeleton takes
+# out part of the host's drift. Prints each run and, per scenario and
+# side, mean, stdev and min-max of the CPU per flip (median window and
+# best window) and of that ratio; the figures are in docs/performance.md
+# ("The event loop: epoll or sd-event").
 #
 # usage: bench/ab_loop.sh [pairs (5)] [seconds per window (3)]
 #   AB_COMMIT  the commit to build (default: the recorded one below)
@@ -37,11 +40,11 @@ make -C "$dir/sdevent" vdispld -j2 >/dev/null
 
 rig=$dir/epoll
 csv=$dir/runs.csv
-echo "scenario,pair,side,cpu_us_per_flip,cpu_pct,flips_per_s,lat_p99_us,syscalls_per_flip" >"$csv"
+echo "scenario,pair,side,cpu_us_per_flip,cpu_pct,flips_per_s,lat_p99_us,syscalls_per_flip,best_window,skeleton,ratio" >"$csv"
 
 # run SIDE PAIR SCENARIO: one benchmark run, one CSV line.
 run() {
-	out=$dir/run-$2-$1.md
+	out=$dir/run-$(echo "$3" | tr -c 'a-z0-9\n' _)-$2-$1.md
 	"$rig/bench/vdispld_bench" "$dir/$1/vdispld" \
 	    "$rig/tests/dmabuf-compositor/vdispld-test-compositor" \
 	    "$rig/bench/malloc_count.so" --secs "$secs" --only "$3" \
@@ -50,8 +53,19 @@ run() {
 		exit 1
 	}
 	sys=$(sed -n 's/.*syscalls per flip: \*\*\([0-9.]*\)\*\*.*/\1/p' "$out")
+	# The CPU cells: "median (best-worst)", in us (unthrottled) or % of
+	# a core (60 Hz); the skeleton's reading in the same unit.
+	case $3 in
+	unthr*) col=6 skel=$(sed -n 's/.*backend.s CPU per flip \([0-9.]*\) us.*/\1/p' "$out") ;;
+	*) col=7 skel=$(sed -n 's/.*backend.s CPU \([0-9.]*\) % of a core.*/\1/p' "$out") ;;
+	esac
+	best=$(awk -F'|' -v sc="$3" -v c="$col" '$2 == " " sc " " {
+		split($c, a, /[(-]/); print a[2] + 0 }' "$out")
 	awk -F, -v sc="$3" -v p="$2" -v s="$1" -v sys="${sys:--}" \
-	    '$1 == sc { print sc "," p "," s "," $11 "," $12 "," $7 "," $9 "," sys }' \
+	    -v best="$best" -v skel="${skel:-0}" -v col="$col" \
+	    '$1 == sc { v = col == 6 ? $11 : $12
+		print sc "," p "," s "," $11 "," $12 "," $7 "," $9 "," sys "," \
+		    best "," skel "," (skel > 0 ? sprintf("%.3f", v / skel) : "-") }' \
 	    "$dir/one.csv" | tee -a "$csv"
 }
 
@@ -65,11 +79,19 @@ for sc in "unthr 1x1080p zc" "60Hz 8x2 1080p zc"; do
 done
 
 echo
-echo "| scenario | loop | runs | CPU/flip us: mean | stdev | min-max | % of a core: mean | stdev | syscalls/flip |"
-echo "|---|---|---|---|---|---|---|---|---|"
-awk -F, 'NR > 1 {
-	k = $1 SUBSEP $3; n[k]++; s[k] += $4; q[k] += $4 * $4
-	p[k] += $5; pq[k] += $5 * $5
+echo "| scenario | loop | runs | CPU/flip us (median window): mean | stdev | min-max | best window: mean | stdev | % of a core: mean | stdev | / skeleton: mean | stdev | syscalls/flip |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+awk -F, '
+function add(name, v) { S[name, k] += v; Q[name, k] += v * v }
+function mean(name) { return S[name, k] / n[k] }
+function sd(name,   m, v) {
+	if (n[k] < 2) return 0
+	m = mean(name); v = (Q[name, k] - n[k] * m * m) / (n[k] - 1)
+	return v > 0 ? sqrt(v) : 0
+}
+NR > 1 {
+	k = $1 SUBSEP $3; n[k]++
+	add("cpu", $4); add("pct", $5); add("best", $9); add("ratio", $11)
 	if (!(k in lo) || $4 < lo[k]) lo[k] = $4
 	if (!(k in hi) || $4 > hi[k]) hi[k] = $4
 	if ($8 != "-") { sy[k] += $8; ns[k]++ }
@@ -77,12 +99,10 @@ awk -F, 'NR > 1 {
 } END {
 	for (i = 1; i <= m; i++) {
 		k = order[i]; split(k, f, SUBSEP)
-		mean = s[k] / n[k]; pm = p[k] / n[k]
-		sd = n[k] > 1 ? sqrt((q[k] - n[k] * mean * mean) / (n[k] - 1)) : 0
-		psd = n[k] > 1 ? sqrt((pq[k] - n[k] * pm * pm) / (n[k] - 1)) : 0
-		if (sd != sd) sd = 0; if (psd != psd) psd = 0
-		printf "| %s | %s | %d | %.2f | %.2f | %.2f-%.2f | %.3f | %.3f | %s |\n",
-		    f[1], f[2], n[k], mean, sd, lo[k], hi[k], pm, psd,
+		printf "| %s | %s | %d | %.2f | %.2f | %.2f-%.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %s |\n",
+		    f[1], f[2], n[k], mean("cpu"), sd("cpu"), lo[k], hi[k],
+		    mean("best"), sd("best"), mean("pct"), sd("pct"),
+		    mean("ratio"), sd("ratio"),
 		    ns[k] ? sprintf("%.2f", sy[k] / ns[k]) : "-"
 	}
 }' "$csv"

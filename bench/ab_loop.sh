@@ -22,8 +22,8 @@ set -eu
 pairs=${1:-5}
 secs=${2:-3}
 src=$(cd "$(dirname "$0")/.." && pwd)
-# The last commit with both loops (loop.c and loop_sdevent.c).
-commit=${AB_COMMIT:-HEAD}
+# The last commit with both loops (src/loop.c and src/loop_sdevent.c).
+commit=${AB_COMMIT:-dc7d821da87b1d56ae6968d55a9f44cbb038f2ae}
 dir=${AB_DIR:-$(mktemp -d /tmp/vdispld-ab.XXXXXX)}
 tree=$dir/src
 

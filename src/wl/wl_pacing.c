@@ -15,8 +15,6 @@
  * becomes hidden costs a few long waits, then flips on the short one. */
 #include <errno.h>
 #include <stdint.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include "loop.h"
 #include "log.h"
@@ -121,81 +119,20 @@ void pacing_flip_timer(void *owner, enum conn_flip state)
 	}
 }
 
-/* The fallback timer is one timerfd per presenter on the loop, held at
- * the earliest deadline of its connectors.
- *
- * A flip sets its deadline two or three times (show, commit, done) and
- * each timerfd_settime is a syscall, so deadlines live in memory and reach
- * the timerfd once per loop turn, from a prepare hook, and only when the
- * kernel's expiry is later than the earliest deadline or more than half a
- * refresh earlier. A completed flip leaves the timerfd armed: an expiry
- * that finds no deadline passed re-arms (or does nothing), so the timer
- * never fires late. Shared, it costs one syscall per turn in which the
- * earliest deadline moved, however many connectors flipped in it (16
- * connectors at 60 Hz: one, not sixteen). */
-#define SYNC_SLACK_NS (WL_PRES_REFRESH_NS / 2)
-
-static void timer_program(struct wl_pres *p, uint64_t at)
-{
-	struct itimerspec its = {
-		.it_value = {.tv_sec = (time_t)(at / 1000000000ull),
-			     .tv_nsec = (long)(at % 1000000000ull)}};
-	if (timerfd_settime(p->pacing.fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
-		p->pacing.armed_ns = at;
-}
-
-static void timer_sync(void *data)
-{
-	struct wl_pres *p = data;
-	struct wl_pres_conn *c;
-	uint64_t d = 0;
-	if (!p->pacing.dirty)
-		return;
-	p->pacing.dirty = false;
-	wl_list_for_each(c, &p->conns, link)
-		if (c->deadline_ns && (!d || c->deadline_ns < d))
-			d = c->deadline_ns;
-	uint64_t armed = p->pacing.armed_ns;
-	if (d && (!armed || armed > d || d - armed > SYNC_SLACK_NS))
-		timer_program(p, d);
-}
-
+/* Each connector's fallback is a loop timer of its own. The loop keeps
+ * every timer in one kernel timer armed at the earliest deadline, so the
+ * two or three moves of a deadline in one flip cost memory writes, and a
+ * syscall only in a turn where the earliest deadline moved. */
 void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
 {
-	c->deadline_ns = ns ? loop_now_ns() + ns : 0;
-	c->pres->pacing.dirty = true;
+	if (c->fallback) /* NULL once pacing_finish ran, or pacing_init failed */
+		loop_timer_arm(c->fallback, ns, 0);
 }
 
-static void deadline_passed(struct wl_pres_conn *c)
+static void fallback_fired(void *data)
 {
-	c->deadline_ns = 0;
+	struct wl_pres_conn *c = data;
 	conn_frame_timeout(&c->frame, loop_now_ns());
-}
-
-static struct wl_pres_conn *first_passed(struct wl_pres *p, uint64_t now)
-{
-	struct wl_pres_conn *c;
-	wl_list_for_each(c, &p->conns, link)
-		if (c->deadline_ns && c->deadline_ns <= now)
-			return c;
-	return NULL;
-}
-
-/* A connector's flip completing may change the list: after each, look
- * again from the start (each passed deadline is cleared or moved into the
- * future first, so this ends). */
-static void fallback_fired(void *data, int fd, uint32_t events)
-{
-	struct wl_pres *p = data;
-	struct wl_pres_conn *c;
-	uint64_t expirations;
-	(void)events;
-	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
-		return; /* re-armed meanwhile */
-	p->pacing.armed_ns = 0;
-	p->pacing.dirty = true; /* on to the next deadline, if any */
-	while ((c = first_passed(p, loop_now_ns())))
-		deadline_passed(c);
 }
 
 // cppcheck-suppress constParameter
@@ -273,43 +210,16 @@ void pacing_watch_commit(struct wl_pres_conn *c)
 
 int pacing_init(struct wl_pres_conn *c)
 {
-	struct wl_pres *p = c->pres;
-	if (p->pacing.src)
-		return 0;
-	p->pacing.fd = timerfd_create(CLOCK_MONOTONIC,
-				      TFD_CLOEXEC | TFD_NONBLOCK);
-	if (p->pacing.fd < 0)
-		return -errno;
-	p->pacing.src = loop_add_fd(p->loop, p->pacing.fd, EPOLLIN,
-				    fallback_fired, p);
-	if (!p->pacing.src) {
-		close(p->pacing.fd);
-		return -ENOMEM;
-	}
-	p->pacing.sync = loop_add_prepare(p->loop, timer_sync, p);
-	if (!p->pacing.sync) {
-		pacing_timer_finish(p);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-void pacing_timer_finish(struct wl_pres *p)
-{
-	if (!p->pacing.src)
-		return; /* never made */
-	loop_remove(p->pacing.sync);
-	loop_remove(p->pacing.src);
-	close(p->pacing.fd);
-	p->pacing.sync = p->pacing.src = NULL;
-	p->pacing.armed_ns = 0;
+	c->fallback = loop_add_timer(c->pres->loop, fallback_fired, c);
+	return c->fallback ? 0 : -ENOMEM;
 }
 
 void pacing_finish(struct wl_pres_conn *c)
 {
 	pacing_drop_feedback(c);
 	drop_late(c);
-	c->deadline_ns = 0;
+	loop_remove(c->fallback);
+	c->fallback = NULL;
 	/* A connector going away answers nothing more: its listener is gone
 	 * (conn_frame_finish forgets the flip). */
 }

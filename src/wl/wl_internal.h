@@ -158,8 +158,11 @@ struct wl_pres_conn {
 	uint64_t slow_ns;
 	struct wl_callback *late_cb;
 	uint64_t late_commit_ns;
-	/* Answers the owed flip when nothing shows it (wl_pacing.c). */
+	/* Answers the owed flip when nothing shows it (wl_pacing.c): its
+	 * deadline and when its loop timer fires (CLOCK_MONOTONIC ns, 0:
+	 * none; the timer may fire early, never late). */
 	struct loop_source *fallback;
+	uint64_t deadline_ns, armed_ns;
 	struct pres_conn_stats stats;
 
 	/* Zero copy (wl_dmabuf.c): the dma-buf attached to the surface, and

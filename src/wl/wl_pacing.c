@@ -119,20 +119,54 @@ void pacing_flip_timer(void *owner, enum conn_flip state)
 	}
 }
 
-/* Each connector's fallback is a loop timer of its own. The loop keeps
- * every timer in one kernel timer armed at the earliest deadline, so the
- * two or three moves of a deadline in one flip cost memory writes, and a
- * syscall only in a turn where the earliest deadline moved. */
+/* Each connector's fallback is a loop timer of its own; the loop keeps
+ * every timer in one kernel timer at the earliest deadline.
+ *
+ * A flip moves its deadline two or three times (show, commit, done), and
+ * moving the earliest deadline costs the loop a timerfd_settime before its
+ * next wait. So the deadline lives in memory (deadline_ns) and the loop
+ * timer (armed at armed_ns) moves only when it would fire late or more
+ * than half a refresh early; a completed flip leaves it armed. A timer
+ * that fires before the deadline is moved on to it, one that finds no
+ * deadline does nothing: it never fires late, and a connector flipping
+ * back to back reprograms it about once per half refresh, not per flip. */
+#define ARM_SLACK_NS (WL_PRES_REFRESH_NS / 2)
+
+static void timer_set(struct wl_pres_conn *c, uint64_t now)
+{
+	if (loop_timer_arm(c->fallback, c->deadline_ns > now
+						 ? c->deadline_ns - now
+						 : 1, 0) == 0)
+		c->armed_ns = c->deadline_ns;
+}
+
 void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
 {
-	if (c->fallback) /* NULL once pacing_finish ran, or pacing_init failed */
-		loop_timer_arm(c->fallback, ns, 0);
+	if (!c->fallback) /* pacing_finish ran, or pacing_init failed */
+		return;
+	uint64_t now = loop_now_ns();
+	c->deadline_ns = ns ? now + ns : 0;
+	if (!ns)
+		return;
+	uint64_t armed = c->armed_ns, d = c->deadline_ns;
+	if (armed > now && armed <= d && d - armed <= ARM_SLACK_NS)
+		return;
+	timer_set(c, now);
 }
 
 static void fallback_fired(void *data)
 {
 	struct wl_pres_conn *c = data;
-	conn_frame_timeout(&c->frame, loop_now_ns());
+	uint64_t now = loop_now_ns();
+	c->armed_ns = 0;
+	if (!c->deadline_ns)
+		return;
+	if (c->deadline_ns > now) {
+		timer_set(c, now);
+		return;
+	}
+	c->deadline_ns = 0;
+	conn_frame_timeout(&c->frame, now);
 }
 
 // cppcheck-suppress constParameter
@@ -220,6 +254,7 @@ void pacing_finish(struct wl_pres_conn *c)
 	drop_late(c);
 	loop_remove(c->fallback);
 	c->fallback = NULL;
+	c->deadline_ns = c->armed_ns = 0;
 	/* A connector going away answers nothing more: its listener is gone
 	 * (conn_frame_finish forgets the flip). */
 }

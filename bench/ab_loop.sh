@@ -3,7 +3,7 @@
 #
 # Builds one commit that has both implementations (-DVDISPLD_LOOP=epoll
 # and =sdevent) in a temporary worktree, then runs the flip benchmark on
-# each daemon in turn, A B A B ..., so the machine's load falls on both
+# each daemon in turn, A B, B A, A B ..., so the machine's load falls on both
 # alike. The simulator, the compositor and the benchmark are A's in every
 # run: only the daemon differs. Two scenarios: "unthr 1x1080p zc" (the
 # backend's CPU per flip; its strace row gives syscalls per flip) and
@@ -18,6 +18,7 @@
 # usage: bench/ab_loop.sh [pairs (5)] [seconds per window (3)]
 #   AB_COMMIT  the commit to build (default: the recorded one below)
 #   AB_DIR     where to build (default: a new directory under /tmp)
+#   AB_ONLY    one of the two scenarios only
 set -eu
 pairs=${1:-5}
 secs=${2:-3}
@@ -70,10 +71,17 @@ run() {
 }
 
 for sc in "unthr 1x1080p zc" "60Hz 8x2 1080p zc"; do
+	[ -n "${AB_ONLY:-}" ] && [ "$AB_ONLY" != "$sc" ] && continue
 	i=1
 	while [ "$i" -le "$pairs" ]; do
-		run epoll "$i" "$sc"
-		run sdevent "$i" "$sc"
+		# Odd pairs A B, even pairs B A: neither side always runs first.
+		if [ $((i % 2)) = 1 ]; then
+			run epoll "$i" "$sc"
+			run sdevent "$i" "$sc"
+		else
+			run sdevent "$i" "$sc"
+			run epoll "$i" "$sc"
+		fi
 		i=$((i + 1))
 	done
 done

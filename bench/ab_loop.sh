@@ -17,7 +17,9 @@
 #
 # usage: bench/ab_loop.sh [pairs (5)] [seconds per window (3)]
 #   AB_COMMIT  the commit to build (default: the recorded one below)
-#   AB_DIR     where to build (default: a new directory under /tmp)
+#   AB_DIR     where to build (default: a new directory under /tmp; the
+#              sources are a git worktree there: `git worktree remove
+#              $AB_DIR/src` when done)
 #   AB_ONLY    one of the two scenarios only
 set -eu
 pairs=${1:-5}

@@ -6,8 +6,8 @@
  * turn, so code never re-enters itself from inside a callback. A turn
  * dispatches one event.
  *
- * Removing a source from inside any callback is safe: it is freed only once
- * the turn that may still hold its pointer is over. */
+ * Removing a source from inside any callback is safe, its own included: a
+ * removed source is never called again, and nothing reads it once freed. */
 #ifndef VDISPLD_LOOP_H
 #define VDISPLD_LOOP_H
 

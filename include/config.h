@@ -20,6 +20,13 @@ enum config_shell {
 	CONFIG_SHELL_IVI,
 };
 
+/* Who shows the guests' pictures: a Wayland compositor, or vdispld itself
+ * on a DRM device or lease (no compositor, no Wayland connection). */
+enum config_presenter {
+	CONFIG_PRESENTER_WAYLAND,
+	CONFIG_PRESENTER_KMS,
+};
+
 /* One [connector ...] section. Matched either by the guest's unique-id
  * ("[connector c0]") or by position ("[connector dom=<name>/<dev>/<idx>]",
  * where <name> is the domain's name or its numeric id). */
@@ -31,7 +38,10 @@ struct config_connector {
 	uint32_t devid, index;
 	char *app_id; /* NULL: the presenter's default */
 	char *title;  /* NULL: the presenter's default */
-	char *output; /* wl_output name to go fullscreen on; NULL: any */
+	/* The output it goes on. wayland: the wl_output name to go
+	 * fullscreen on; NULL: any. kms: the KMS connector (e.g. Virtual-1,
+	 * HDMI-A-1); NULL: the first connected one nobody holds. */
+	char *output;
 	bool fullscreen;
 	bool has_ivi_id;
 	uint32_t ivi_id;
@@ -54,9 +64,27 @@ struct config_vkb {
 	char *connector; /* connector unique-id to follow; NULL: its own */
 };
 
+/* [input]: Dom0's own input devices under presenter = kms (libinput),
+ * each belonging to an output and so to the guest connector shown there. */
+#define CONFIG_MAX_INPUT_DEVICES 16
+struct config_input_device {
+	char *device; /* a path, an event node name or the kernel's name */
+	char *output; /* KMS connector name, e.g. Virtual-1 */
+};
+struct config_input {
+	char *seat;   /* every device of this udev seat; NULL: listed only */
+	char *output; /* output of devices no line names; NULL: ignored */
+	struct config_input_device devices[CONFIG_MAX_INPUT_DEVICES];
+	unsigned n_devices;
+};
+
 struct config {
 	char *path;		/* file loaded, NULL if none */
 	char *wayland_display;	/* NULL: $WAYLAND_DISPLAY / wayland-0 */
+	enum config_presenter presenter;
+	char *kms_device;	/* NULL: /dev/dri/card0 */
+	char *drm_lease_socket;	/* lease manager's socket; NULL: none */
+	int drm_fd;		/* inherited DRM (lease) fd; -1: none */
 	enum config_shell shell;
 	enum log_level log_level;
 	bool trace;		/* log every displif request and event */
@@ -70,12 +98,17 @@ struct config {
 	uint32_t requests_per_turn; /* ring requests per loop turn */
 	struct config_connector *connectors; /* in file order */
 	struct config_vkb *vkbs;	     /* in file order */
+	struct config_input input;
 };
 
 /* What the command line asked for; unset fields leave the file's value. */
 struct config_cli {
 	const char *config_path; /* --config; NULL: default if present */
 	const char *wayland_display;
+	int presenter;		/* enum config_presenter; -1: not given */
+	const char *kms_device;
+	const char *drm_lease_socket;
+	int drm_fd;		/* -1: not given */
 	uint32_t domains[CONFIG_MAX_DOMAINS];
 	unsigned n_domains;	/* --domain given at least once: replaces */
 	int log_level;		/* -1: not given */
@@ -126,5 +159,6 @@ const struct config_vkb *config_find_vkb(const struct config *cfg,
 					 const char *unique_id);
 
 const char *config_shell_name(enum config_shell shell);
+const char *config_presenter_name(enum config_presenter presenter);
 
 #endif

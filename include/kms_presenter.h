@@ -8,7 +8,15 @@
  * out directly when the guest's buffer came as a dma-buf the kernel can
  * import and it fills the mode. A flip is answered by the page-flip event
  * of the commit that showed it; a connector without a display answers on
- * a 60 Hz timer. */
+ * a 60 Hz timer.
+ *
+ * Leases: the DRM fd may be a lease, inherited (fd) or asked for from a
+ * lease manager's socket (lease_socket, AGL drm-lease-manager's protocol:
+ * kms_lease.h). A lease revoked (commits refused, its objects gone, or
+ * the manager hanging up) is lost like a compositor: every connector
+ * answers its flips on the timer, and with a lease socket a new lease is
+ * asked for (with back-off); when it comes every connector is planned
+ * again and shows its current picture. */
 #ifndef VDISPLD_KMS_PRESENTER_H
 #define VDISPLD_KMS_PRESENTER_H
 
@@ -30,6 +38,9 @@ typedef void (*kms_presenter_lookup_fn)(void *data,
 struct kms_presenter_config {
 	const char *device; /* NULL: /dev/dri/card0 */
 	int fd;		    /* >= 0: use this DRM fd (a lease); taken over */
+	/* Non-NULL: the lease manager's socket; the first lease (when fd
+	 * is -1) and every one after a loss come from there. */
+	const char *lease_socket;
 	kms_presenter_lookup_fn lookup; /* NULL: defaults for everyone */
 	void *lookup_data;
 	/* Don't import guests' dma-bufs: always copy (--no-dmabuf). */
@@ -39,5 +50,25 @@ struct kms_presenter_config {
 /* NULL (errno set, reason logged) when the device can't be used. */
 struct presenter *kms_presenter_create(struct loop *loop,
 				       const struct kms_presenter_config *cfg);
+
+/* False while the device (lease) is lost and no new one came. */
+bool kms_presenter_has_device(struct presenter *p);
+/* Leases lost since start, and leases received over the socket. */
+uint64_t kms_presenter_losses(struct presenter *p);
+uint64_t kms_presenter_leases(struct presenter *p);
+
+/* The guest connector shown on a display output (a KMS connector name)
+ * and where its picture lies on the mode: what Dom0's input devices of
+ * that output reach. */
+struct kms_shown {
+	uint32_t domid;
+	const char *unique_id;	/* lives as long as the connector */
+	uint32_t width, height; /* the guest connector's resolution */
+	uint32_t mode_w, mode_h;
+	struct kms_rect dst, src; /* the plan's placement on the mode */
+};
+/* False when no guest connector is shown on output. */
+bool kms_presenter_shown_on(struct presenter *p, const char *output,
+			    struct kms_shown *out);
 
 #endif

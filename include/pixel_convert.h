@@ -21,6 +21,15 @@ size_t pixconv_copy_region(const struct pixel_format *f, bool native,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
 			   uint32_t dst_stride);
 
+/* Scales the w x h region at (x, y) of src to dst_w x dst_h XRGB8888
+ * pixels at dst (nearest neighbour: each output pixel is the source pixel
+ * nearest its centre). The caller has checked bounds. 0, -EINVAL (an
+ * empty size, unknown format) or -ENOMEM. */
+int pixconv_scale_region(const struct pixel_format *f, const uint8_t *src,
+			 uint32_t src_stride, uint32_t x, uint32_t y,
+			 uint32_t w, uint32_t h, uint8_t *dst,
+			 uint32_t dst_stride, uint32_t dst_w, uint32_t dst_h);
+
 /* Whether the w x h region at (x, y) lies in a width x height buffer of
  * format f (NULL: unknown, never) with stride bytes a line and size bytes
  * readable: what every presenter checks before it reads a guest's fb. */

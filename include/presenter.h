@@ -77,6 +77,9 @@ struct pres_conn_stats {
 	uint64_t bytes_copied;
 	uint64_t zero_copy_frames;
 	uint64_t fallbacks; /* flips completed by the timer, not the compositor */
+	/* Flips completed by the page-flip event of the KMS commit that
+	 * showed them (KMS presenter; 0 under Wayland). */
+	uint64_t kms_flip_events;
 	/* Frames that took the copy path, by enum pres_copy_reason. */
 	uint64_t fallback_frames[PRES_COPY_REASONS];
 	/* Wall time spent copying those frames' pixels (benchmarks compare

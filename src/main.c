@@ -2,8 +2,9 @@
  *
  * Exit codes: 0 clean shutdown (SIGINT/SIGTERM, --help, --version);
  * 1 runtime failure (XenStore, grant or event-channel device, Wayland
- * compositor unreachable at start); 2 bad command line or settings file
- * (the unit does not restart on 2: retrying can't fix a typo).
+ * compositor or DRM device/lease unreachable at start); 2 bad command
+ * line or settings file (the unit does not restart on 2: retrying can't
+ * fix a typo).
  *
  * Shutdown: every device is disconnected and its backend state set to
  * Closed. Linux xen-drm-front then unplugs its DRM device and waits in
@@ -11,9 +12,10 @@
  * writes InitWait and both connect anew. Leaving them Connected would
  * instead leave the guests flipping into rings nobody serves.
  *
- * Losing the compositor is not an exit: the guests stay connected, their
- * flips complete on a timer, and the presenter reconnects when the
- * compositor's socket comes back (src/wl/wl_reconnect.c). */
+ * Losing the compositor (or a DRM lease) is not an exit: the guests stay
+ * connected, their flips complete on a timer, and the presenter reconnects
+ * when the compositor's socket comes back (src/wl/wl_reconnect.c) or a new
+ * lease comes (src/kms/kms_lease_src.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,8 +30,9 @@
 #include "kbd.h"
 #include "log.h"
 #include "loop.h"
+#include "presenter.h"
+#include "presenter_select.h"
 #include "status.h"
-#include "wl_presenter.h"
 #include "xen_domain.h"
 #include "xen_evtchn.h"
 #include "xen_grant.h"
@@ -50,7 +53,7 @@ struct daemon {
 	struct xgrant *xg;
 	struct xevtchn *xe;
 	struct xdomain *xdom;
-	struct presenter *presenter;
+	struct presenter_select pres;
 	struct displ_ctx displ;
 	struct xb_backend *vdispl;
 	struct kbd_ctx kbd;
@@ -64,32 +67,9 @@ struct daemon {
 	unsigned last_guests, last_conns;
 	unsigned last_xb_changes; /* xb_backend_changes() when last counted */
 	bool status_sent;
-	bool wl_lost; /* the compositor is gone; waiting for it */
+	bool pres_lost; /* compositor or lease gone; waiting for it */
 	int start_code; /* exit code when daemon_start fails */
 };
-
-/* The presenter asks per connector how its surface should look. */
-static void connector_lookup(void *data, const struct pres_conn_info *info,
-			     struct wl_presenter_conn_opts *opts)
-{
-	struct daemon *d = data;
-	const struct config_connector *c = config_find_connector(
-		&d->cfg, info->dom_name, info->domid, info->devid, info->index,
-		info->unique_id);
-	if (!c)
-		return;
-	opts->app_id = c->app_id;
-	opts->title = c->title;
-	opts->fullscreen = c->fullscreen;
-	if (c->fullscreen)
-		opts->fullscreen_output = c->output;
-	opts->width = c->size_w;
-	opts->height = c->size_h;
-	/* The presenter picks ivi_application for a non-zero ivi_id when the
-	 * compositor has it: shell = xdg forces xdg_toplevel by not asking. */
-	if (c->has_ivi_id && d->cfg.shell != CONFIG_SHELL_XDG)
-		opts->ivi_id = c->ivi_id;
-}
 
 /* A vkb follows the connector of its guest with its own unique-id unless
  * a [vkb] section names another. Read at each connect: a reload applies
@@ -156,11 +136,14 @@ static void reload_config(struct daemon *d)
 		   fresh.n_domains * sizeof(fresh.domains[0])) != 0)
 		log_warn("reload: the domain list changed; restart vdispld "
 			 "to apply it");
+	if (fresh.presenter != d->cfg.presenter)
+		log_warn("reload: the presenter changed; restart vdispld to "
+			 "apply it");
 	config_finish(&d->cfg);
 	d->cfg = fresh;
 	log_set_level(d->cfg.log_level);
 	apply_limits(d);
-	wl_presenter_reconfigure(d->presenter);
+	presenter_select_reconfigure(&d->pres);
 	log_info("reload: settings applied");
 }
 
@@ -212,15 +195,15 @@ static void before_sleep(void *data)
 	/* A guest that flooded and went quiet still owes its summary line;
 	 * the status timer wakes us at least once a second. */
 	log_flush_suppressed();
-	bool lost = !wl_presenter_connected(d->presenter);
-	bool changed = lost != d->wl_lost;
+	bool lost = !presenter_select_connected(&d->pres);
+	bool changed = lost != d->pres_lost;
 	if (changed && lost)
-		log_warn("lost the Wayland compositor; keeping every guest "
-			 "connected and waiting for it to come back");
+		log_warn("lost %s; keeping every guest connected and waiting "
+			 "for it to come back", presenter_select_what(&d->pres));
 	else if (changed)
-		log_info("the Wayland compositor is back; every connector "
-			 "shown again");
-	d->wl_lost = lost;
+		log_info("%s is back; every connector shown again",
+			 presenter_select_what(&d->pres));
+	d->pres_lost = lost;
 	/* Runs every loop turn: the devices are counted only when some
 	 * connected or disconnected (a walk of every device per flip, else). */
 	unsigned xb_changes = d->vdispl ? xb_backend_changes(d->vdispl) : 0;
@@ -235,8 +218,9 @@ static void before_sleep(void *data)
 	d->status_sent = true;
 	d->last_guests = guests;
 	d->last_conns = conns;
-	sd_notifyf(0, "STATUS=Serving %u guest(s), %u connector(s)%s", guests,
-		   conns, lost ? "; waiting for the Wayland compositor" : "");
+	sd_notifyf(0, "STATUS=Serving %u guest(s), %u connector(s)%s%s",
+		   guests, conns, lost ? "; waiting for " : "",
+		   lost ? presenter_select_what(&d->pres) : "");
 }
 
 static void watchdog_tick(void *data)
@@ -259,42 +243,6 @@ static int watchdog_setup(struct daemon *d)
 		return -errno;
 	log_info("watchdog: keepalive every %llu ms",
 		 (unsigned long long)(half_ns / 1000000u));
-	return 0;
-}
-
-/* The configured shell against what the compositor offers: asking for
- * one it lacks is a settings mistake, refused at start (exit 2). */
-static int check_shell(struct daemon *d)
-{
-	bool ivi = wl_presenter_has_ivi(d->presenter);
-	bool xdg = wl_presenter_has_xdg(d->presenter);
-	if (d->cfg.shell == CONFIG_SHELL_IVI && !ivi) {
-		log_error("settings ask for shell = ivi, but the compositor "
-			  "offers no ivi_application (is it Weston with "
-			  "ivi-shell.so?); use shell = xdg or auto");
-		return -1;
-	}
-	if (d->cfg.shell == CONFIG_SHELL_XDG && !xdg) {
-		log_error("settings ask for shell = xdg, but the compositor "
-			  "offers no xdg_wm_base; use shell = ivi or auto");
-		return -1;
-	}
-	if (d->cfg.shell == CONFIG_SHELL_IVI) {
-		for (const struct config_connector *c = d->cfg.connectors; c;
-		     c = c->next)
-			if (!c->has_ivi_id)
-				log_warn("[%s] has no ivi-id: with shell = ivi "
-					 "it gets an xdg_toplevel%s", c->section,
-					 xdg ? "" : ", which this compositor "
-						    "cannot show");
-	}
-	bool use_ivi = ivi && d->cfg.shell != CONFIG_SHELL_XDG;
-	log_info("shell: %s (settings: shell = %s; compositor offers%s%s)",
-		 use_ivi ? "ivi_application for connectors with an ivi-id, "
-			   "xdg_toplevel for the rest"
-			 : "xdg_toplevel",
-		 config_shell_name(d->cfg.shell), ivi ? " ivi_application" : "",
-		 xdg ? " xdg_wm_base" : "");
 	return 0;
 }
 
@@ -351,29 +299,6 @@ static int open_xen(struct daemon *d)
 	return 0;
 }
 
-static int open_wayland(struct daemon *d)
-{
-	struct wl_presenter_config wcfg = {
-		.display = d->cfg.wayland_display,
-		.lookup = connector_lookup,
-		.lookup_data = d,
-		.input = kbd_vinput_sink(&d->kbd),
-	};
-	d->presenter = wl_presenter_create(d->loop, &wcfg);
-	if (!d->presenter) {
-		const char *name = d->cfg.wayland_display
-					   ? d->cfg.wayland_display
-					   : getenv("WAYLAND_DISPLAY");
-		const char *dir = getenv("XDG_RUNTIME_DIR");
-		log_error("cannot connect to the Wayland compositor (display "
-			  "%s, XDG_RUNTIME_DIR %s): %s",
-			  name ? name : "wayland-0", dir ? dir : "unset",
-			  strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int daemon_start(struct daemon *d)
 {
 	d->loop = loop_create();
@@ -391,13 +316,10 @@ static int daemon_start(struct daemon *d)
 	kbd_ctx_init(&d->kbd, d->xg, d->xe);
 	d->kbd.pairing = vkb_pairing;
 	d->kbd.pairing_data = d;
-	if (open_wayland(d) < 0)
+	if (presenter_select_open(&d->pres, d->loop, &d->cfg,
+				  kbd_vinput_sink(&d->kbd), &d->start_code) < 0)
 		return -1;
-	if (check_shell(d) < 0) {
-		d->start_code = EXIT_USAGE;
-		return -1;
-	}
-	displ_ctx_init(&d->displ, d->presenter, d->xg, d->xe);
+	displ_ctx_init(&d->displ, d->pres.presenter, d->xg, d->xe);
 	d->displ.xdom = d->xdom;
 	apply_limits(d);
 	d->vdispl = xb_backend_create(d->loop, d->xs, &displ_xb_impl, &d->displ,
@@ -441,7 +363,7 @@ static void daemon_stop(struct daemon *d)
 		log_counters(d); /* the final counts */
 	xb_backend_destroy(d->vdispl);
 	xb_backend_destroy(d->vkbd);
-	presenter_destroy(d->presenter);
+	presenter_select_close(&d->pres);
 	xevtchn_close(d->xe);
 	xgrant_close(d->xg);
 	xdomain_close(d->xdom);

@@ -18,6 +18,7 @@ void config_init(struct config *cfg)
 		.max_mapped_mb = 512,
 		.requests_per_turn = 64,
 		.status_interval_s = 5,
+		.drm_fd = -1,
 	};
 }
 
@@ -35,6 +36,9 @@ void config_finish(struct config *cfg)
 	}
 	free(cfg->path);
 	free(cfg->wayland_display);
+	free(cfg->kms_device);
+	free(cfg->drm_lease_socket);
+	config_input_free(&cfg->input);
 	config_init(cfg);
 }
 
@@ -47,11 +51,31 @@ const char *config_shell_name(enum config_shell shell)
 	}
 }
 
+const char *config_presenter_name(enum config_presenter presenter)
+{
+	return presenter == CONFIG_PRESENTER_KMS ? "kms" : "wayland";
+}
+
 int config_apply_cli(struct config *cfg, const struct config_cli *cli)
 {
-	if (cli->wayland_display &&
-	    config_set_string(&cfg->wayland_display, cli->wayland_display) < 0)
+	if ((cli->wayland_display &&
+	     config_set_string(&cfg->wayland_display, cli->wayland_display) <
+		     0) ||
+	    (cli->kms_device &&
+	     config_set_string(&cfg->kms_device, cli->kms_device) < 0) ||
+	    (cli->drm_lease_socket &&
+	     config_set_string(&cfg->drm_lease_socket,
+			       cli->drm_lease_socket) < 0))
 		return -ENOMEM;
+	if (cli->presenter >= 0)
+		cfg->presenter = (enum config_presenter)cli->presenter;
+	/* A DRM device, fd or lease socket only makes sense for KMS: it
+	 * says so (config_cli_parse refused an explicit --presenter
+	 * wayland). */
+	if (cli->drm_fd >= 0 || cli->drm_lease_socket || cli->kms_device)
+		cfg->presenter = CONFIG_PRESENTER_KMS;
+	if (cli->drm_fd >= 0)
+		cfg->drm_fd = cli->drm_fd;
 	if (cli->n_domains) {
 		memcpy(cfg->domains, cli->domains,
 		       cli->n_domains * sizeof(cli->domains[0]));

@@ -10,11 +10,20 @@ void config_usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
 		"Usage: %s [options]\n"
-		"Xen para-virtual display backend (vdispl) on Wayland.\n\n"
+		"Xen para-virtual display backend (vdispl) on Wayland or\n"
+		"directly on a DRM/KMS device or lease.\n\n"
 		"  -c, --config FILE          settings file (default %s,\n"
 		"                             if present)\n"
 		"  -W, --wayland-display NAME compositor socket (default\n"
 		"                             $WAYLAND_DISPLAY)\n"
+		"      --presenter NAME       wayland (default) or kms\n"
+		"      --kms-device PATH      kms on this DRM device (default\n"
+		"                             /dev/dri/card0); implies kms\n"
+		"      --drm-fd N             kms on this inherited DRM fd\n"
+		"                             (a lease); implies kms\n"
+		"      --drm-lease-socket PATH  kms on a lease fetched from\n"
+		"                             this socket (AGL drm-lease-\n"
+		"                             manager's); implies kms\n"
 		"  -d, --domain ID            serve only this guest; repeatable\n"
 		"  -v                         verbose: log level debug\n"
 		"  -l, --log-level LEVEL      error, warn, info or debug\n"
@@ -37,6 +46,47 @@ static int cli_error(char *err, size_t err_len, const char *fmt, ...)
 	vsnprintf(err, err_len, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+/* Long options without a short form. */
+enum {
+	OPT_PRESENTER = 0x100,
+	OPT_KMS_DEVICE,
+	OPT_DRM_FD,
+	OPT_DRM_LEASE_SOCKET,
+};
+
+static int cli_kms_option(struct config_cli *cli, int opt, const char *arg,
+			  char *err, size_t err_len)
+{
+	enum config_presenter pres;
+	uint32_t fd;
+	switch (opt) {
+	case OPT_PRESENTER:
+		if (config_parse_presenter(arg, &pres) < 0)
+			return cli_error(err, err_len,
+					 "--presenter: unknown presenter "
+					 "\"%s\" (wayland, kms)", arg);
+		cli->presenter = (int)pres;
+		return 0;
+	case OPT_KMS_DEVICE:
+		if (!arg[0])
+			return cli_error(err, err_len, "--kms-device: empty path");
+		cli->kms_device = arg;
+		return 0;
+	case OPT_DRM_FD:
+		if (config_parse_u32(arg, 0, 65535, &fd) < 0)
+			return cli_error(err, err_len,
+					 "--drm-fd: invalid fd \"%s\"", arg);
+		cli->drm_fd = (int)fd;
+		return 0;
+	default: /* OPT_DRM_LEASE_SOCKET */
+		if (!arg[0])
+			return cli_error(err, err_len,
+					 "--drm-lease-socket: empty path");
+		cli->drm_lease_socket = arg;
+		return 0;
+	}
 }
 
 static int cli_option(struct config_cli *cli, int opt, const char *arg,
@@ -87,6 +137,11 @@ static int cli_option(struct config_cli *cli, int opt, const char *arg,
 	case 'V':
 		cli->version = true;
 		return 0;
+	case OPT_PRESENTER:
+	case OPT_KMS_DEVICE:
+	case OPT_DRM_FD:
+	case OPT_DRM_LEASE_SOCKET:
+		return cli_kms_option(cli, opt, arg, err, err_len);
 	default:
 		return cli_error(err, err_len, "unknown option (see --help)");
 	}
@@ -102,12 +157,18 @@ int config_cli_parse(struct config_cli *cli, int argc, char *const argv[],
 		{"log-level", required_argument, NULL, 'l'},
 		{"trace", no_argument, NULL, 't'},
 		{"no-dmabuf", no_argument, NULL, 'D'},
+		{"presenter", required_argument, NULL, OPT_PRESENTER},
+		{"kms-device", required_argument, NULL, OPT_KMS_DEVICE},
+		{"drm-fd", required_argument, NULL, OPT_DRM_FD},
+		{"drm-lease-socket", required_argument, NULL,
+		 OPT_DRM_LEASE_SOCKET},
 		{"help", no_argument, NULL, 'h'},
 		{"list", no_argument, NULL, 'L'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	*cli = (struct config_cli){.log_level = -1};
+	*cli = (struct config_cli){.log_level = -1, .presenter = -1,
+				   .drm_fd = -1};
 	optind = 0; /* glibc: full re-initialisation, so tests can re-parse */
 	opterr = 0;
 	int opt;
@@ -125,5 +186,11 @@ int config_cli_parse(struct config_cli *cli, int argc, char *const argv[],
 	if (optind < argc)
 		return cli_error(err, err_len, "unexpected argument \"%s\"",
 				 argv[optind]);
+	/* The KMS options say kms; asking for wayland too is a mistake. */
+	if (cli->presenter == CONFIG_PRESENTER_WAYLAND &&
+	    (cli->drm_fd >= 0 || cli->drm_lease_socket || cli->kms_device))
+		return cli_error(err, err_len,
+				 "--drm-fd, --drm-lease-socket and --kms-device "
+				 "need --presenter kms");
 	return 0;
 }

@@ -28,6 +28,14 @@ static int general_key(struct config_parse_ctx *ctx, const char *key,
 	if (strcmp(key, "wayland-display") == 0) {
 		r = value[0] ? config_set_string(&cfg->wayland_display, value)
 			     : -EINVAL;
+	} else if (strcmp(key, "presenter") == 0) {
+		r = config_parse_presenter(value, &cfg->presenter);
+	} else if (strcmp(key, "kms-device") == 0) {
+		r = value[0] ? config_set_string(&cfg->kms_device, value)
+			     : -EINVAL;
+	} else if (strcmp(key, "drm-lease-socket") == 0) {
+		r = value[0] ? config_set_string(&cfg->drm_lease_socket, value)
+			     : -EINVAL;
 	} else if (strcmp(key, "shell") == 0) {
 		r = config_parse_shell(value, &cfg->shell);
 	} else if (strcmp(key, "log-level") == 0) {
@@ -75,6 +83,8 @@ static int handle_key(void *user, const char *section, const char *key,
 		return config_connector_key(ctx, section, key, value);
 	if (strncmp(section, CONFIG_VKB_PREFIX, strlen(CONFIG_VKB_PREFIX)) == 0)
 		return config_vkb_key(ctx, section, key, value);
+	if (strcmp(section, "input") == 0)
+		return config_input_key(ctx, key, value);
 	if (!section[0])
 		return config_parse_error(ctx, "\"%s\" outside any section",
 					  key);

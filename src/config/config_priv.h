@@ -24,6 +24,8 @@ int config_parse_size(const char *s, uint32_t *w, uint32_t *h);
 int config_parse_bool(const char *s, bool *out);
 /* auto, xdg or ivi. */
 int config_parse_shell(const char *s, enum config_shell *out);
+/* wayland or kms. */
+int config_parse_presenter(const char *s, enum config_presenter *out);
 /* "1 3, 7": domids separated by spaces and/or commas; "" means all.
  * On error (-ENOMEM too) *n is left as it was. */
 int config_parse_domains(const char *s, uint32_t *out, unsigned *n);
@@ -56,6 +58,16 @@ int config_connector_key(struct config_parse_ctx *ctx, const char *section,
 			 const char *key, const char *value);
 int config_vkb_key(struct config_parse_ctx *ctx, const char *section,
 		   const char *key, const char *value);
+
+/* ---- [input] (config_input.c): the same contract ---- */
+
+int config_input_key(struct config_parse_ctx *ctx, const char *key,
+		     const char *value);
+void config_input_free(struct config_input *in);
+/* "DEVICE OUTPUT": the output is the last word, the device the rest (it
+ * may hold spaces: a kernel's device name). 0 with both malloc'ed, or
+ * -EINVAL / -ENOMEM. */
+int config_parse_device_output(const char *s, char **device, char **output);
 void config_connector_free(struct config_connector *c);
 void config_vkb_free(struct config_vkb *v);
 

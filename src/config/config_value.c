@@ -66,6 +66,18 @@ int config_parse_shell(const char *s, enum config_shell *out)
 	return -EINVAL;
 }
 
+int config_parse_presenter(const char *s, enum config_presenter *out)
+{
+	for (int i = CONFIG_PRESENTER_WAYLAND; i <= CONFIG_PRESENTER_KMS; i++) {
+		if (strcmp(s, config_presenter_name((enum config_presenter)i)) ==
+		    0) {
+			*out = (enum config_presenter)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 int config_parse_domains(const char *s, uint32_t *out, unsigned *n)
 {
 	char *copy = strdup(s);

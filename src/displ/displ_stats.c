@@ -1,7 +1,8 @@
 /* The per-connector counters as one log line each: what zero copy and the
  * copy path did (frames, bytes copied, zero-copy frames, copy fallbacks by
- * reason, flips answered by the timer). For -v and --trace, SIGUSR1, and
- * for tests and benchmarks that read the log. */
+ * reason, flips answered by the timer and by KMS page-flip events). For
+ * -v and --trace, SIGUSR1, and for tests and benchmarks that read the
+ * log. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -24,9 +25,10 @@ static void log_conn(const struct displ_conn_view *v, void *data)
 			      st->fallback_frames[r]);
 	log_msg(*level, "stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
 		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64
-		" copy_ns=%" PRIu64,
+		" copy_ns=%" PRIu64 " kms_flip_events=%" PRIu64,
 		v->dev->log.prefix, v->index, st->frames, st->bytes_copied,
-		st->zero_copy_frames, why, st->fallbacks, st->copy_ns);
+		st->zero_copy_frames, why, st->fallbacks, st->copy_ns,
+		st->kms_flip_events);
 }
 
 void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl,

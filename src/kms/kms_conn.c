@@ -60,7 +60,7 @@ static enum conn_present present(void *owner, struct pres_fb *fb, uint32_t x,
 				 uint32_t y, bool flip)
 {
 	struct kms_pres_conn *c = owner;
-	if (!c->has_output || c->out.in_flight)
+	if (!c->has_output || c->out.in_flight || c->pres->lost)
 		return CONN_PRESENT_LATER; /* kms_conn_flipped() retries */
 	bool zc = can_scan_out(c, fb, x, y);
 	int reason = fb->copy_reason >= 0 ? fb->copy_reason : PRES_COPY_REGION;
@@ -69,6 +69,12 @@ static enum conn_present present(void *owner, struct pres_fb *fb, uint32_t x,
 	if (r < 0) {
 		log_warn("kms: %s: commit failed: %s; its flips go on the "
 			 "timer", conn_name(c), strerror(-r));
+		/* A revoked lease refuses commits (ENOENT: its objects are
+		 * gone; EACCES: no longer master of them). */
+		if (r == -EACCES || kms_dev_objects_gone(&c->pres->dev,
+							 &c->out.pick))
+			kms_pres_lost(c->pres, "a commit was refused and the "
+					       "display's objects are gone");
 		return CONN_PRESENT_LATER;
 	}
 	if (!zc)
@@ -152,6 +158,7 @@ void kms_conn_flipped(struct kms_pres_conn *c)
 	c->out.in_flight = false;
 	if (c->flip_in_commit) {
 		c->flip_in_commit = false;
+		c->stats.kms_flip_events++;
 		conn_frame_frame_shown(&c->frame);
 	}
 	conn_frame_retry(&c->frame); /* a newer picture may wait */
@@ -191,6 +198,25 @@ static void take_output(struct kms_pres_conn *c)
 		 c->info.domid, c->info.devid, c->info.index, c->info.width,
 		 c->info.height, want.connector, c->out.mode_w, c->out.mode_h,
 		 pick.dst.x, pick.dst.y);
+}
+
+void kms_conn_device_lost(struct kms_pres_conn *c)
+{
+	if (c->has_output)
+		kms_output_forget(&c->out);
+	c->has_output = false;
+	c->flip_in_commit = false;
+	conn_frame_surface_lost(&c->frame);
+	/* A flip queued while the display still looked on waits for an
+	 * event that won't come: the refresh timer answers it now. */
+	if (c->frame.flip == CONN_FLIP_QUEUED)
+		loop_timer_arm(c->timer, REFRESH_NS, 0);
+}
+
+void kms_conn_device_back(struct kms_pres_conn *c)
+{
+	take_output(c);
+	conn_frame_retry(&c->frame); /* the current picture goes up */
 }
 
 struct kms_pres_conn *kms_conn_create(struct kms_pres *p,

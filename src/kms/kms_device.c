@@ -165,6 +165,27 @@ void kms_dev_close(struct kms_dev *d)
 	d->fd = -1;
 }
 
+bool kms_dev_objects_gone(const struct kms_dev *d, const struct kms_pick *pick)
+{
+	drmModeCrtc *crtc = drmModeGetCrtc(d->fd, d->res.crtc_ids[pick->crtc]);
+	drmModeConnector *conn = drmModeGetConnector(
+		d->fd, d->res.connectors[pick->connector].id);
+	bool gone = !crtc || !conn;
+	drmModeFreeCrtc(crtc);
+	drmModeFreeConnector(conn);
+	return gone;
+}
+
+bool kms_dev_lease_gone(const struct kms_dev *d)
+{
+	if (!d->res.n_crtcs)
+		return false;
+	drmModeCrtc *crtc = drmModeGetCrtc(d->fd, d->res.crtc_ids[0]);
+	bool gone = !crtc && errno == ENOENT;
+	drmModeFreeCrtc(crtc);
+	return gone;
+}
+
 void kms_dev_plan(const struct kms_dev *d, const struct kms_want *want,
 		  struct kms_pick *pick)
 {

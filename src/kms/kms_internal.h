@@ -12,6 +12,7 @@
 #include "presenter.h"
 
 struct loop_source;
+struct kms_lease_src;
 struct pixel_format;
 
 /* The properties an atomic commit sets, per object. */
@@ -43,6 +44,11 @@ struct kms_dev {
  * required. -errno, logged. */
 int kms_dev_open(struct kms_dev *d, const char *path, int fd);
 void kms_dev_close(struct kms_dev *d);
+/* After a refused commit: are the pick's CRTC or connector gone from the
+ * fd (a revoked lease shows no objects)? */
+bool kms_dev_objects_gone(const struct kms_dev *d, const struct kms_pick *pick);
+/* Is the fd's first CRTC gone (a revoked lease)? */
+bool kms_dev_lease_gone(const struct kms_dev *d);
 /* Plans one want against what no output holds yet. */
 void kms_dev_plan(const struct kms_dev *d, const struct kms_want *want,
 		  struct kms_pick *pick);
@@ -70,6 +76,9 @@ struct kms_output {
 int kms_output_init(struct kms_output *o, struct kms_dev *d,
 		    const struct kms_pick *pick);
 void kms_output_finish(struct kms_output *o);
+/* The device is gone: unmaps the buffers and forgets the rest (closing
+ * the fd frees it in the kernel); no ioctl. */
+void kms_output_forget(struct kms_output *o);
 /* The buffer a copy goes into next (not the one on screen). */
 struct kms_buf *kms_output_back(struct kms_output *o);
 /* Shows fb_id (a whole-screen framebuffer) with a page-flip event (and a
@@ -81,6 +90,7 @@ uint32_t kms_output_crtc_id(const struct kms_output *o);
 
 struct pres_fb {
 	struct fb_ref_list refs; /* first: see pres_fb_refs() */
+	struct pres_fb *next;	 /* kms_pres.fbs */
 	struct pres_fb_desc desc;
 	const struct pixel_format *fmt;
 	uint32_t handle, fb_id; /* zero copy: the imported dma-buf */
@@ -109,7 +119,35 @@ struct kms_pres {
 	struct kms_dev dev;
 	struct loop_source *fd_src;
 	struct kms_pres_conn *conns;
+	struct pres_fb *fbs;
+	/* The device is lost (lease revoked): nothing is committed until a
+	 * new one is attached; lost_timer drops it outside the callback that
+	 * found out. */
+	bool lost;
+	struct loop_source *lost_timer;
+	/* On a lease: looks once a second whether it was revoked, so a
+	 * guest that doesn't flip is not the only way to find out. */
+	bool is_lease;
+	struct loop_source *probe;
+	uint64_t losses;
+	struct kms_lease_src *lease; /* NULL: no lease socket */
 };
+
+/* kms_presenter.c: the device went away (why: for the log). */
+void kms_pres_lost(struct kms_pres *p, const char *why);
+/* A new DRM fd (lease) to show on: taken over. 0 or -errno. */
+int kms_pres_attach(struct kms_pres *p, int fd);
+
+/* kms_lease_src.c: leases from a lease manager's socket (kms_lease.h),
+ * asked for again with back-off after each loss. */
+struct kms_lease_src *kms_lease_src_create(struct kms_pres *p,
+					   const char *path);
+/* The first lease, at start: the fd or -errno. */
+int kms_lease_src_first(struct kms_lease_src *s);
+/* The lease is gone: hand it back, ask for a new one with back-off. */
+void kms_lease_src_again(struct kms_lease_src *s);
+uint64_t kms_lease_src_received(const struct kms_lease_src *s);
+void kms_lease_src_destroy(struct kms_lease_src *s);
 
 /* kms_conn.c: a guest connector on its output. */
 struct kms_pres_conn *kms_conn_create(struct kms_pres *p,
@@ -119,5 +157,8 @@ struct kms_pres_conn *kms_conn_create(struct kms_pres *p,
 void kms_conn_destroy(struct kms_pres_conn *c);
 /* The page-flip event of c's commit came. */
 void kms_conn_flipped(struct kms_pres_conn *c);
+/* The device went away / a new one came: plan and show again. */
+void kms_conn_device_lost(struct kms_pres_conn *c);
+void kms_conn_device_back(struct kms_pres_conn *c);
 
 #endif

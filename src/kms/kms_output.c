@@ -100,6 +100,14 @@ void kms_output_finish(struct kms_output *o)
 	o->dev = NULL;
 }
 
+void kms_output_forget(struct kms_output *o)
+{
+	for (int i = 0; i < 2; i++)
+		if (o->bufs[i].map)
+			munmap(o->bufs[i].map, o->bufs[i].size);
+	*o = (struct kms_output){.front = -1};
+}
+
 struct kms_buf *kms_output_back(struct kms_output *o)
 {
 	return &o->bufs[o->front == 0 ? 1 : 0];

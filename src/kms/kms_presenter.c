@@ -1,11 +1,14 @@
 /* The KMS presenter object: presenter_impl glue, framebuffers (kept for
  * copying, and imported as KMS framebuffers where the guest's buffer came
- * as a dma-buf), and the DRM fd's page-flip events. */
+ * as a dma-buf), the DRM fd's page-flip events, and the fd itself going
+ * (a lease revoked) and a new one coming. */
 #include <assert.h>
 #include <drm_fourcc.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xf86drm.h>
 
 #include "kms_internal.h"
@@ -14,6 +17,9 @@
 #include "pixel_convert.h"
 
 static const struct presenter_impl kms_presenter_impl;
+
+/* How often a lease is looked at for a revocation nobody told us of. */
+#define PROBE_NS 1000000000ull
 
 static struct kms_pres *kms_pres_from(struct presenter *base)
 {
@@ -26,6 +32,10 @@ static void import_dmabuf(struct kms_pres *p, struct pres_fb *fb)
 {
 	const struct pres_fb_desc *d = &fb->desc;
 	fb->copy_reason = -1;
+	if (p->dev.fd < 0) {
+		fb->copy_reason = PRES_COPY_REFUSED; /* again on attach */
+		return;
+	}
 	if (d->dmabuf_fd < 0) {
 		fb->copy_reason = d->dmabuf_error == -ECANCELED
 					  ? PRES_COPY_DISABLED
@@ -68,6 +78,8 @@ static struct pres_fb *fb_create(struct presenter *base,
 			 "show", (unsigned long long)desc->cookie,
 			 (const char *)&desc->fourcc);
 	import_dmabuf(p, fb);
+	fb->next = p->fbs;
+	p->fbs = fb;
 	return fb;
 }
 
@@ -77,6 +89,12 @@ static void fb_destroy(struct presenter *base, struct pres_fb *fb)
 	if (!fb)
 		return;
 	fb_ref_list_release(&fb->refs); /* off every output showing it */
+	for (struct pres_fb **pp = &p->fbs; *pp; pp = &(*pp)->next) {
+		if (*pp == fb) {
+			*pp = fb->next;
+			break;
+		}
+	}
 	if (fb->fb_id)
 		drmModeRmFB(p->dev.fd, fb->fb_id);
 	if (fb->handle) {
@@ -176,8 +194,116 @@ static void destroy(struct presenter *base)
 		kms_conn_destroy(p->conns);
 	if (p->fd_src)
 		loop_remove(p->fd_src);
+	if (p->lost_timer)
+		loop_remove(p->lost_timer);
+	loop_remove(p->probe);
+	kms_lease_src_destroy(p->lease);
 	kms_dev_close(&p->dev);
 	free(p);
+}
+
+/* Everything made on the old fd goes with it: closing the fd frees it in
+ * the kernel. The connectors answer on their timers meanwhile. */
+static void drop_device(void *data)
+{
+	struct kms_pres *p = data;
+	if (p->dev.fd < 0)
+		return;
+	p->losses++;
+	for (struct kms_pres_conn *c = p->conns; c; c = c->next)
+		kms_conn_device_lost(c);
+	for (struct pres_fb *fb = p->fbs; fb; fb = fb->next)
+		fb->handle = fb->fb_id = 0;
+	loop_remove(p->fd_src);
+	p->fd_src = NULL;
+	kms_dev_close(&p->dev);
+	if (p->lease)
+		kms_lease_src_again(p->lease);
+	else
+		log_error("kms: no lease socket to ask for another device: the "
+			  "guests' flips are answered on a timer until vdispld "
+			  "restarts");
+}
+
+void kms_pres_lost(struct kms_pres *p, const char *why)
+{
+	if (p->lost)
+		return;
+	log_warn("kms: lost the DRM device (%s); every connector answers on "
+		 "a timer until a new lease comes", why);
+	p->lost = true;
+	loop_timer_arm(p->lost_timer, 1, 0);
+}
+
+static void probe_fired(void *data)
+{
+	struct kms_pres *p = data;
+	if (!p->lost && p->dev.fd >= 0 && kms_dev_lease_gone(&p->dev))
+		kms_pres_lost(p, "the lease's CRTC is gone: revoked");
+}
+
+int kms_pres_attach(struct kms_pres *p, int fd)
+{
+	int r = kms_dev_open(&p->dev, NULL, fd);
+	p->dev.event_data = p;
+	if (r == 0) {
+		p->fd_src = loop_add_fd(p->loop, p->dev.fd, EPOLLIN,
+					drm_readable, p);
+		if (!p->fd_src)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		kms_dev_close(&p->dev);
+		return r;
+	}
+	p->lost = false;
+	for (struct pres_fb *fb = p->fbs; fb; fb = fb->next)
+		import_dmabuf(p, fb);
+	for (struct kms_pres_conn *c = p->conns; c; c = c->next)
+		kms_conn_device_back(c);
+	return 0;
+}
+
+bool kms_presenter_has_device(struct presenter *base)
+{
+	const struct kms_pres *p = kms_pres_from(base);
+	return p->dev.fd >= 0 && !p->lost;
+}
+
+bool kms_presenter_shown_on(struct presenter *base, const char *output,
+			    struct kms_shown *out)
+{
+	const struct kms_pres *p = kms_pres_from(base);
+	for (const struct kms_pres_conn *c = p->conns; c; c = c->next) {
+		if (!c->has_output || p->lost)
+			continue;
+		const struct kms_pick *pick = &c->out.pick;
+		if (strcmp(p->dev.res.connectors[pick->connector].name,
+			   output) != 0)
+			continue;
+		*out = (struct kms_shown){
+			.domid = c->info.domid,
+			.unique_id = c->unique_id,
+			.width = c->info.width,
+			.height = c->info.height,
+			.mode_w = c->out.mode_w,
+			.mode_h = c->out.mode_h,
+			.dst = pick->dst,
+			.src = pick->src,
+		};
+		return true;
+	}
+	return false;
+}
+
+uint64_t kms_presenter_losses(struct presenter *base)
+{
+	return kms_pres_from(base)->losses;
+}
+
+uint64_t kms_presenter_leases(struct presenter *base)
+{
+	return kms_lease_src_received(kms_pres_from(base)->lease);
 }
 
 static const struct presenter_impl kms_presenter_impl = {
@@ -201,22 +327,41 @@ struct presenter *kms_presenter_create(struct loop *loop,
 	p->base.impl = &kms_presenter_impl;
 	p->loop = loop;
 	p->cfg = *cfg;
-	const char *path = cfg->device ? cfg->device : "/dev/dri/card0";
-	int r = kms_dev_open(&p->dev, path, cfg->fd);
-	p->dev.event_data = p;
-	if (r == 0) {
-		p->fd_src = loop_add_fd(loop, p->dev.fd, EPOLLIN, drm_readable,
-					p);
-		if (!p->fd_src)
-			r = -ENOMEM;
+	p->dev.fd = -1;
+	p->lost_timer = loop_add_timer(loop, drop_device, p);
+	p->is_lease = cfg->fd >= 0 || cfg->lease_socket;
+	p->probe = p->is_lease ? loop_add_timer(loop, probe_fired, p) : NULL;
+	int fd = cfg->fd;
+	int r = p->lost_timer && (p->probe || !p->is_lease) ? 0 : -ENOMEM;
+	if (r == 0 && p->probe)
+		r = loop_timer_arm(p->probe, PROBE_NS, PROBE_NS) < 0 ? -errno : 0;
+	/* An inherited fd that isn't open is a wrong --drm-fd, not a
+	 * device without atomic modesetting. */
+	if (r == 0 && fd >= 0 && fcntl(fd, F_GETFD) < 0) {
+		r = -errno;
+		log_error("kms: DRM fd %d is not open: %s", fd, strerror(-r));
 	}
+	if (r == 0 && cfg->lease_socket) {
+		p->lease = kms_lease_src_create(p, cfg->lease_socket);
+		r = !p->lease ? -ENOMEM : fd < 0 ? kms_lease_src_first(p->lease)
+						 : fd;
+		fd = r;
+	} else if (r == 0 && fd < 0) {
+		const char *path = cfg->device ? cfg->device : "/dev/dri/card0";
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+		if (r < 0)
+			log_error("kms: cannot open %s: %s", path, strerror(-r));
+	}
+	if (r >= 0)
+		r = kms_pres_attach(p, fd);
+	p->cfg.device = NULL; /* not ours to keep */
+	p->cfg.lease_socket = NULL;
+	p->cfg.fd = -1;
 	if (r < 0) {
-		kms_dev_close(&p->dev);
-		free(p);
+		destroy(&p->base);
 		errno = -r;
 		return NULL;
 	}
-	p->cfg.device = NULL; /* not ours to keep */
-	p->cfg.fd = -1;
 	return &p->base;
 }

@@ -5,27 +5,21 @@
  * while the host takes screenshots; then flips, each answered once and in
  * order, held again on the last frame for the host's screenshots; then
  * its counters. Lines starting with "KMS-" are for run.sh.
- * Usage: kms_check [--device /dev/dri/card0] [--hold-ms N] [--flips N] */
+ * With --drm-fd or --lease-socket it runs the lease test instead
+ * (kms_check_lease.c).
+ * Usage: kms_check [--device /dev/dri/card0 | --drm-fd N |
+ *                   --lease-socket PATH] [--hold-ms N] [--flips N] */
 #include <drm_fourcc.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kms_check.h"
 #include "kms_pattern.h"
 #include "kms_presenter.h"
 #include "log.h"
 #include "loop.h"
-
-struct tconn {
-	const char *name, *output;
-	uint32_t w, h;
-	uint8_t *pixels[2];
-	struct pres_fb *fb[2];
-	struct pres_conn *conn;
-	unsigned shown, done, bad_order;
-	struct pres_fb *queue[4];
-};
 
 // cppcheck-suppress constParameter
 static void flip_done(void *data, struct pres_fb *fb)
@@ -38,7 +32,7 @@ static void flip_done(void *data, struct pres_fb *fb)
 
 static const struct pres_conn_listener listener = {.flip_done = flip_done};
 
-static int tconn_init(struct presenter *p, struct tconn *t, unsigned idx)
+int tconn_init(struct presenter *p, struct tconn *t, unsigned idx)
 {
 	uint32_t stride = t->w * 4;
 	for (unsigned f = 0; f < 2; f++) {
@@ -68,60 +62,86 @@ static int tconn_init(struct presenter *p, struct tconn *t, unsigned idx)
 	return t->conn ? 0 : -EINVAL;
 }
 
-static void lookup(void *data, const struct pres_conn_info *info,
+void tconn_finish(struct presenter *p, struct tconn *t)
+{
+	if (t->conn)
+		presenter_conn_destroy(p, t->conn);
+	for (unsigned f = 0; f < 2; f++) {
+		if (t->fb[f])
+			presenter_fb_destroy(p, t->fb[f]);
+		free(t->pixels[f]);
+	}
+}
+
+void tconn_lookup(void *data, const struct pres_conn_info *info,
 		   struct kms_presenter_conn_opts *opts)
 {
 	const struct tconn *ts = data;
 	opts->output = ts[info->index].output;
 }
 
-static void pump_ms(struct loop *loop, unsigned ms)
+void pump_ms(struct loop *loop, unsigned ms)
 {
 	uint64_t end = loop_now_ns() + (uint64_t)ms * 1000000ull;
 	while (loop_now_ns() < end)
 		loop_dispatch(loop, 10);
 }
 
-/* n flips per connector, alternating the frames, each waiting for its
- * answer as a guest does; the last shown is frame 1. */
-static void flip_all(struct loop *loop, struct presenter *p, struct tconn *ts,
-		     unsigned n)
+bool flip_once(struct loop *loop, struct presenter *p, struct tconn *ts,
+	       unsigned first, unsigned count, unsigned frame)
 {
-	for (unsigned i = 0; i < n; i++) {
-		for (unsigned c = 0; c < 2; c++) {
-			struct tconn *t = &ts[c];
-			struct pres_fb *fb = t->fb[(n - i) % 2];
-			t->queue[t->shown % 4] = fb;
-			if (presenter_conn_show(p, t->conn, fb) == 0)
-				t->shown++;
-		}
-		uint64_t end = loop_now_ns() + 2000000000ull;
-		while ((ts[0].done < ts[0].shown || ts[1].done < ts[1].shown) &&
-		       loop_now_ns() < end)
-			loop_dispatch(loop, 10);
+	for (unsigned c = first; c < first + count; c++) {
+		struct tconn *t = &ts[c];
+		struct pres_fb *fb = t->fb[frame];
+		t->queue[t->shown % 4] = fb;
+		if (presenter_conn_show(p, t->conn, fb) == 0)
+			t->shown++;
 	}
+	bool waiting = true;
+	uint64_t end = loop_now_ns() + 2000000000ull;
+	while (waiting && loop_now_ns() < end) {
+		loop_dispatch(loop, 10);
+		waiting = false;
+		for (unsigned c = first; c < first + count; c++)
+			waiting |= ts[c].done < ts[c].shown;
+	}
+	return !waiting;
+}
+
+void flip_n(struct loop *loop, struct presenter *p, struct tconn *ts,
+	    unsigned first, unsigned count, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		flip_once(loop, p, ts, first, count, (n - i) % 2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *device = "/dev/dri/card0";
+	const char *device = "/dev/dri/card0", *lease_socket = NULL;
 	unsigned hold_ms = 8000, flips = 120;
+	int drm_fd = -1;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--device"))
 			device = argv[i + 1];
+		else if (!strcmp(argv[i], "--drm-fd"))
+			drm_fd = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--lease-socket"))
+			lease_socket = argv[i + 1];
 		else if (!strcmp(argv[i], "--hold-ms"))
 			hold_ms = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--flips"))
 			flips = (unsigned)atoi(argv[i + 1]);
 	}
 	log_init(LOG_LVL_INFO, "kms_check");
+	if (drm_fd >= 0 || lease_socket)
+		return kms_check_lease(drm_fd, lease_socket, hold_ms, flips);
 	struct tconn ts[2] = {
 		{.name = "A", .output = "Virtual-1", .w = 800, .h = 600},
 		{.name = "B", .output = "Virtual-2", .w = 1024, .h = 768},
 	};
 	struct loop *loop = loop_create();
 	struct kms_presenter_config cfg = {.device = device, .fd = -1,
-					   .lookup = lookup,
+					   .lookup = tconn_lookup,
 					   .lookup_data = ts};
 	struct presenter *p = loop ? kms_presenter_create(loop, &cfg) : NULL;
 	if (!p || tconn_init(p, &ts[0], 0) < 0 || tconn_init(p, &ts[1], 1) < 0) {
@@ -134,7 +154,7 @@ int main(int argc, char **argv)
 	printf("KMS-SHOT static\n");
 	fflush(stdout);
 	pump_ms(loop, hold_ms);
-	flip_all(loop, p, ts, flips);
+	flip_n(loop, p, ts, 0, 2, flips);
 	pump_ms(loop, 200);
 	printf("KMS-SHOT flipped\n");
 	fflush(stdout);
@@ -155,5 +175,9 @@ int main(int argc, char **argv)
 	}
 	printf("%s\n", rc ? "KMS-FAIL flips" : "KMS-PASS");
 	fflush(stdout);
+	for (unsigned c = 0; c < 2; c++)
+		tconn_finish(p, &ts[c]);
+	presenter_destroy(p);
+	loop_destroy(loop);
 	return rc;
 }

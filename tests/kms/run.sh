@@ -3,10 +3,13 @@
 # no Xen) with virtio-gpu giving two outputs; kms_check drives the
 # presenter in the VM (static pictures, then flips) and QEMU's monitor
 # takes a PNG of each output at the moments kms_check announces, which
-# kms_shot_check compares pixel for pixel. Reuses the real-Xen tier's
-# package fetch (the kernel) and tree helpers.
+# kms_shot_check compares pixel for pixel. Then the same on DRM leases:
+# kms_lessor keeps Virtual-1 with its own picture and leases Virtual-2 to
+# kms_check (inherited fd, then over a lease socket), revokes the lease
+# while the guest flips, and (socket) leases it again. Reuses the real-Xen
+# tier's package fetch (the kernel) and tree helpers.
 #
-# Environment: KMS_CHECK, KMS_SHOT_CHECK (the built programs), REALXEN_CACHE
+# Environment: KMS_CHECK, KMS_LESSOR, KMS_SHOT_CHECK (the built programs), REALXEN_CACHE
 # (package cache, see tests/realxen/fetch.sh), KMS_KEEP=1 keeps the work
 # directory (always kept on failure).
 # Exit: 0 passed; 1 a check failed; 77 skipped, with the reason.
@@ -22,10 +25,19 @@ skip() { say "SKIP: $*"; exit 77; }
 
 KMS_CHECK=${KMS_CHECK:-$REPO/build/tests/kms/kms_check}
 KMS_SHOT_CHECK=${KMS_SHOT_CHECK:-$REPO/build/tests/kms/kms_shot_check}
+KMS_LESSOR=${KMS_LESSOR:-$REPO/build/tests/kms/kms_lessor}
+KMS_XENSIM_SHOT=${KMS_XENSIM_SHOT:-$REPO/build/tests/kms/kms_xensim_shot}
+VDISPLD=${VDISPLD:-$REPO/build/vdispld}
+XENSIM=${XENSIM:-$REPO/build/tests/xensim/xensim}
+XENSIM_LIB=${XENSIM_LIB:-$REPO/build/xensim-lib}
 for t in qemu-system-x86_64 cpio depmod modprobe gzip ldd timeout mkfifo; do
 	command -v "$t" >/dev/null || skip "$t not found (scripts/deps.sh installs it)"
 done
-[ -x "$KMS_CHECK" ] && [ -x "$KMS_SHOT_CHECK" ] || skip "kms_check / kms_shot_check not built"
+for p in "$KMS_CHECK" "$KMS_SHOT_CHECK" "$KMS_LESSOR" "$KMS_XENSIM_SHOT" \
+	"$VDISPLD" "$XENSIM"; do
+	[ -x "$p" ] || skip "$p not built"
+done
+[ -e "$XENSIM_LIB/libxengnttab.so.1" ] || skip "the xensim drop-in libraries are not built"
 
 set +e
 ROOT=$("$REPO/tests/realxen/fetch.sh" | tail -n 1)
@@ -52,6 +64,21 @@ tree_init "$I"
 cp "$ROOT/bin/busybox" "$I/usr/bin/busybox"
 ln -sf busybox "$I/usr/bin/sh"
 copy_prog "$I" "$KMS_CHECK" /usr/bin/kms_check
+copy_prog "$I" "$KMS_LESSOR" /usr/bin/kms_lessor
+# The daemon itself on KMS, with the simulated Xen host (xensim and its
+# drop-in libxengnttab/libxenevtchn/libxenctrl) as its Dom0.
+copy_prog "$I" "$VDISPLD" /usr/bin/vdispld
+copy_prog "$I" "$XENSIM" /usr/bin/xensim
+for l in "$XENSIM_LIB"/*.so.*; do
+	copy_prog "$I" "$l" "/usr/lib/xensim-lib/$(basename "$l")"
+done
+# glibc loads libgcc_s when a thread is cancelled at exit; ldd never
+# names it.
+GCC_S=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$GCC_S" ] && copy_lib "$I" "$GCC_S"
+printf '%s\n' '[general]' 'presenter = kms' '[connector c0]' \
+	'output = Virtual-1' '[connector c1]' 'output = Virtual-2' \
+	> "$I/etc/vdispld-kms.conf"
 copy_modules "$I" "$ROOT" "$KVER" virtio_pci virtio-gpu
 cat > "$I/init" <<'EOF'
 #!/bin/sh
@@ -63,6 +90,31 @@ n=0; while [ ! -e /dev/dri/card0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1))
 echo "KMS-VM up: $(ls /dev/dri)"
 /usr/bin/kms_check --hold-ms 12000 --flips 120
 echo "KMS-EXIT $?"
+mkdir -p /run
+/usr/bin/kms_lessor fd /run/lease.sock /usr/bin/kms_check --hold-ms 12000 --flips 60
+echo "KMS-EXIT-LEASE-FD $?"
+/usr/bin/kms_lessor socket /run/lease.sock /usr/bin/kms_check --hold-ms 12000 --flips 60
+echo "KMS-EXIT-LEASE-SOCKET $?"
+# vdispld --presenter kms with a simulated guest flipping its pattern; no
+# Wayland anywhere in this VM.
+mkdir -p /run/xen
+/usr/bin/xensim --socket-dir /run/xen --guest name=g1,domid=1,conn=800x600:c0,conn=1024x768:c1,draw=1,fps=30 > /run/xensim.env 2> /run/xensim.log &
+XS=$!
+n=0; while ! grep -q READY /run/xensim.env && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+grep '^export ' /run/xensim.env > /run/xensim.sh; . /run/xensim.sh
+export LD_LIBRARY_PATH=/usr/lib/xensim-lib
+/usr/bin/vdispld --presenter kms --kms-device /dev/dri/card0 -c /etc/vdispld-kms.conf > /run/vd.log 2>&1 &
+VD=$!
+n=0; while [ "$(grep -c 'kms: connector .* on Virtual-' /run/vd.log)" -lt 2 ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 2
+echo "KMS-SHOT daemon"
+sleep 12
+kill -USR1 $VD; sleep 1
+kill -TERM $VD; wait $VD
+echo "KMS-DAEMON-EXIT $?"
+kill $XS
+grep -E 'stats:|kms:|error|warn|presenter|stopped' /run/vd.log | sed 's/^/KMS-VD /' | head -80
+tail -12 /run/vd.log | sed 's/^/KMS-VD-TAIL /'
 poweroff -f
 EOF
 chmod +x "$I/init"
@@ -71,7 +123,7 @@ chmod +x "$I/init"
 mkfifo "$W/mon.in" "$W/mon.out"
 LOG=$W/serial.log
 : > "$LOG"
-timeout 500 qemu-system-x86_64 -accel tcg,thread=multi -m 1024 -smp 2 \
+timeout 560 qemu-system-x86_64 -accel tcg,thread=multi -m 1024 -smp 2 \
 	-nodefaults -display none -no-reboot \
 	-device virtio-gpu-pci,max_outputs=2,id=gpu \
 	-kernel "$ROOT/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
@@ -104,8 +156,8 @@ shots() { # NAME: one PNG per output
 }
 
 fail=0
-check() { # NAME FRAME
-	"$KMS_SHOT_CHECK" "$W/$1-0.png" 0 "$2" 800 600 || fail=1
+check() { # NAME FRAME [CONN FRAME on output 0]: guest A (or the lessor), B
+	"$KMS_SHOT_CHECK" "$W/$1-0.png" "${3:-0}" "${4:-$2}" 800 600 || fail=1
 	"$KMS_SHOT_CHECK" "$W/$1-1.png" 1 "$2" 1024 768 || fail=1
 }
 
@@ -121,11 +173,38 @@ if ! wait_for "KMS-SHOT flipped" 200; then
 fi
 shots flipped
 check flipped 1
-wait_for "KMS-EXIT" 60 || true
+# Leases: Virtual-1 keeps the lessor's picture (conn 2) all along.
+for step in lease-fd:0 lease-socket:0 relet:1; do
+	name=${step%:*}
+	if ! wait_for "KMS-SHOT $name" 200; then
+		say "FAIL: no KMS-SHOT $name"; tail -30 "$LOG"; fail=1; break
+	fi
+	shots "$name"
+	check "$name" "${step#*:}" 2 0
+done
+# The daemon: both displays exactly a frame of the guest's pattern, and a
+# frame after the first (the guest flips).
+if wait_for "KMS-SHOT daemon" 200; then
+	shots daemon
+	"$KMS_XENSIM_SHOT" "$W/daemon-0.png" 1 0 800 600 1 || fail=1
+	"$KMS_XENSIM_SHOT" "$W/daemon-1.png" 1 1 1024 768 1 || fail=1
+else
+	say "FAIL: vdispld --presenter kms never showed the guest"; fail=1
+fi
+wait_for "KMS-VD" 120 || true
+sleep 1 # the rest of vdispld's log
 grep "^KMS-" "$LOG" | sed 's/^/kms: vm: /'
-grep -q "^KMS-PASS" "$LOG" || fail=1
-# Every flip answered by its page-flip event, none by the timer.
-if grep "^KMS-RESULT" "$LOG" | grep -qv "timer_flips=0 "; then
+for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS lease-fd" "KMS-PASS lease-socket"; do
+	grep -q "^$pass" "$LOG" || { say "FAIL: no $pass"; fail=1; }
+done
+grep -q "^KMS-DAEMON-EXIT 0" "$LOG" || { say "FAIL: vdispld did not exit 0"; fail=1; }
+# SIGUSR1's counters: every flip of both connectors by a page-flip event.
+for c in c0 c1; do
+	grep "^KMS-VD .*stats: .* $c: " "$LOG" | grep -q "timer_flips=0 .*kms_flip_events=[1-9]" ||
+		{ say "FAIL: $c's flips not (all) from page-flip events"; fail=1; }
+done
+# On the whole device every flip is answered by its page-flip event.
+if grep "^KMS-RESULT [AB] " "$LOG" | grep -qv "timer_flips=0 "; then
 	say "FAIL: flips answered by the timer, not by page-flip events"; fail=1
 fi
 exec 3>&-

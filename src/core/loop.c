@@ -167,9 +167,18 @@ struct loop_source *loop_add_fd(struct loop *loop, int fd, uint32_t events,
 	return src;
 }
 
+/* -errno, with errno set too, as the epoll calls this loop replaced did
+ * (callers read either). */
+static int fail_errno(int r)
+{
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? r : 0;
+}
+
 int loop_fd_update(struct loop_source *src, uint32_t events)
 {
-	return sd_event_source_set_io_events(src->sd, events);
+	return fail_errno(sd_event_source_set_io_events(src->sd, events));
 }
 
 static uint64_t now_us(void) { return loop_now_ns() / NS_PER_US; }
@@ -218,14 +227,15 @@ int loop_timer_arm(struct loop_source *timer, uint64_t first_ns,
 		   uint64_t interval_ns)
 {
 	if (first_ns == 0)
-		return sd_event_source_set_enabled(timer->sd, SD_EVENT_OFF);
+		return fail_errno(
+			sd_event_source_set_enabled(timer->sd, SD_EVENT_OFF));
 	timer->interval_us = ns_to_us(interval_ns);
 	int r = sd_event_source_set_time(timer->sd, now_us() + ns_to_us(first_ns));
-	if (r < 0)
-		return r;
-	return sd_event_source_set_enabled(timer->sd, interval_ns
-							      ? SD_EVENT_ON
-							      : SD_EVENT_ONESHOT);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(timer->sd, interval_ns
+								   ? SD_EVENT_ON
+								   : SD_EVENT_ONESHOT);
+	return fail_errno(r);
 }
 
 static void call_append(struct call_list *l, struct loop_source *src)

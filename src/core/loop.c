@@ -1,45 +1,52 @@
-/* epoll event loop: fds, timerfds, prepare hooks and deferred calls. */
+/* The event loop of loop.h on sd-event: fds are io sources, timers are
+ * CLOCK_MONOTONIC time sources (sd-event keeps them in one timerfd, armed
+ * at the earliest deadline), deferred calls run from one defer source.
+ * docs/performance.md has its A/B benchmark against an epoll loop.
+ *
+ * sd-event dispatches one source per iteration, so one loop_dispatch() is
+ * one sd_event_run(): prepare hooks, a wait, one callback. Deferred calls
+ * and prepare hooks stay in lists of their own: loop.h promises them in
+ * registration order, which sd-event's priority queue does not keep among
+ * equals, and prepare hooks run before every wait, which sd-event's own
+ * prepare callbacks do only for enabled sources. */
 #include "loop.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/timerfd.h>
+#include <systemd/sd-event.h>
 #include <time.h>
-#include <unistd.h>
+
+#define NS_PER_US 1000ull
 
 enum source_kind { SRC_FD, SRC_TIMER, SRC_PREPARE, SRC_DEFER };
-
-/* Sources live in one list per kind of turn work, so a turn walks only its
- * few hooks and deferred calls, never the fds and timers of every guest. */
-enum source_list { LIST_WAKE, LIST_PREPARE, LIST_DEFER, LIST_COUNT };
-
-static enum source_list list_of(enum source_kind kind)
-{
-	return kind == SRC_PREPARE ? LIST_PREPARE
-	       : kind == SRC_DEFER ? LIST_DEFER
-				   : LIST_WAKE;
-}
 
 struct loop_source {
 	struct loop *loop;
 	enum source_kind kind;
-	int fd; /* SRC_FD: caller's; SRC_TIMER: ours */
+	sd_event_source *sd; /* SRC_FD, SRC_TIMER */
 	loop_fd_cb fd_cb;
 	loop_cb cb;
 	void *data;
-	bool removed;
-	struct loop_source *next; /* in loop->lists[list_of(kind)] */
+	uint64_t interval_us; /* SRC_TIMER: 0 for one-shot */
+	bool removed;	      /* SRC_PREPARE, SRC_DEFER: freed at reap */
+	/* SRC_FD, SRC_TIMER: in loop->wakers (both ways, for O(1) removal);
+	 * SRC_PREPARE, SRC_DEFER: next in its list. */
+	struct loop_source *next, *prev;
+};
+
+/* Prepare hooks and deferred calls: appended, walked in order. */
+struct call_list {
+	struct loop_source *first, *last;
 };
 
 struct loop {
-	int epfd;
-	struct loop_source *lists[LIST_COUNT];
-	struct loop_source *lasts[LIST_COUNT];
-	bool quit;
-	bool running;
+	sd_event *sd;
+	sd_event_source *turn; /* runs the deferred calls */
+	struct loop_source *wakers;
+	struct call_list prepare, defer;
+	unsigned fd_events; /* fd callbacks in this loop_dispatch() */
+	bool quit, running, need_reap;
 	int quit_code;
-	bool need_reap;
 };
 
 uint64_t loop_now_ns(void)
@@ -49,43 +56,68 @@ uint64_t loop_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static void run_calls(struct loop *loop, struct call_list *l);
+static void reap(struct loop *loop);
+
+/* Deferred calls made while these run wait for the next turn. */
+static int turn_cb(sd_event_source *s, void *userdata)
+{
+	struct loop *loop = userdata;
+	(void)s;
+	run_calls(loop, &loop->defer);
+	reap(loop);
+	if (loop->defer.first)
+		sd_event_source_set_enabled(loop->turn, SD_EVENT_ONESHOT);
+	return 0;
+}
+
 struct loop *loop_create(void)
 {
 	struct loop *loop = calloc(1, sizeof(*loop));
 	if (!loop)
 		return NULL;
-	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (loop->epfd < 0) {
-		free(loop);
-		return NULL;
-	}
+	if (sd_event_new(&loop->sd) < 0)
+		goto fail;
+	if (sd_event_add_defer(loop->sd, &loop->turn, turn_cb, loop) < 0 ||
+	    sd_event_source_set_priority(loop->turn,
+					 SD_EVENT_PRIORITY_IMPORTANT) < 0 ||
+	    sd_event_source_set_enabled(loop->turn, SD_EVENT_OFF) < 0)
+		goto fail;
 	return loop;
+fail:
+	sd_event_source_unref(loop->turn);
+	sd_event_unref(loop->sd);
+	free(loop);
+	return NULL;
 }
 
-static void source_free(struct loop_source *src)
+static void free_calls(struct call_list *l)
 {
-	if (src->kind == SRC_TIMER && src->fd >= 0)
-		close(src->fd);
-	free(src);
+	while (l->first) {
+		struct loop_source *src = l->first;
+		l->first = src->next;
+		free(src);
+	}
+	l->last = NULL;
 }
 
 void loop_destroy(struct loop *loop)
 {
 	if (!loop)
 		return;
-	for (int i = 0; i < LIST_COUNT; i++) {
-		struct loop_source *src = loop->lists[i];
-		while (src) {
-			struct loop_source *next = src->next;
-			source_free(src);
-			src = next;
-		}
+	while (loop->wakers) {
+		struct loop_source *src = loop->wakers;
+		loop->wakers = src->next;
+		sd_event_source_disable_unref(src->sd);
+		free(src);
 	}
-	close(loop->epfd);
+	free_calls(&loop->prepare);
+	free_calls(&loop->defer);
+	sd_event_source_disable_unref(loop->turn);
+	sd_event_unref(loop->sd);
 	free(loop);
 }
 
-/* Appends, so prepare hooks and deferred calls run in registration order. */
 static struct loop_source *source_new(struct loop *loop, enum source_kind kind,
 				      void *data)
 {
@@ -94,54 +126,28 @@ static struct loop_source *source_new(struct loop *loop, enum source_kind kind,
 		return NULL;
 	src->loop = loop;
 	src->kind = kind;
-	src->fd = -1;
 	src->data = data;
-	enum source_list l = list_of(kind);
-	if (loop->lasts[l])
-		loop->lasts[l]->next = src;
-	else
-		loop->lists[l] = src;
-	loop->lasts[l] = src;
 	return src;
 }
 
-/* Frees the removed sources of one list. */
-static void reap_list(struct loop *loop, enum source_list l)
+static void waker_link(struct loop_source *src)
 {
-	struct loop_source **p = &loop->lists[l];
-	loop->lasts[l] = NULL;
-	while (*p) {
-		struct loop_source *src = *p;
-		if (src->removed) {
-			*p = src->next;
-			source_free(src);
-		} else {
-			loop->lasts[l] = src;
-			p = &src->next;
-		}
-	}
+	struct loop *loop = src->loop;
+	src->next = loop->wakers;
+	if (loop->wakers)
+		loop->wakers->prev = src;
+	loop->wakers = src;
 }
 
-/* A source that could not be registered: the last of its list, never
- * seen by a turn, so it goes at once (the others wait for reap). */
-static void source_drop_new(struct loop *loop, struct loop_source *src)
+/* src is not touched after the callback: it may have removed itself. */
+static int fd_ready(sd_event_source *s, int fd, uint32_t revents,
+		    void *userdata)
 {
-	enum source_list l = list_of(src->kind);
-	struct loop_source *prev = NULL;
-	for (struct loop_source *s = loop->lists[l]; s != src; s = s->next)
-		prev = s;
-	if (prev)
-		prev->next = NULL;
-	else
-		loop->lists[l] = NULL;
-	loop->lasts[l] = prev;
-	source_free(src);
-}
-
-static int epoll_register(struct loop_source *src, uint32_t events)
-{
-	struct epoll_event ev = {.events = events, .data.ptr = src};
-	return epoll_ctl(src->loop->epfd, EPOLL_CTL_ADD, src->fd, &ev);
+	const struct loop_source *src = userdata;
+	(void)s;
+	src->loop->fd_events++;
+	src->fd_cb(src->data, fd, revents);
+	return 0;
 }
 
 struct loop_source *loop_add_fd(struct loop *loop, int fd, uint32_t events,
@@ -150,99 +156,155 @@ struct loop_source *loop_add_fd(struct loop *loop, int fd, uint32_t events,
 	struct loop_source *src = source_new(loop, SRC_FD, data);
 	if (!src)
 		return NULL;
-	src->fd = fd;
 	src->fd_cb = cb;
-	if (epoll_register(src, events) < 0) {
-		int err = errno;
-		src->fd = -1; /* the caller's */
-		source_drop_new(loop, src);
-		errno = err;
+	int r = sd_event_add_io(loop->sd, &src->sd, fd, events, fd_ready, src);
+	if (r < 0) {
+		free(src);
+		errno = -r;
 		return NULL;
 	}
+	waker_link(src);
 	return src;
+}
+
+/* -errno, with errno set too, as the epoll calls this loop replaced did
+ * (callers read either). */
+static int fail_errno(int r)
+{
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? r : 0;
 }
 
 int loop_fd_update(struct loop_source *src, uint32_t events)
 {
-	struct epoll_event ev = {.events = events, .data.ptr = src};
-	return epoll_ctl(src->loop->epfd, EPOLL_CTL_MOD, src->fd, &ev) < 0
-		       ? -errno
-		       : 0;
+	return fail_errno(sd_event_source_set_io_events(src->sd, events));
 }
 
-/* Timers get their own source (not the user's data) so they can drain the
- * timerfd before calling the user's callback. */
-static void timer_fired(void *data, int fd, uint32_t events)
+static uint64_t now_us(void) { return loop_now_ns() / NS_PER_US; }
+
+/* A periodic timer keeps its grid, as a timerfd does: the next expiry is
+ * the first one in the future, missed ones fold into this call. */
+static int timer_fired(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	struct loop_source *src = data;
-	(void)events;
-	uint64_t expirations;
-	/* Drain the expiration count; a spurious wake-up reads EAGAIN. */
-	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
-		return;
+	const struct loop_source *src = userdata;
+	if (src->interval_us) {
+		uint64_t next = usec + src->interval_us, now = now_us();
+		if (next <= now)
+			next += ((now - next) / src->interval_us + 1) *
+				src->interval_us;
+		sd_event_source_set_time(s, next);
+	}
 	src->cb(src->data);
+	return 0;
 }
 
 struct loop_source *loop_add_timer(struct loop *loop, loop_cb cb, void *data)
 {
-	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (fd < 0)
-		return NULL;
 	struct loop_source *src = source_new(loop, SRC_TIMER, data);
-	if (!src) {
-		close(fd);
+	if (!src)
 		return NULL;
-	}
-	src->fd = fd;
 	src->cb = cb;
-	src->fd_cb = timer_fired;
-	if (epoll_register(src, EPOLLIN) < 0) {
-		int err = errno;
-		source_drop_new(loop, src);
-		errno = err;
+	/* Accuracy 1 us: loop.h's timers fire on time, not in a window. */
+	int r = sd_event_add_time(loop->sd, &src->sd, CLOCK_MONOTONIC, 0, 1,
+				  timer_fired, src);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(src->sd, SD_EVENT_OFF);
+	if (r < 0) {
+		sd_event_source_unref(src->sd);
+		free(src);
+		errno = -r;
 		return NULL;
 	}
+	waker_link(src);
 	return src;
 }
 
-static struct timespec ns_to_ts(uint64_t ns)
-{
-	return (struct timespec){.tv_sec = (time_t)(ns / 1000000000ull),
-				 .tv_nsec = (long)(ns % 1000000000ull)};
-}
+/* Rounded up: a timer never fires before its time. */
+static uint64_t ns_to_us(uint64_t ns) { return (ns + NS_PER_US - 1) / NS_PER_US; }
 
 int loop_timer_arm(struct loop_source *timer, uint64_t first_ns,
 		   uint64_t interval_ns)
 {
-	struct itimerspec its = {.it_value = ns_to_ts(first_ns),
-				 .it_interval = ns_to_ts(interval_ns)};
-	return timerfd_settime(timer->fd, 0, &its, NULL) < 0 ? -errno : 0;
+	if (first_ns == 0)
+		return fail_errno(
+			sd_event_source_set_enabled(timer->sd, SD_EVENT_OFF));
+	timer->interval_us = ns_to_us(interval_ns);
+	int r = sd_event_source_set_time(timer->sd, now_us() + ns_to_us(first_ns));
+	if (r >= 0)
+		r = sd_event_source_set_enabled(timer->sd, interval_ns
+								   ? SD_EVENT_ON
+								   : SD_EVENT_ONESHOT);
+	return fail_errno(r);
+}
+
+static void call_append(struct call_list *l, struct loop_source *src)
+{
+	if (l->last)
+		l->last->next = src;
+	else
+		l->first = src;
+	l->last = src;
 }
 
 struct loop_source *loop_add_prepare(struct loop *loop, loop_cb cb, void *data)
 {
 	struct loop_source *src = source_new(loop, SRC_PREPARE, data);
-	if (src)
-		src->cb = cb;
+	if (!src)
+		return NULL;
+	src->cb = cb;
+	call_append(&loop->prepare, src);
 	return src;
 }
 
 struct loop_source *loop_defer(struct loop *loop, loop_cb cb, void *data)
 {
 	struct loop_source *src = source_new(loop, SRC_DEFER, data);
-	if (src)
-		src->cb = cb;
+	if (!src)
+		return NULL;
+	src->cb = cb;
+	call_append(&loop->defer, src);
+	sd_event_source_set_enabled(loop->turn, SD_EVENT_ONESHOT);
 	return src;
 }
 
+/* sd-event frees a source that removes itself from its own callback once
+ * that callback has returned, and drops a removed source's pending event;
+ * the wrapper goes at once because nothing reads it after the callback. */
 void loop_remove(struct loop_source *src)
 {
 	if (!src || src->removed)
 		return;
-	src->removed = true;
-	src->loop->need_reap = true;
-	if (src->fd >= 0 && (src->kind == SRC_FD || src->kind == SRC_TIMER))
-		epoll_ctl(src->loop->epfd, EPOLL_CTL_DEL, src->fd, NULL);
+	if (src->kind == SRC_PREPARE || src->kind == SRC_DEFER) {
+		src->removed = true;
+		src->loop->need_reap = true;
+		return;
+	}
+	struct loop *loop = src->loop;
+	if (src->prev)
+		src->prev->next = src->next;
+	else
+		loop->wakers = src->next;
+	if (src->next)
+		src->next->prev = src->prev;
+	sd_event_source_disable_unref(src->sd);
+	free(src);
+}
+
+static void reap_calls(struct call_list *l)
+{
+	struct loop_source **p = &l->first;
+	l->last = NULL;
+	while (*p) {
+		struct loop_source *src = *p;
+		if (src->removed) {
+			*p = src->next;
+			free(src);
+		} else {
+			l->last = src;
+			p = &src->next;
+		}
+	}
 }
 
 static void reap(struct loop *loop)
@@ -250,19 +312,18 @@ static void reap(struct loop *loop)
 	if (!loop->need_reap)
 		return;
 	loop->need_reap = false;
-	for (int l = 0; l < LIST_COUNT; l++)
-		reap_list(loop, (enum source_list)l);
+	reap_calls(&loop->prepare);
+	reap_calls(&loop->defer);
 }
 
-/* Runs each callback of one list once. Sources added meanwhile wait for
- * the next turn: the walk stops at the last one there when it started
- * (removed sources stay linked until the turn is over). */
-static void run_list(struct loop *loop, enum source_list l)
+/* Each callback of the list once; ones added meanwhile wait for the next
+ * walk (removed ones stay linked until reap). */
+static void run_calls(struct loop *loop, struct call_list *l)
 {
-	const struct loop_source *last = loop->lasts[l];
-	for (struct loop_source *src = loop->lists[l]; src; src = src->next) {
+	const struct loop_source *last = l->last;
+	for (struct loop_source *src = l->first; src; src = src->next) {
 		if (!src->removed) {
-			if (l == LIST_DEFER)
+			if (src->kind == SRC_DEFER)
 				loop_remove(src);
 			src->cb(src->data);
 		}
@@ -271,37 +332,20 @@ static void run_list(struct loop *loop, enum source_list l)
 	}
 }
 
-static bool has_deferred(const struct loop *loop)
-{
-	for (const struct loop_source *src = loop->lists[LIST_DEFER]; src;
-	     src = src->next)
-		if (!src->removed)
-			return true;
-	return false;
-}
-
 int loop_dispatch(struct loop *loop, int timeout_ms)
 {
-	run_list(loop, LIST_DEFER);
+	run_calls(loop, &loop->prepare);
 	reap(loop);
-	run_list(loop, LIST_PREPARE);
-	if (has_deferred(loop) || loop->quit)
+	if (loop->quit)
 		timeout_ms = 0;
-	struct epoll_event events[32];
-	int n = epoll_wait(loop->epfd, events, 32, timeout_ms);
-	if (n < 0) {
-		int err = errno;
-		return err == EINTR ? 0 : -err;
-	}
-	for (int i = 0; i < n; i++) {
-		struct loop_source *src = events[i].data.ptr;
-		if (src->removed)
-			continue;
-		void *arg = src->kind == SRC_TIMER ? (void *)src : src->data;
-		src->fd_cb(arg, src->fd, events[i].events);
-	}
+	loop->fd_events = 0;
+	int r = sd_event_run(loop->sd, timeout_ms < 0
+					       ? UINT64_MAX
+					       : (uint64_t)timeout_ms * 1000);
 	reap(loop);
-	return n;
+	if (r < 0)
+		return r == -EINTR ? 0 : r;
+	return (int)loop->fd_events;
 }
 
 int loop_run(struct loop *loop)

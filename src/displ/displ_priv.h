@@ -130,7 +130,6 @@ struct displ_device {
 	int fail_err;
 	/* DBUF_DESTROY replies waiting for the compositor (displ_release.c). */
 	struct displ_release *releases;
-	struct loop_source *release_timer;
 	/* Refusals (displ_ops.c): why the current request was refused, and
 	 * which (operation, status) causes were already shown at warn. */
 	char refuse_why[128];

@@ -4,8 +4,8 @@
  * The guest frees (and may reuse) a buffer's pages as soon as it has the
  * DBUF_DESTROY reply, so the reply must not go out while the compositor
  * can still read them through the exported dma-buf. Waiting in the grant
- * device would stall every guest; instead the reply is kept here and a
- * loop timer asks the grant device (timeout 0) every few milliseconds,
+ * device would stall every guest; instead the reply is kept here and its
+ * own loop timer asks the grant device (timeout 0) every few milliseconds,
  * backing off, until it says released. Linux's frontend gives up on a
  * request after 3 s, so past limits.release_wait_ms (2.5 s) the reply
  * goes out anyway, with a warning: a stuck compositor must not make a
@@ -30,13 +30,15 @@ struct displ_release {
 	struct displ_conn *conn;
 	struct xendispl_resp resp;
 	struct displ_export_wait wait;
-	uint64_t start_ns, next_ns, step_ns, deadline_ns;
+	struct loop_source *timer; /* the next poll */
+	uint64_t start_ns, step_ns, deadline_ns;
 };
 
 static void release_free(struct displ_release *r)
 {
 	if (r->wait.fd >= 0)
 		close(r->wait.fd); /* the export's fd number, kept till now */
+	loop_remove(r->timer);
 	free(r);
 }
 
@@ -62,7 +64,7 @@ static void release_answer(struct displ_release *r, uint64_t now, int err)
 }
 
 /* True when r is done (answered): released, past its deadline, or the
- * grant device can't tell. */
+ * grant device can't tell. Otherwise its timer asks again later. */
 static bool release_poll(struct displ_device *d, struct displ_release *r,
 			 uint64_t now)
 {
@@ -73,44 +75,32 @@ static bool release_poll(struct displ_device *d, struct displ_release *r,
 		return true;
 	}
 	r->step_ns = r->step_ns * 2 > POLL_MAX_NS ? POLL_MAX_NS : r->step_ns * 2;
-	r->next_ns = now + r->step_ns;
-	if (r->next_ns > r->deadline_ns)
-		r->next_ns = r->deadline_ns;
+	uint64_t next = now + r->step_ns;
+	if (next > r->deadline_ns)
+		next = r->deadline_ns;
+	loop_timer_arm(r->timer, next > now ? next - now : 1, 0);
 	return false;
 }
 
-static void timer_rearm(struct displ_device *d, uint64_t now)
+static void release_unlink(struct displ_device *d, const struct displ_release *r)
 {
-	uint64_t first = UINT64_MAX;
-
-	for (struct displ_release *r = d->releases; r; r = r->next) {
-		if (r->next_ns < first)
-			first = r->next_ns;
+	for (struct displ_release **p = &d->releases; *p; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
 	}
-	if (first == UINT64_MAX)
-		loop_timer_arm(d->release_timer, 0, 0);
-	else
-		loop_timer_arm(d->release_timer, first > now ? first - now : 1,
-			       0);
 }
 
 static void timer_fired(void *data)
 {
-	struct displ_device *d = data;
-	uint64_t now = loop_now_ns();
-	struct displ_release **p = &d->releases;
+	struct displ_release *r = data;
+	struct displ_device *d = r->conn->dev;
 
-	while (*p) {
-		struct displ_release *r = *p;
-
-		if (r->next_ns <= now && release_poll(d, r, now)) {
-			*p = r->next;
-			release_free(r);
-		} else {
-			p = &r->next;
-		}
+	if (release_poll(d, r, loop_now_ns())) {
+		release_unlink(d, r);
+		release_free(r);
 	}
-	timer_rearm(d, now);
 }
 
 int displ_release_hold(struct displ_conn *c, const struct xendispl_resp *resp,
@@ -124,21 +114,21 @@ int displ_release_hold(struct displ_conn *c, const struct xendispl_resp *resp,
 
 	if (wait_ms == 0)
 		goto reply_now;
-	if (!d->release_timer)
-		d->release_timer = loop_add_timer(d->base.loop, timer_fired, d);
-	r = d->release_timer ? calloc(1, sizeof(*r)) : NULL;
-	if (!r) {
+	r = calloc(1, sizeof(*r));
+	if (r)
+		r->timer = loop_add_timer(d->base.loop, timer_fired, r);
+	if (!r || !r->timer) {
 		err = -errno;
+		free(r);
 		goto reply_now;
 	}
 	*r = (struct displ_release){
 		.next = d->releases, .conn = c, .resp = *resp, .wait = *w,
-		.start_ns = now, .step_ns = POLL_FIRST_NS,
-		.next_ns = now + POLL_FIRST_NS,
+		.timer = r->timer, .start_ns = now, .step_ns = POLL_FIRST_NS,
 		.deadline_ns = now + wait_ms * NS_PER_MS,
 	};
 	d->releases = r;
-	timer_rearm(d, now);
+	loop_timer_arm(r->timer, POLL_FIRST_NS, 0);
 	displ_log(LOG_LVL_DEBUG, c, "dbuf %016llx: dma-buf still held by the "
 		  "compositor: DBUF_DESTROY id=%u waits for its release",
 		  (unsigned long long)w->cookie, (unsigned)resp->id);
@@ -166,6 +156,4 @@ void displ_release_cancel_all(struct displ_device *d)
 			  (unsigned)r->resp.id);
 		release_free(r);
 	}
-	loop_remove(d->release_timer);
-	d->release_timer = NULL;
 }

@@ -54,15 +54,6 @@ struct wl_pres {
 	struct loop *loop;
 	struct wl_presenter_config cfg;
 	uint64_t fallback_ns;
-	/* One fallback timer for every connector, at the earliest deadline:
-	 * connectors flipping together reprogram it once per loop turn, not
-	 * once each (wl_pacing.c). armed_ns: what the timerfd holds. */
-	struct {
-		int fd;
-		struct loop_source *src, *sync;
-		uint64_t armed_ns;
-		bool dirty;
-	} pacing;
 
 	struct wl_display *display;
 	struct loop_source *fd_src, *prepare_src;
@@ -167,9 +158,11 @@ struct wl_pres_conn {
 	uint64_t slow_ns;
 	struct wl_callback *late_cb;
 	uint64_t late_commit_ns;
-	/* The fallback's deadline (CLOCK_MONOTONIC ns, 0: none), behind the
-	 * presenter's one pacing timer (wl_pacing.c). */
-	uint64_t deadline_ns;
+	/* Answers the owed flip when nothing shows it (wl_pacing.c): its
+	 * deadline and when its loop timer fires (CLOCK_MONOTONIC ns, 0:
+	 * none; the timer may fire early, never late). */
+	struct loop_source *fallback;
+	uint64_t deadline_ns, armed_ns;
 	struct pres_conn_stats stats;
 
 	/* Zero copy (wl_dmabuf.c): the dma-buf attached to the surface, and
@@ -249,8 +242,6 @@ void pacing_drop_feedback(struct wl_pres_conn *c);
  * learnt of its pacing; an owed flip is answered on the next tick. */
 void pacing_surface_gone(struct wl_pres_conn *c);
 void pacing_finish(struct wl_pres_conn *c);
-/* The presenter's pacing timer, made by the first pacing_init. */
-void pacing_timer_finish(struct wl_pres *p);
 /* Call right before the wl_surface.commit that carries the owed flip's
  * frame: asks for the frame callback and presentation feedback that
  * answer it, with the fallback timer behind them. */

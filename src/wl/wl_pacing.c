@@ -15,8 +15,6 @@
  * becomes hidden costs a few long waits, then flips on the short one. */
 #include <errno.h>
 #include <stdint.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include "loop.h"
 #include "log.h"
@@ -121,81 +119,54 @@ void pacing_flip_timer(void *owner, enum conn_flip state)
 	}
 }
 
-/* The fallback timer is one timerfd per presenter on the loop, held at
- * the earliest deadline of its connectors.
+/* Each connector's fallback is a loop timer of its own; the loop keeps
+ * every timer in one kernel timer at the earliest deadline.
  *
- * A flip sets its deadline two or three times (show, commit, done) and
- * each timerfd_settime is a syscall, so deadlines live in memory and reach
- * the timerfd once per loop turn, from a prepare hook, and only when the
- * kernel's expiry is later than the earliest deadline or more than half a
- * refresh earlier. A completed flip leaves the timerfd armed: an expiry
- * that finds no deadline passed re-arms (or does nothing), so the timer
- * never fires late. Shared, it costs one syscall per turn in which the
- * earliest deadline moved, however many connectors flipped in it (16
- * connectors at 60 Hz: one, not sixteen). */
-#define SYNC_SLACK_NS (WL_PRES_REFRESH_NS / 2)
+ * A flip moves its deadline two or three times (show, commit, done), and
+ * moving the earliest deadline costs the loop a timerfd_settime before its
+ * next wait. So the deadline lives in memory (deadline_ns) and the loop
+ * timer (armed at armed_ns) moves only when it would fire late or more
+ * than half a refresh early; a completed flip leaves it armed. A timer
+ * that fires before the deadline is moved on to it, one that finds no
+ * deadline does nothing: it never fires late, and a connector flipping
+ * back to back reprograms it about once per half refresh, not per flip. */
+#define ARM_SLACK_NS (WL_PRES_REFRESH_NS / 2)
 
-static void timer_program(struct wl_pres *p, uint64_t at)
+static void timer_set(struct wl_pres_conn *c, uint64_t now)
 {
-	struct itimerspec its = {
-		.it_value = {.tv_sec = (time_t)(at / 1000000000ull),
-			     .tv_nsec = (long)(at % 1000000000ull)}};
-	if (timerfd_settime(p->pacing.fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
-		p->pacing.armed_ns = at;
-}
-
-static void timer_sync(void *data)
-{
-	struct wl_pres *p = data;
-	struct wl_pres_conn *c;
-	uint64_t d = 0;
-	if (!p->pacing.dirty)
-		return;
-	p->pacing.dirty = false;
-	wl_list_for_each(c, &p->conns, link)
-		if (c->deadline_ns && (!d || c->deadline_ns < d))
-			d = c->deadline_ns;
-	uint64_t armed = p->pacing.armed_ns;
-	if (d && (!armed || armed > d || d - armed > SYNC_SLACK_NS))
-		timer_program(p, d);
+	if (loop_timer_arm(c->fallback, c->deadline_ns > now
+						 ? c->deadline_ns - now
+						 : 1, 0) == 0)
+		c->armed_ns = c->deadline_ns;
 }
 
 void pacing_arm(struct wl_pres_conn *c, uint64_t ns)
 {
-	c->deadline_ns = ns ? loop_now_ns() + ns : 0;
-	c->pres->pacing.dirty = true;
+	if (!c->fallback) /* pacing_finish ran, or pacing_init failed */
+		return;
+	uint64_t now = loop_now_ns();
+	c->deadline_ns = ns ? now + ns : 0;
+	if (!ns)
+		return;
+	uint64_t armed = c->armed_ns, d = c->deadline_ns;
+	if (armed > now && armed <= d && d - armed <= ARM_SLACK_NS)
+		return;
+	timer_set(c, now);
 }
 
-static void deadline_passed(struct wl_pres_conn *c)
+static void fallback_fired(void *data)
 {
+	struct wl_pres_conn *c = data;
+	uint64_t now = loop_now_ns();
+	c->armed_ns = 0;
+	if (!c->deadline_ns)
+		return;
+	if (c->deadline_ns > now) {
+		timer_set(c, now);
+		return;
+	}
 	c->deadline_ns = 0;
-	conn_frame_timeout(&c->frame, loop_now_ns());
-}
-
-static struct wl_pres_conn *first_passed(struct wl_pres *p, uint64_t now)
-{
-	struct wl_pres_conn *c;
-	wl_list_for_each(c, &p->conns, link)
-		if (c->deadline_ns && c->deadline_ns <= now)
-			return c;
-	return NULL;
-}
-
-/* A connector's flip completing may change the list: after each, look
- * again from the start (each passed deadline is cleared or moved into the
- * future first, so this ends). */
-static void fallback_fired(void *data, int fd, uint32_t events)
-{
-	struct wl_pres *p = data;
-	struct wl_pres_conn *c;
-	uint64_t expirations;
-	(void)events;
-	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
-		return; /* re-armed meanwhile */
-	p->pacing.armed_ns = 0;
-	p->pacing.dirty = true; /* on to the next deadline, if any */
-	while ((c = first_passed(p, loop_now_ns())))
-		deadline_passed(c);
+	conn_frame_timeout(&c->frame, now);
 }
 
 // cppcheck-suppress constParameter
@@ -273,43 +244,17 @@ void pacing_watch_commit(struct wl_pres_conn *c)
 
 int pacing_init(struct wl_pres_conn *c)
 {
-	struct wl_pres *p = c->pres;
-	if (p->pacing.src)
-		return 0;
-	p->pacing.fd = timerfd_create(CLOCK_MONOTONIC,
-				      TFD_CLOEXEC | TFD_NONBLOCK);
-	if (p->pacing.fd < 0)
-		return -errno;
-	p->pacing.src = loop_add_fd(p->loop, p->pacing.fd, EPOLLIN,
-				    fallback_fired, p);
-	if (!p->pacing.src) {
-		close(p->pacing.fd);
-		return -ENOMEM;
-	}
-	p->pacing.sync = loop_add_prepare(p->loop, timer_sync, p);
-	if (!p->pacing.sync) {
-		pacing_timer_finish(p);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-void pacing_timer_finish(struct wl_pres *p)
-{
-	if (!p->pacing.src)
-		return; /* never made */
-	loop_remove(p->pacing.sync);
-	loop_remove(p->pacing.src);
-	close(p->pacing.fd);
-	p->pacing.sync = p->pacing.src = NULL;
-	p->pacing.armed_ns = 0;
+	c->fallback = loop_add_timer(c->pres->loop, fallback_fired, c);
+	return c->fallback ? 0 : -ENOMEM;
 }
 
 void pacing_finish(struct wl_pres_conn *c)
 {
 	pacing_drop_feedback(c);
 	drop_late(c);
-	c->deadline_ns = 0;
+	loop_remove(c->fallback);
+	c->fallback = NULL;
+	c->deadline_ns = c->armed_ns = 0;
 	/* A connector going away answers nothing more: its listener is gone
 	 * (conn_frame_finish forgets the flip). */
 }

@@ -99,7 +99,6 @@ static void destroy(struct presenter *base)
 	// cppcheck-suppress unknownMacro
 	wl_list_for_each_safe(c, tmp, &p->conns, link)
 		wl_pres_conn_destroy(c);
-	pacing_timer_finish(p);
 	wl_pres_disconnect(p);
 	wl_reconnect_finish(p);
 	free(p);

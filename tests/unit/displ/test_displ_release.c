@@ -170,7 +170,6 @@ static void test_disconnect_while_held(void **state)
 
 	h_disconnect(&h);
 	assert_null(h.dev->releases);
-	assert_null(h.dev->release_timer);
 	assert_int_equal(fake_live_maps(), 0);
 	assert_int_equal(fake_live_mapped_pages(), 0);
 	assert_int_equal(fcntl(exported, F_GETFD), -1);

@@ -9,7 +9,7 @@
 # while the guest flips, and (socket) leases it again. Reuses the real-Xen
 # tier's package fetch (the kernel) and tree helpers.
 #
-# Environment: KMS_CHECK, KMS_LESSOR, KMS_SHOT_CHECK (the built programs), REALXEN_CACHE
+# Environment: KMS_CHECK, KMS_LESSOR, KMS_SHOT_CHECK, KMS_DUMP (the built programs), REALXEN_CACHE
 # (package cache, see tests/realxen/fetch.sh), KMS_KEEP=1 keeps the work
 # directory (always kept on failure).
 # Exit: 0 passed; 1 a check failed; 77 skipped, with the reason.
@@ -27,6 +27,11 @@ KMS_CHECK=${KMS_CHECK:-$REPO/build/tests/kms/kms_check}
 KMS_SHOT_CHECK=${KMS_SHOT_CHECK:-$REPO/build/tests/kms/kms_shot_check}
 KMS_LESSOR=${KMS_LESSOR:-$REPO/build/tests/kms/kms_lessor}
 KMS_XENSIM_SHOT=${KMS_XENSIM_SHOT:-$REPO/build/tests/kms/kms_xensim_shot}
+KMS_DUMP=${KMS_DUMP:-$REPO/build/tests/kms/kms_dump}
+# What virtio-gpu with two outputs offers, recorded from this VM: the unit
+# tests plan against it (tests/unit/kms/test_kms_fixture.c), so each run
+# checks the recording still is what the device says.
+KMS_FIXTURE=$REPO/tests/data/kms/virtio-gpu-2outputs.txt
 VDISPLD=${VDISPLD:-$REPO/build/vdispld}
 XENSIM=${XENSIM:-$REPO/build/tests/xensim/xensim}
 XENSIM_LIB=${XENSIM_LIB:-$REPO/build/xensim-lib}
@@ -34,7 +39,7 @@ for t in qemu-system-x86_64 cpio depmod modprobe gzip ldd timeout mkfifo; do
 	command -v "$t" >/dev/null || skip "$t not found (scripts/deps.sh installs it)"
 done
 for p in "$KMS_CHECK" "$KMS_SHOT_CHECK" "$KMS_LESSOR" "$KMS_XENSIM_SHOT" \
-	"$VDISPLD" "$XENSIM"; do
+	"$VDISPLD" "$XENSIM" "$KMS_DUMP"; do
 	[ -x "$p" ] || skip "$p not built"
 done
 [ -e "$XENSIM_LIB/libxengnttab.so.1" ] || skip "the xensim drop-in libraries are not built"
@@ -65,6 +70,7 @@ cp "$ROOT/bin/busybox" "$I/usr/bin/busybox"
 ln -sf busybox "$I/usr/bin/sh"
 copy_prog "$I" "$KMS_CHECK" /usr/bin/kms_check
 copy_prog "$I" "$KMS_LESSOR" /usr/bin/kms_lessor
+copy_prog "$I" "$KMS_DUMP" /usr/bin/kms_dump
 # The daemon itself on KMS, with the simulated Xen host (xensim and its
 # drop-in libxengnttab/libxenevtchn/libxenctrl) as its Dom0.
 copy_prog "$I" "$VDISPLD" /usr/bin/vdispld
@@ -88,6 +94,7 @@ mount -t devtmpfs dev /dev
 while read -r line; do $line; done < /etc/modules.load
 n=0; while [ ! -e /dev/dri/card0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 echo "KMS-VM up: $(ls /dev/dri)"
+/usr/bin/kms_dump /dev/dri/card0 "KMS-RES: "
 /usr/bin/kms_check --hold-ms 12000 --flips 120
 echo "KMS-EXIT $?"
 mkdir -p /run
@@ -198,6 +205,15 @@ for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS lease-fd" "KMS-PASS lease-socket";
 	grep -q "^$pass" "$LOG" || { say "FAIL: no $pass"; fail=1; }
 done
 grep -q "^KMS-DAEMON-EXIT 0" "$LOG" || { say "FAIL: vdispld did not exit 0"; fail=1; }
+# The recorded device description is still what the device says.
+sed -n 's/^KMS-RES: //p' "$LOG" | tr -d '\r' > "$W/kms-res.txt"
+if [ ! -s "$W/kms-res.txt" ]; then
+	say "FAIL: kms_dump printed nothing"; fail=1
+elif ! diff -u <(grep -v '^#' "$KMS_FIXTURE") "$W/kms-res.txt" > "$W/kms-res.diff"; then
+	say "FAIL: the device no longer matches $KMS_FIXTURE:"; cat "$W/kms-res.diff"; fail=1
+else
+	say "device description matches the recorded fixture ($(wc -l < "$W/kms-res.txt") lines)"
+fi
 # SIGUSR1's counters: every flip of both connectors by a page-flip event.
 for c in c0 c1; do
 	grep "^KMS-VD .*stats: .* $c: " "$LOG" | grep -q "timer_flips=0 .*kms_flip_events=[1-9]" ||

@@ -8,10 +8,10 @@
 #                     No kernel build.
 #   ARM64_TIER=full   (default) the tier's kernel (build-kernel.sh: grant
 #                     dma-bufs, xen-drm-front, xen-kbdfront built in) for
-#                     Dom0 and the guest; the x86 tier's dom0-test.sh and
-#                     domu-init.sh run unchanged (modetest flipping on two
-#                     connectors, reboot, destroy), Dom0's result files come
-#                     back over the console and the x86 tier's checks.sh
+#                     Dom0 and the guest; dom0-zc.sh (zero copy into the
+#                     test compositor, then be-alloc=1 into Weston) with the
+#                     x86 tier's domu-init.sh in the guests; Dom0's result
+#                     files come back over the console and checks-zc.sh
 #                     judges them.
 #
 # Environment:
@@ -83,7 +83,8 @@ else
 	KERNEL=$(get "$HERE/build-kernel.sh")
 fi
 t_fetch=$(date +%s)
-if [ ! -x "$BUILD/vdispld" ] || [ ! -x "$BUILD/tests/realxen/realxen_shot_check" ]; then
+if [ ! -x "$BUILD/vdispld" ] || [ ! -x "$BUILD/tests/realxen/realxen_shot_check" ] ||
+	[ ! -x "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor" ]; then
 	"$REPO/scripts/cross-arm64.sh" "$BUILD"
 fi
 
@@ -127,7 +128,7 @@ nice -n 19 timeout "$TIMEOUT" qemu-system-aarch64 "${QEMU_MACHINE[@]}" \
 	-device "loader,file=$BOOT/dom0.cpio.gz,addr=$IADDR,force-raw=on" \
 	-serial stdio < /dev/null 2>&1 |
 	sed -u 's/\r//g' | tee "$WORK/serial.log" |
-	grep --line-buffered -E '^(REALXEN-(DOM0|VDISPLD)|domu\| REALXEN-GUEST)|Panic|panic' || true
+	grep --line-buffered -E '^(REALXEN-(DOM0|VDISPLD|TC)|domu(ba)?\| REALXEN-GUEST)|Panic|panic' || true
 t_end=$(date +%s)
 LOG=$WORK/serial.log
 say "QEMU ran $((t_end - t_img)) s; Dom0 /init at $(sed -nE 's/^REALXEN-DOM0: t=([0-9.]+) init.*/\1/p' "$LOG" | head -n1) s of Dom0 uptime; total $((t_end - t0)) s"
@@ -167,9 +168,9 @@ if [ "$TIER" = smoke ]; then
 	exit $?
 fi
 
-# shellcheck source=../realxen/checks.sh
-. "$HERE/../realxen/checks.sh"
+# shellcheck source=checks-zc.sh
+. "$HERE/checks-zc.sh"
 rc=0
-run_checks "$LOG" "$RESULT" || rc=$?
+run_arm64_checks "$LOG" "$RESULT" || rc=$?
 [ $rc -eq 0 ] && KEEP=0
 exit $rc

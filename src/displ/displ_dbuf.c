@@ -290,6 +290,11 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 	int r = xgrant_dmabuf_wait_released(d->ctx->xg, b->dmabuf_wait, 0);
 
 	b->dmabuf_fd = -1;
+	if (r == 0)
+		xb_log(LOG_LVL_DEBUG, &d->base,
+		       "dbuf %#llx: dma-buf released by the compositor "
+		       "(the grant device's wait says so)",
+		       (unsigned long long)b->cookie);
 	if (r < 0 && held && fd >= 0) {
 		*held = (struct displ_export_wait){
 			.fd = fd, .handle = b->dmabuf_wait, .cookie = b->cookie,

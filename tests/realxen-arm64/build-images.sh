@@ -77,8 +77,10 @@ build_dom0() {
 		cp -a "$OUT/deb.d/etc/vdispld" "$d/etc/"
 		arm64_copy_prog "$d" "$OUT/deb.d/usr/bin/vdispld" /usr/bin/vdispld
 		rm -rf "$OUT/deb.d"
+		echo "package $(basename "$VDISPLD_DEB")" > "$d/realxen/vdispld-source"
 	elif [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/vdispld" /usr/bin/vdispld
+		echo "build tree" > "$d/realxen/vdispld-source"
 	fi
 	if [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/tests/realxen/realxen_shot_check" \

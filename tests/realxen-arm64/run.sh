@@ -17,8 +17,11 @@
 # Environment:
 #   VDISPLD_ARM64_BUILD  the cross build tree (default <repo>/build-arm64;
 #                        built with scripts/cross-arm64.sh when missing)
-#   VDISPLD_DEB          an arm64 vdispld .deb (scripts/package.sh): Dom0's
-#                        vdispld is unpacked from it instead of the tree
+#   VDISPLD_DEB          an arm64 vdispld .deb: Dom0's vdispld is unpacked
+#                        from it. The full tier builds one by default
+#                        (PACKAGE_ARCHES=arm64 scripts/package.sh), so it
+#                        tests the package as users install it; "tree"
+#                        takes the build tree's vdispld instead
 #   SHOT_CHECK           the HOST screenshot checker for checks.sh (default
 #                        <repo>/build/tests/realxen/realxen_shot_check)
 #   REALXEN_TIMEOUT      seconds before QEMU is stopped (smoke 420, full 1500)
@@ -91,6 +94,20 @@ fi
 WORK=$(mktemp -d /tmp/realxen-arm64.XXXXXX)
 BOOT=$WORK/boot RESULT=$WORK/result
 mkdir -p "$RESULT"
+# Dom0's vdispld from the package (the full tier's default).
+if [ "${VDISPLD_DEB:-}" = tree ] || { [ "$TIER" = smoke ] && [ -z "${VDISPLD_DEB:-}" ]; }; then
+	unset VDISPLD_DEB
+elif [ -z "${VDISPLD_DEB:-}" ]; then
+	t_pkg=$(date +%s)
+	if ! PACKAGE_ARCHES=arm64 "$REPO/scripts/package.sh" "$WORK/deb" > "$WORK/package.log" 2>&1; then
+		tail -n 20 "$WORK/package.log"
+		say "building the arm64 package failed (VDISPLD_DEB=tree runs the build tree's vdispld)"
+		exit 1
+	fi
+	VDISPLD_DEB=$(ls "$WORK"/deb/vdispld_*_arm64.deb)
+	say "arm64 package built in $(( $(date +%s) - t_pkg )) s: $(basename "$VDISPLD_DEB")"
+fi
+[ -z "${VDISPLD_DEB:-}" ] || export VDISPLD_DEB
 # The host-side screenshot checker (checks.sh): built here from the x86
 # tier's source when no native build tree has it.
 if [ "$TIER" = full ] && [ ! -x "$SHOT_CHECK" ]; then

@@ -32,7 +32,11 @@ endif()
 if(NOT EXISTS ${VDISPLD_ARM64_LIBXEN_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig)
   message(FATAL_ERROR "${VDISPLD_ARM64_LIBXEN_DEV}: no arm64 libxen-dev; run scripts/arm64-libxen-dev.sh (or scripts/deps-arm64.sh)")
 endif()
-set(ENV{PKG_CONFIG_LIBDIR} "${VDISPLD_ARM64_LIBXEN_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
+# libinput-dev / libudev-dev for arm64, unpacked next to it by
+# scripts/arm64-libinput-dev.sh; without them src/input is left out.
+get_filename_component(_vdispld_cache ${VDISPLD_ARM64_LIBXEN_DEV} DIRECTORY)
+set(_vdispld_input_pc ${_vdispld_cache}/arm64-libinput-dev/usr/lib/${VDISPLD_TRIPLET}/pkgconfig)
+set(ENV{PKG_CONFIG_LIBDIR} "${VDISPLD_ARM64_LIBXEN_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:${_vdispld_input_pc}:/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 
 # Test binaries can run on the host under qemu-user if it is installed.

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "presenter.h"
 #include "xenbus.h"
 
 struct presenter;
@@ -68,6 +69,31 @@ void displ_ctx_init(struct displ_ctx *ctx, struct presenter *presenter,
  * counters (totals since the connector was created) at the given level. */
 void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl,
 		     enum log_level level);
+
+/* One guest connector as views outside displ see it (the status file,
+ * the stats log): a read-only snapshot, valid during the callback. */
+struct displ_conn_view {
+	const struct xb_device *dev; /* domid, devid, names, states, log */
+	/* DISPL_VIEW_NO_CONN: the device has no connectors (yet); the
+	 * fields below are empty. */
+	uint32_t index;
+	const char *unique_id; /* "" when the guest gave none */
+	uint32_t width, height;
+	bool broken;	    /* refused further requests */
+	bool on;	    /* a framebuffer is up (SET_CONFIG / PG_FLIP) */
+	const char *format; /* its pixel format's name; NULL when off */
+	bool has_pres;	    /* a presenter connector exists: stats valid */
+	struct pres_conn_stats stats;
+};
+#define DISPL_VIEW_NO_CONN UINT32_MAX
+
+/* Calls fn for every connector of every device of vdispl (the backend
+ * created with displ_xb_impl), and once with DISPL_VIEW_NO_CONN for a
+ * device that has none. From the loop thread only. */
+void displ_for_each_conn(struct xb_backend *vdispl,
+			 void (*fn)(const struct displ_conn_view *view,
+				    void *data),
+			 void *data);
 
 /* type "vdispl"; backend_ctx must be a struct displ_ctx *. */
 extern const struct xb_impl displ_xb_impl;

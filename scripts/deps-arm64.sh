@@ -32,6 +32,8 @@ ARM64_PACKAGES=(
   libxenstore4 libxengnttab1 libxenevtchn1
   libwayland-dev libdrm-dev libinih-dev libsystemd-dev
   libpng-dev libcmocka-dev
+  # runtime only: their -dev files are unpacked (arm64-libinput-dev.sh)
+  libinput10 libudev1
 )
 
 SUDO=""
@@ -45,6 +47,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   [ "${1:-}" = "--if-missing" ] || [ "${2:-}" = "--if-missing" ] ||
     echo "deps-arm64: all packages present"
   "$(dirname "$0")/arm64-libxen-dev.sh" >/dev/null
+  "$(dirname "$0")/arm64-libinput-dev.sh" >/dev/null || true
   exit 0
 fi
 
@@ -56,3 +59,4 @@ echo "deps-arm64: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 "$(dirname "$0")/arm64-libxen-dev.sh" >/dev/null
+"$(dirname "$0")/arm64-libinput-dev.sh" >/dev/null || true

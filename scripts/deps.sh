@@ -9,7 +9,7 @@ PACKAGES=(
   libxen-dev xenstore-utils
   libwayland-dev wayland-protocols wayland-utils
   weston libweston-10-dev
-  libdrm-dev libinput-dev libcmocka-dev libinih-dev libsystemd-dev libpng-dev
+  libdrm-dev libinput-dev libudev-dev libcmocka-dev libinih-dev libsystemd-dev libpng-dev
   clang libclang-rt-14-dev cppcheck valgrind systemd strace
   # test-only: an independent decoder checks the EDID vdispld generates
   edid-decode

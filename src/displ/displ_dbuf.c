@@ -95,7 +95,8 @@ int displ_dir_walk(struct displ_device *d, uint32_t first_ref,
 }
 
 /* Geometry of a dumb buffer, as Linux lays it out: pitch =
- * DIV_ROUND_UP(width * bpp, 8). All zero is a PRIME import. */
+ * DIV_ROUND_UP(width * bpp, 8), bpp in bits (displif's name). All zero
+ * is a PRIME import. */
 static int check_geometry(const struct xendispl_dbuf_create_req *r)
 {
 	uint64_t pitch, bytes, end;
@@ -343,7 +344,7 @@ int displ_dbuf_create(struct displ_device *d,
 	b->cookie = r->dbuf_cookie;
 	b->width = r->width;
 	b->height = r->height;
-	b->bpp = r->bpp;
+	b->bits_per_pixel = r->bpp;
 	b->size = r->buffer_sz;
 	b->data_ofs = r->data_ofs;
 	b->npages = (uint32_t)(((uint64_t)r->buffer_sz + PAGE_SZ - 1) /
@@ -452,7 +453,7 @@ int displ_dbuf_destroy(struct displ_device *d, uint64_t cookie,
 
 /* Lines of the fb: the dumb buffer's pitch when the dbuf has geometry,
  * else (PRIME) the fb's own width in its format. */
-static int fb_layout(const struct displ_dbuf *b, const struct displ_format *fmt,
+static int fb_layout(const struct displ_dbuf *b, const struct pixel_format *fmt,
 		     uint32_t width, uint32_t height, uint32_t *stride_out)
 {
 	uint32_t row = displ_format_stride(fmt, width);
@@ -461,7 +462,7 @@ static int fb_layout(const struct displ_dbuf *b, const struct displ_format *fmt,
 	if (row == 0)
 		return -XEN_EINVAL;
 	if (b->width != 0) {
-		stride = ((uint64_t)b->width * b->bpp + 7) / 8;
+		stride = ((uint64_t)b->width * b->bits_per_pixel + 7) / 8;
 		if (stride < row)
 			return -XEN_EINVAL;
 	}
@@ -480,7 +481,7 @@ int displ_fb_attach(struct displ_device *d,
 	struct displ_dbuf *b;
 	struct displ_fb *f;
 	struct pres_fb_desc desc;
-	const struct displ_format *fmt = displ_format_find(r->pixel_format);
+	const struct pixel_format *fmt = displ_format_find(r->pixel_format);
 	uint32_t stride;
 
 	if (r->fb_cookie == 0 || r->dbuf_cookie == 0 || !fmt)

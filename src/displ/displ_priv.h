@@ -53,7 +53,8 @@ struct displ_export_wait {
 struct displ_dbuf {
 	struct displ_dbuf *next;
 	uint64_t cookie;
-	uint32_t width, height, bpp; /* all 0 for a PRIME import */
+	uint32_t width, height;
+	uint32_t bits_per_pixel; /* the request's bpp; all 0: a PRIME import */
 	uint32_t size;		     /* buffer_sz */
 	uint32_t data_ofs;
 	uint32_t npages;
@@ -73,7 +74,7 @@ struct displ_fb {
 	struct displ_fb *next;
 	uint64_t cookie;
 	struct displ_dbuf *dbuf;
-	const struct displ_format *fmt;
+	const struct pixel_format *fmt;
 	uint32_t width, height, stride;
 	struct pres_fb *pres;
 };

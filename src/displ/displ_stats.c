@@ -5,52 +5,33 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "displ_priv.h"
-#include "presenter.h"
+#include "displ.h"
 
-struct stats_walk {
-	const struct displ_ctx *ctx;
-	enum log_level level;
-};
-
-static void log_conn(const struct stats_walk *w, struct displ_device *d,
-		     const struct displ_conn *c)
+static void log_conn(const struct displ_conn_view *v, void *data)
 {
-	struct pres_conn_stats st;
+	const enum log_level *level = data;
+	const struct pres_conn_stats *st = &v->stats;
 	char why[256];
 	int n = 0;
 
-	presenter_conn_stats(w->ctx->presenter, c->pres, &st);
+	if (!v->has_pres)
+		return;
 	for (int r = 0; r < PRES_COPY_REASONS && n >= 0 &&
 			(size_t)n < sizeof(why); r++)
 		n += snprintf(why + n, sizeof(why) - (size_t)n,
 			      " fallback_%s=%" PRIu64,
 			      pres_copy_reason_name((enum pres_copy_reason)r),
-			      st.fallback_frames[r]);
-	log_msg(w->level, "stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
+			      st->fallback_frames[r]);
+	log_msg(*level, "stats: %s c%u: frames=%" PRIu64 " bytes_copied=%" PRIu64
 		" zero_copy_frames=%" PRIu64 "%s timer_flips=%" PRIu64
 		" copy_ns=%" PRIu64,
-		d->base.log.prefix, c->index, st.frames, st.bytes_copied,
-		st.zero_copy_frames, why, st.fallbacks, st.copy_ns);
-}
-
-static void log_device(struct xb_device *xb, void *data)
-{
-	struct displ_device *d = displ_device_from_xb(xb);
-	const struct stats_walk *w = data;
-
-	if (!xb->connected || !d->conns)
-		return;
-	for (uint32_t i = 0; i < d->n_conns; i++)
-		if (d->conns[i].pres)
-			log_conn(w, d, &d->conns[i]);
+		v->dev->log.prefix, v->index, st->frames, st->bytes_copied,
+		st->zero_copy_frames, why, st->fallbacks, st->copy_ns);
 }
 
 void displ_log_stats(struct displ_ctx *ctx, struct xb_backend *vdispl,
 		     enum log_level level)
 {
-	struct stats_walk w = {.ctx = ctx, .level = level};
-
 	if (ctx->presenter && vdispl && log_enabled(level))
-		xb_backend_for_each(vdispl, log_device, &w);
+		displ_for_each_conn(vdispl, log_conn, &level);
 }

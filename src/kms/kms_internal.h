@@ -12,7 +12,7 @@
 #include "presenter.h"
 
 struct loop_source;
-struct pixconv_format;
+struct pixel_format;
 
 /* The properties an atomic commit sets, per object. */
 struct kms_conn_props {
@@ -82,7 +82,7 @@ uint32_t kms_output_crtc_id(const struct kms_output *o);
 struct pres_fb {
 	struct fb_ref_list refs; /* first: see pres_fb_refs() */
 	struct pres_fb_desc desc;
-	const struct pixconv_format *fmt;
+	const struct pixel_format *fmt;
 	uint32_t handle, fb_id; /* zero copy: the imported dma-buf */
 	int copy_reason;	/* enum pres_copy_reason, -1: none */
 };

@@ -62,7 +62,7 @@ static struct pres_fb *fb_create(struct presenter *base,
 	if (!fb)
 		return NULL;
 	fb->desc = *desc;
-	fb->fmt = pixconv_lookup(desc->fourcc);
+	fb->fmt = pixel_format_find(desc->fourcc);
 	if (!fb->fmt)
 		log_warn("kms: fb %#llx has format %.4s the copy path can't "
 			 "show", (unsigned long long)desc->cookie,

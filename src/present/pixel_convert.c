@@ -2,6 +2,7 @@
  * byte by byte as the little-endian layout DRM defines, so unaligned guest
  * strides and big-endian hosts need no special case. */
 #include "pixel_convert.h"
+#include "pixel_rows.h"
 #include "pixel_stream.h"
 
 #include <drm_fourcc.h>
@@ -27,7 +28,7 @@ static inline uint32_t widen5(uint32_t v) { return v << 3 | v >> 2; }
 static inline uint32_t widen6(uint32_t v) { return v << 2 | v >> 4; }
 static inline uint32_t widen4(uint32_t v) { return v << 4 | v; }
 
-static void row_xrgb8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_xrgb8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 			 uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 4;
@@ -35,7 +36,7 @@ static void row_xrgb8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		dst[i] = 0xff000000u | (le32(p) & 0xffffffu);
 }
 
-static void row_xbgr8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_xbgr8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 			 uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 4;
@@ -43,7 +44,7 @@ static void row_xbgr8888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		dst[i] = xrgb(p[0], p[1], p[2]); /* bytes R, G, B, x */
 }
 
-static void row_rgb565(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_rgb565(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		       uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 2;
@@ -54,7 +55,7 @@ static void row_rgb565(uint32_t *dst, const uint8_t *line, uint32_t x0,
 	}
 }
 
-static void row_xrgb1555(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_xrgb1555(uint32_t *dst, const uint8_t *line, uint32_t x0,
 			 uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 2;
@@ -65,7 +66,7 @@ static void row_xrgb1555(uint32_t *dst, const uint8_t *line, uint32_t x0,
 	}
 }
 
-static void row_xrgb4444(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_xrgb4444(uint32_t *dst, const uint8_t *line, uint32_t x0,
 			 uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 2;
@@ -76,7 +77,7 @@ static void row_xrgb4444(uint32_t *dst, const uint8_t *line, uint32_t x0,
 	}
 }
 
-static void row_rgb888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_rgb888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		       uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 3;
@@ -84,7 +85,7 @@ static void row_rgb888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		dst[i] = xrgb(p[2], p[1], p[0]); /* bytes B, G, R */
 }
 
-static void row_bgr888(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_bgr888(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		       uint32_t w)
 {
 	const uint8_t *p = line + (size_t)x0 * 3;
@@ -106,7 +107,7 @@ static uint32_t yuv_to_xrgb(int y, int u, int v)
 		    clamp8((c + 516 * d) >> 8));
 }
 
-static void row_yuyv(uint32_t *dst, const uint8_t *line, uint32_t x0,
+void pixrow_yuyv(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		     uint32_t w)
 {
 	for (uint32_t i = 0; i < w; i++) {
@@ -114,31 +115,6 @@ static void row_yuyv(uint32_t *dst, const uint8_t *line, uint32_t x0,
 		const uint8_t *m = line + (size_t)(x & ~1u) * 2; /* Y0 U Y1 V */
 		dst[i] = yuv_to_xrgb(m[(x & 1) ? 2 : 0], m[1], m[3]);
 	}
-}
-
-static const struct pixconv_format formats[] = {
-	{DRM_FORMAT_XRGB8888, 4, true, 0xff000000u, row_xrgb8888},
-	{DRM_FORMAT_ARGB8888, 4, true, 0, row_xrgb8888},
-	{DRM_FORMAT_XBGR8888, 4, true, 0xff000000u, row_xbgr8888},
-	{DRM_FORMAT_ABGR8888, 4, true, 0, row_xbgr8888},
-	{DRM_FORMAT_RGB565, 2, true, 0, row_rgb565},
-	{DRM_FORMAT_XRGB1555, 2, true, 0x8000, row_xrgb1555},
-	{DRM_FORMAT_ARGB1555, 2, true, 0, row_xrgb1555},
-	{DRM_FORMAT_XRGB4444, 2, true, 0xf000, row_xrgb4444},
-	{DRM_FORMAT_ARGB4444, 2, true, 0, row_xrgb4444},
-	{DRM_FORMAT_RGB888, 3, true, 0, row_rgb888},
-	{DRM_FORMAT_BGR888, 3, true, 0, row_bgr888},
-	/* Chroma is shared by pixel pairs: never handed over as is, so an odd
-	 * region offset can't split a macro-pixel for the compositor. */
-	{DRM_FORMAT_YUYV, 2, false, 0, row_yuyv},
-};
-
-const struct pixconv_format *pixconv_lookup(uint32_t fourcc)
-{
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (formats[i].fourcc == fourcc)
-			return &formats[i];
-	return NULL;
 }
 
 uint32_t pixconv_drm_to_wl_shm(uint32_t fourcc)
@@ -159,7 +135,7 @@ uint32_t pixconv_wl_shm_to_drm(uint32_t shm_format)
 	return shm_format;
 }
 
-size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
+size_t pixconv_region_end(const struct pixel_format *f, uint32_t src_stride,
 			  uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
 	if (w == 0 || h == 0)
@@ -167,10 +143,10 @@ size_t pixconv_region_end(const struct pixconv_format *f, uint32_t src_stride,
 	uint64_t end_x = (uint64_t)x + w;
 	if (f->fourcc == DRM_FORMAT_YUYV)
 		end_x = (end_x + 1) & ~(uint64_t)1; /* whole macro-pixel */
-	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bpp);
+	return (size_t)((uint64_t)(y + h - 1) * src_stride + end_x * f->bytes_per_pixel);
 }
 
-bool pixconv_region_fits(const struct pixconv_format *f, uint32_t width,
+bool pixconv_region_fits(const struct pixel_format *f, uint32_t width,
 			 uint32_t height, uint32_t stride, size_t size,
 			 uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
@@ -184,8 +160,9 @@ typedef uint32_t pixconv_v4 __attribute__((vector_size(16)));
 /* 32-bit pixels on a little-endian host: the guest's layout is the host's,
  * so pixels go 16 at a time through 16-byte vector load/OR/store (memcpy:
  * unaligned-safe, one instruction each; GCC and clang lower the vector
- * type on any target). Byte-by-byte assembly ran at a tenth of memcpy's
- * speed and made the copy path CPU-bound rather than memory-bound. */
+ * type on any target), so the copy stays memory-bound like memcpy
+ * rather than CPU-bound like byte-by-byte assembly (docs/performance.md
+ * has the copy rows). */
 static void copy_filled32(uint8_t *out, const uint8_t *in, uint32_t w,
 			  uint32_t fill)
 {
@@ -210,16 +187,16 @@ static void copy_filled32(uint8_t *out, const uint8_t *in, uint32_t w,
 #endif
 
 /* A native copy that sets the padding bits (x_fill) on the way. */
-static void copy_filled(const struct pixconv_format *f, uint8_t *out,
+static void copy_filled(const struct pixel_format *f, uint8_t *out,
 			const uint8_t *in, uint32_t w)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (f->bpp == 4) {
+	if (f->bytes_per_pixel == 4) {
 		copy_filled32(out, in, w, f->x_fill);
 		return;
 	}
 #endif
-	if (f->bpp == 4) {
+	if (f->bytes_per_pixel == 4) {
 		for (uint32_t i = 0; i < w; i++, in += 4, out += 4) {
 			uint32_t v = le32(in) | f->x_fill;
 			memcpy(out, &v, 4); /* wl_shm is host order */
@@ -234,18 +211,18 @@ static void copy_filled(const struct pixconv_format *f, uint8_t *out,
 
 /* The padding pattern of a native format repeated over a 32-bit lane
  * (bytes per pixel divides 4 wherever there is padding). */
-static uint32_t fill_lane(const struct pixconv_format *f)
+static uint32_t fill_lane(const struct pixel_format *f)
 {
-	return f->bpp == 2 ? f->x_fill | f->x_fill << 16 : f->x_fill;
+	return f->bytes_per_pixel == 2 ? f->x_fill | f->x_fill << 16 : f->x_fill;
 }
 
-size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
+size_t pixconv_copy_region(const struct pixel_format *f, bool native,
 			   const uint8_t *src, uint32_t src_stride, uint32_t x,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
 			   uint32_t dst_stride)
 {
-	size_t out_bpp = native ? f->bpp : 4;
-	size_t bytes = (size_t)w * h * out_bpp;
+	size_t out_bytes_pp = native ? f->bytes_per_pixel : 4;
+	size_t bytes = (size_t)w * h * out_bytes_pp;
 	bool stream = native && pixstream_available() &&
 		      bytes >= PIXSTREAM_MIN_FRAME;
 	uint32_t fill = fill_lane(f);
@@ -253,13 +230,13 @@ size_t pixconv_copy_region(const struct pixconv_format *f, bool native,
 	for (uint32_t row = 0; row < h; row++) {
 		const uint8_t *line = src + (size_t)(y + row) * src_stride;
 		uint8_t *out = dst + (size_t)row * dst_stride;
-		const uint8_t *in = line + (size_t)x * f->bpp;
+		const uint8_t *in = line + (size_t)x * f->bytes_per_pixel;
 		if (stream)
-			pixstream_row(out, in, (size_t)w * f->bpp, fill);
+			pixstream_row(out, in, (size_t)w * f->bytes_per_pixel, fill);
 		else if (native && f->x_fill)
 			copy_filled(f, out, in, w);
 		else if (native)
-			memcpy(out, in, (size_t)w * f->bpp);
+			memcpy(out, in, (size_t)w * f->bytes_per_pixel);
 		else
 			f->to_xrgb((uint32_t *)(void *)out, line, x, w);
 	}

@@ -107,14 +107,14 @@ static int check_region(struct wl_pres_conn *c, struct pres_fb *fb,
  * stays XR24: its zero padding byte must never turn into alpha. */
 static int ensure_pool(struct wl_pres_conn *c, struct pres_fb *fb)
 {
-	const struct pixconv_format *f = fb->fmt;
+	const struct pixel_format *f = fb->fmt;
 	bool native = f->shm_passthrough && wl_pres_shm_has(c->pres, f->fourcc);
 	uint32_t want = native ? f->fourcc : pixconv_wl_shm_to_drm(WL_SHM_FORMAT_XRGB8888);
 	if (c->pool.map && c->pool.drm_format == want)
 		return 0;
 	shm_pool_finish(&c->pool);
 	return shm_pool_init(&c->pool, c->pres->shm, c->info.width,
-			     c->info.height, want, native ? f->bpp : 4);
+			     c->info.height, want, native ? f->bytes_per_pixel : 4);
 }
 
 /* conn_frame_ops.unpresent: the surface shows nothing. */

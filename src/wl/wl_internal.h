@@ -11,7 +11,7 @@
 #include "wl_presenter.h"
 
 struct loop_source;
-struct pixconv_format;
+struct pixel_format;
 
 #define WL_PRES_MAX_OUTPUTS 16
 #define WL_PRES_MAX_SHM_FORMATS 128
@@ -28,7 +28,7 @@ struct wl_dmabuf_state;
 struct pres_fb {
 	struct fb_ref_list refs; /* first: see pres_fb_refs() */
 	struct pres_fb_desc desc;
-	const struct pixconv_format *fmt;
+	const struct pixel_format *fmt;
 	/* Zero copy (wl_dmabuf.c): its dma-buf wl_buffer, or NULL; why it
 	 * copies (enum pres_copy_reason, -1: it does not), logged once. */
 	struct wl_dmabuf_fb *dmabuf;
@@ -178,7 +178,7 @@ struct wl_pres_conn {
 	struct wl_dmabuf_fb *hold_for;
 };
 
-/* wl_connection.c */
+/* wl_display.c */
 /* Connects, binds the globals (round trips bounded by timeout_ms) and
  * watches the display fd. -errno: call wl_pres_drop_globals. */
 int wl_pres_connect(struct wl_pres *p, const char *name, int timeout_ms);
@@ -279,7 +279,8 @@ void wl_dmabuf_lost(struct wl_pres *p);
 
 /* wl_shm_pool.c */
 int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
-		  uint32_t height, uint32_t drm_format, uint32_t bpp);
+		  uint32_t height, uint32_t drm_format,
+		  uint32_t bytes_per_pixel);
 void shm_pool_finish(struct shm_pool *pool);
 struct shm_buf *shm_pool_acquire(struct shm_pool *pool);
 /* Faults every page of the pool in (once, a slice per loop turn), for a

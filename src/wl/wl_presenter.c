@@ -26,7 +26,7 @@ static struct pres_fb *fb_create(struct presenter *base,
 				 const struct pres_fb_desc *desc)
 {
 	struct wl_pres *p = wl_pres_from(base);
-	const struct pixconv_format *fmt = pixconv_lookup(desc->fourcc);
+	const struct pixel_format *fmt = pixel_format_find(desc->fourcc);
 	if (!fmt) {
 		/* Kept anyway: only showing it fails, like on real hardware
 		 * that can't scan it out. */

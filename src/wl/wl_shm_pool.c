@@ -25,7 +25,7 @@ static const struct wl_buffer_listener buffer_listener = {
 };
 
 int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
-		  uint32_t height, uint32_t drm_format, uint32_t bpp)
+		  uint32_t height, uint32_t drm_format, uint32_t bytes_per_pixel)
 {
 	void (*released)(void *) = pool->released;
 	void *owner = pool->data;
@@ -34,7 +34,7 @@ int shm_pool_init(struct shm_pool *pool, struct wl_shm *shm, uint32_t width,
 	pool->released = released;
 	pool->data = owner;
 	/* wl_shm wants 4-byte aligned strides in practice (pixman). */
-	uint32_t stride = (width * bpp + 3) & ~3u;
+	uint32_t stride = (width * bytes_per_pixel + 3) & ~3u;
 	size_t one = (size_t)stride * height;
 	size_t size = one * WL_PRES_POOL_BUFFERS;
 	if (one == 0 || size > INT32_MAX)

@@ -29,13 +29,13 @@ static bool conn_live(struct fake_presenter *fp, const struct pres_conn *c)
  * must lie within size, and size within the mapping (touch both ends). */
 static void check_desc(const struct pres_fb_desc *d)
 {
-	const struct displ_format *fmt = displ_format_find(d->fourcc);
+	const struct pixel_format *fmt = displ_format_find(d->fourcc);
 	volatile const uint8_t *px = d->pixels;
 	uint64_t row, need;
 
 	CHECK(fmt);
 	CHECK(d->width > 0 && d->height > 0);
-	row = ((uint64_t)d->width * fmt->bpp + 7) / 8;
+	row = ((uint64_t)d->width * fmt->bits_per_pixel + 7) / 8;
 	CHECK(d->stride >= row);
 	need = (uint64_t)d->stride * (d->height - 1) + row;
 	CHECK(need <= d->size);

@@ -46,7 +46,8 @@ build_dom0() {
 	mkdir -p "$d"/var/{lib/xen,log/xen/console} "$d"/etc/xen "$d"/host "$d"/result
 	cp "$ROOT/etc/xen/xl.conf" "$d/etc/xen/xl.conf"
 	copy_modules "$d" "$ROOT" "$KVER" xenfs xen-evtchn xen-gntdev \
-		xen-gntalloc xen-privcmd virtio_pci 9pnet_virtio 9p
+		xen-gntalloc xen-privcmd virtio_pci 9pnet_virtio 9p \
+		virtio-gpu uinput
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"
 	pack_cpio "$d" "$OUT/dom0.cpio.gz"
 }

@@ -87,10 +87,9 @@ check_touch() { # DOMID TAG
 	fi
 }
 
-# KEY_A (30) pressed then released on the keyboard, BTN_LEFT (the click
-# that raised c0) on the pointer.
-check_keys() { # DOMID TAG
-	local kbd ptr
+# KEY_A (30) pressed then released on the guest's keyboard.
+check_key_a() { # DOMID TAG
+	local kbd
 	kbd=$(guest_log "$1" | sed -n 's/^domu| REALXEN-GUEST: ev kbd://p')
 	if grep -q 'KEY_30=1' <<< "$kbd" &&
 		sed -n '/KEY_30=1/,$p' <<< "$kbd" | grep -q 'KEY_30=0'; then
@@ -98,6 +97,13 @@ check_keys() { # DOMID TAG
 	else
 		bad "$2: no KEY_A press and release on the guest's keyboard (frames: $(tr "\n" " " <<< "$kbd"))"
 	fi
+}
+
+# KEY_A on the keyboard, BTN_LEFT (the click that raised c0) on the
+# pointer.
+check_keys() { # DOMID TAG
+	local ptr
+	check_key_a "$1" "$2"
 	ptr=$(guest_log "$1" | sed -n 's/^domu| REALXEN-GUEST: ev ptr://p')
 	if grep -q 'BTN_LEFT=1' <<< "$ptr" &&
 		sed -n '/BTN_LEFT=1/,$p' <<< "$ptr" | grep -q 'BTN_LEFT=0'; then

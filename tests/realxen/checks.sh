@@ -10,6 +10,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/checks-display.sh"
 # shellcheck source=checks-cycles.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks-cycles.sh"
+# shellcheck source=checks-kms.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks-kms.sh"
 
 CHECK_FAILS=0
 ok() { echo "realxen: ok   $*"; }

@@ -13,7 +13,7 @@
 #   domuba  one connector, be-alloc=1: must be refused cleanly (x86 PV)
 # Guests run what Dom0 asks (domu-init.sh): modetest static or flipping
 # in a format, stop, finish.
-# $1: test | domu-shell
+# $1: test | domu-shell | kms (dom0-kms.sh)
 MODE=${1:-test}
 S=/host
 R=/result
@@ -36,6 +36,14 @@ no_backend() {
 }
 
 case_begin() { say "case $1 begin"; }
+
+# realxen.mode=kms: the KMS presenter on QEMU's virtio-gpu, no Weston.
+if [ "$MODE" = kms ]; then
+	# shellcheck source=dom0-kms.sh
+	. "$CFG/dom0-kms.sh"
+	kms_main
+	exit 0
+fi
 
 setup_chroot
 start_weston

@@ -12,6 +12,7 @@
 #   INPUT_MODULE    the test-only Weston input module (vdispld-test-input.so)
 #   INPUT_CMD       its command client for Dom0 (realxen_input_cmd); without
 #                   both, no input is injected and the input checks fail
+#   UINPUT_CMD      the KMS run's uinput devices for Dom0 (realxen_uinput_cmd)
 #   REALXEN_CACHE   package cache (see fetch.sh)
 #   REALXEN_SHELL   dom0: a shell in Dom0 instead of the test; domu: Dom0 sets
 #                   up everything, creates the guest with a shell and attaches
@@ -20,6 +21,10 @@
 #   REALXEN_KEEP=1  keep the work directory (always kept on failure)
 #   REALXEN_TIMEOUT seconds before QEMU is stopped (default 1200)
 #   REALXEN_NICE    QEMU's niceness (default 19: other jobs first)
+#   REALXEN_PRESENTER=kms  the KMS procedure (dom0-kms.sh) instead: QEMU
+#                   gets a virtio-gpu with two outputs that Dom0 drives,
+#                   vdispld runs without Weston, and the host checks the
+#                   outputs' screendumps (checks-kms.sh)
 # Exit: 0 all checks passed; 1 a check failed; 77 skipped, with the reason.
 set -euo pipefail
 
@@ -35,9 +40,11 @@ VDISPLD_BIN=${VDISPLD_BIN:-$REPO/build/vdispld}
 SHOT_CHECK=${SHOT_CHECK:-}
 INPUT_MODULE=${INPUT_MODULE:-$REPO/build/weston-modules/vdispld-test-input.so}
 INPUT_CMD=${INPUT_CMD:-$REPO/build/tests/realxen/realxen_input_cmd}
+UINPUT_CMD=${UINPUT_CMD:-$REPO/build/tests/realxen/realxen_uinput_cmd}
 SHELL_MODE=${REALXEN_SHELL:-}
 TIMEOUT=${REALXEN_TIMEOUT:-1200}
 NICE=${REALXEN_NICE:-19}
+PRESENTER=${REALXEN_PRESENTER:-wayland}
 
 preflight() {
 	local t avail
@@ -86,6 +93,10 @@ build_share() {
 	else
 		say "no input module/client ($INPUT_MODULE, $INPUT_CMD): no input injected"
 	fi
+	# The KMS run's touchscreen and keyboard in Dom0 (uinput).
+	if [ -x "$UINPUT_CMD" ]; then
+		copy_prog "$s" "$UINPUT_CMD" /usr/bin/realxen-uinput-cmd
+	fi
 	# Weston builds an XKB context at start even without a seat.
 	mkdir -p "$s/usr/share/X11"
 	cp -r /usr/share/X11/xkb "$s/usr/share/X11/xkb"
@@ -103,7 +114,7 @@ build_share() {
 	fi
 	install -m 755 "$HERE/dom0-test.sh" "$s/realxen/dom0-test.sh"
 	cp "$HERE/dom0-lib.sh" "$HERE/dom0-input.sh" "$HERE/dom0-shots.sh" \
-		"$s/realxen/"
+		"$HERE/dom0-kms.sh" "$s/realxen/"
 	cp "$BOOT/vmlinuz" "$BOOT/domU.cpio.gz" "$s/realxen/"
 	cat > "$s/realxen/weston.ini" <<-INI
 	[core]
@@ -120,6 +131,18 @@ build_share() {
 	# the timer) every 5 s in result/vdispld.log, for the post-mortem.
 	printf '[general]\nlog-level = debug\nstatus-interval = 5\nshell = xdg\n' \
 		> "$s/realxen/vdispld.conf"
+	# The KMS procedure: c0 and c1 on the two outputs by name.
+	cat > "$s/realxen/vdispld-kms.conf" <<-CONF
+	[general]
+	log-level = debug
+	status-interval = 5
+	presenter = kms
+	kms-device = /dev/dri/card0
+	[connector c0]
+	output = Virtual-1
+	[connector c1]
+	output = Virtual-2
+	CONF
 	# The guests (dom0-test.sh): domu with two connectors and a vkb,
 	# domu2 with one (two guests at once, then destroyed and re-created),
 	# domuba with be-alloc=1 (refused on an x86 PV guest).
@@ -148,22 +171,73 @@ guest_cfg() {
 }
 
 run_qemu() { # DOM0_MODE
+	local dom0_args="console=hvc0 earlyprintk=xen rdinit=/init realxen.mode=$1"
+	local monitor=(-monitor none)
+	# virtio-gpu reports only its first output connected without a UI
+	# showing the others: video=...e forces the second on.
+	[ "$1" = kms ] && dom0_args="$dom0_args video=Virtual-2:1024x768e"
 	local args=(-accel tcg,thread=multi -cpu qemu64 -m 2048 -smp 2
 		-no-reboot -display none -net none
 		-kernel "$BOOT/xen"
 		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2"
-		-initrd "$BOOT/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init realxen.mode=$1,$BOOT/dom0.cpio.gz"
+		-initrd "$BOOT/vmlinuz $dom0_args,$BOOT/dom0.cpio.gz"
 		-virtfs "local,path=$SHARE,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=$RESULT,mount_tag=result,security_model=none,multidevs=remap")
+	if [ "$1" = kms ]; then
+		# iommu_platform: the driver must go through the DMA API (and
+		# so Xen's swiotlb), a PV Dom0's "physical" addresses being
+		# pseudo-physical; without it QEMU scans out the wrong memory.
+		args+=(-device virtio-gpu-pci,max_outputs=2,iommu_platform=on,id=gpu)
+		mkfifo "$WORK/mon.in" "$WORK/mon.out"
+		monitor=(-monitor "pipe:$WORK/mon")
+	fi
 	if [ -n "$SHELL_MODE" ]; then
 		nice -n "$NICE" qemu-system-x86_64 "${args[@]}" -serial mon:stdio
 		return 0
 	fi
 	say "booting (log: $WORK/serial.log)"
+	: > "$WORK/serial.log"
+	[ "$1" = kms ] && { shot_server "$WORK/serial.log" & SHOT_PID=$!; }
 	nice -n "$NICE" timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" \
-		-monitor none -serial stdio < /dev/null 2>&1 |
+		"${monitor[@]}" -serial stdio < /dev/null 2>&1 |
 		sed -u 's/\r//g' | tee "$WORK/serial.log" |
 		grep --line-buffered -E 'REALXEN-(DOM0|GUEST)|Panic|panic' || true
+	if [ -n "${SHOT_PID:-}" ]; then
+		kill "$SHOT_PID" 2>/dev/null || true
+		wait "$SHOT_PID" 2>/dev/null || true
+	fi
+	return 0
+}
+
+# shot_server SERIAL_LOG: for every "KMS-SHOT TAG N" of Dom0's, N
+# screendumps of each of virtio-gpu's two outputs into RESULT/TAG
+# (head-H-I.png), then RESULT/TAG/shots-done for Dom0 to go on.
+shot_server() {
+	local log=$1 line tag n i h k
+	exec 3> "$WORK/mon.in"
+	cat "$WORK/mon.out" > "$WORK/monitor.log" &
+	tail -n +1 -F --pid="$BASHPID" "$log" 2>/dev/null | while IFS= read -r line; do
+		case "$line" in
+		*"REALXEN-DOM0: "*" KMS-SHOT "*) ;;
+		*) continue ;;
+		esac
+		set -- ${line##* KMS-SHOT }
+		tag=$1 n=$2
+		mkdir -p "$RESULT/$tag"
+		for i in $(seq 1 "$n"); do
+			for h in 0 1; do
+				echo "screendump $RESULT/$tag/head-$h-$i.png -f png gpu $h" >&3
+			done
+			for h in 0 1; do
+				k=0
+				while [ ! -s "$RESULT/$tag/head-$h-$i.png" ] && [ $k -lt 300 ]; do
+					sleep 0.1; k=$((k + 1))
+				done
+			done
+			sleep 0.5 # whole before the next command; flips move on
+		done
+		touch "$RESULT/$tag/shots-done"
+	done
 }
 
 preflight
@@ -183,6 +257,7 @@ cleanup() {
 trap cleanup EXIT
 
 GUEST_MODE=test DOM0_MODE=test
+[ "$PRESENTER" = kms ] && DOM0_MODE=kms
 case "$SHELL_MODE" in
 "") ;;
 dom0) DOM0_MODE=shell ;;
@@ -206,6 +281,10 @@ say "QEMU done after $(( $(date +%s) - t0 )) s"
 # shellcheck source=checks.sh
 . "$HERE/checks.sh"
 rc=0
-run_checks "$WORK/serial.log" "$RESULT" || rc=$?
+if [ "$DOM0_MODE" = kms ]; then
+	run_checks_kms "$WORK/serial.log" "$RESULT" || rc=$?
+else
+	run_checks "$WORK/serial.log" "$RESULT" || rc=$?
+fi
 [ $rc -eq 0 ] && KEEP=0
 exit $rc

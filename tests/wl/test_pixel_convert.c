@@ -19,7 +19,7 @@
 /* Converts one pixel given as bytes in memory order. */
 static uint32_t convert1(uint32_t fourcc, const uint8_t *bytes)
 {
-	const struct pixconv_format *f = pixconv_lookup(fourcc);
+	const struct pixel_format *f = pixel_format_find(fourcc);
 	assert_non_null(f);
 	uint32_t out = 0;
 	f->to_xrgb(&out, bytes, 0, 1);
@@ -85,9 +85,9 @@ static void test_16bit(void **state)
 static void test_yuyv(void **state)
 {
 	(void)state;
-	const struct pixconv_format *f = pixconv_lookup(DRM_FORMAT_YUYV);
+	const struct pixel_format *f = pixel_format_find(DRM_FORMAT_YUYV);
 	assert_non_null(f);
-	assert_int_equal(f->bpp, 2);
+	assert_int_equal(f->bytes_per_pixel, 2);
 	assert_false(f->shm_passthrough);
 	/* Y0=16 (black), U=V=128, Y1=235 (white); then a red-ish pair. */
 	const uint8_t line[] = {16, 128, 235, 128, 81, 90, 81, 240};
@@ -117,7 +117,7 @@ static void test_region_stride(void **state)
 			uint8_t *p = src + y * 32 + x * 4;
 			p[0] = (uint8_t)x, p[1] = (uint8_t)y, p[2] = 0x40, p[3] = 0;
 		}
-	const struct pixconv_format *f = pixconv_lookup(DRM_FORMAT_XRGB8888);
+	const struct pixel_format *f = pixel_format_find(DRM_FORMAT_XRGB8888);
 	uint32_t dst[4 * 2]; /* dst stride 16 bytes: one pixel of slack */
 	memset(dst, 0, sizeof(dst));
 	size_t n = pixconv_copy_region(f, false, src, 32, 2, 1, 3, 2,
@@ -135,12 +135,12 @@ static void test_region_stride(void **state)
 	assert_int_equal(dst[1], 0xff400103);
 	assert_int_equal(dst[3], 0);
 	/* ARGB keeps its alpha byte as the guest wrote it. */
-	const struct pixconv_format *a = pixconv_lookup(DRM_FORMAT_ARGB8888);
+	const struct pixel_format *a = pixel_format_find(DRM_FORMAT_ARGB8888);
 	pixconv_copy_region(a, true, src, 32, 2, 1, 3, 2, (uint8_t *)dst, 16);
 	assert_int_equal(dst[1], 0x00400103);
 	/* The region ends at the last pixel of its last line. */
 	assert_int_equal(pixconv_region_end(f, 32, 2, 1, 3, 2), 32 * 2 + 5 * 4);
-	const struct pixconv_format *y = pixconv_lookup(DRM_FORMAT_YUYV);
+	const struct pixel_format *y = pixel_format_find(DRM_FORMAT_YUYV);
 	assert_int_equal(pixconv_region_end(y, 8, 1, 0, 2, 1), 8); /* whole pair */
 }
 
@@ -153,8 +153,8 @@ static void test_lookup_and_codes(void **state)
 		DRM_FORMAT_ARGB4444, DRM_FORMAT_RGB888,	  DRM_FORMAT_BGR888,
 		DRM_FORMAT_XBGR8888, DRM_FORMAT_ABGR8888, DRM_FORMAT_YUYV};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		assert_non_null(pixconv_lookup(required[i]));
-	assert_null(pixconv_lookup(DRM_FORMAT_NV12));
+		assert_non_null(pixel_format_find(required[i]));
+	assert_null(pixel_format_find(DRM_FORMAT_NV12));
 	assert_int_equal(pixconv_drm_to_wl_shm(DRM_FORMAT_XRGB8888),
 			 WL_SHM_FORMAT_XRGB8888);
 	assert_int_equal(pixconv_drm_to_wl_shm(DRM_FORMAT_ARGB8888),
@@ -205,14 +205,14 @@ static void test_stream_region(void **state)
 	(void)state;
 	const uint32_t w = 1000, h = 600, sstride = 4 * 1031, dstride = 4 * 1004;
 	static const struct {
-		uint32_t fourcc, bpp, fill;
+		uint32_t fourcc, bytes_per_pixel, fill;
 	} cases[] = {{DRM_FORMAT_XRGB8888, 4, 0xff000000u},
 		     {DRM_FORMAT_XRGB1555, 2, 0x8000},
 		     {DRM_FORMAT_RGB888, 3, 0}};
 
 	for (size_t k = 0; k < 3; k++) {
-		const struct pixconv_format *f = pixconv_lookup(cases[k].fourcc);
-		size_t row = (size_t)w * cases[k].bpp;
+		const struct pixel_format *f = pixel_format_find(cases[k].fourcc);
+		size_t row = (size_t)w * cases[k].bytes_per_pixel;
 		uint8_t *src = malloc((size_t)sstride * (h + 3));
 		uint8_t *dst = malloc((size_t)dstride * h);
 		assert_non_null(src);
@@ -226,11 +226,11 @@ static void test_stream_region(void **state)
 		assert_int_equal(n, row * h);
 		for (uint32_t y = 0; y < h; y++) {
 			const uint8_t *in = src + (size_t)(y + 2) * sstride +
-					    3 * cases[k].bpp;
+					    3 * cases[k].bytes_per_pixel;
 			const uint8_t *out = dst + (size_t)y * dstride;
 			for (size_t j = 0; j < row; j++) {
 				uint32_t px = cases[k].fill;
-				uint8_t fb = (uint8_t)(px >> 8 * (j % cases[k].bpp));
+				uint8_t fb = (uint8_t)(px >> 8 * (j % cases[k].bytes_per_pixel));
 				if (out[j] != (uint8_t)(in[j] | fb))
 					fail_msg("format %zu row %u byte %zu", k, y, j);
 			}

@@ -15,7 +15,7 @@
 static void test_formats_linux_list(void **state)
 {
 	/* Every format Linux xen-drm-front advertises, with its depth. */
-	static const struct { uint32_t fourcc, bpp; } want[] = {
+	static const struct { uint32_t fourcc, bits_per_pixel; } want[] = {
 		{ DRM_FORMAT_RGB565, 16 },   { DRM_FORMAT_RGB888, 24 },
 		{ DRM_FORMAT_XRGB8888, 32 }, { DRM_FORMAT_ARGB8888, 32 },
 		{ DRM_FORMAT_XRGB4444, 16 }, { DRM_FORMAT_ARGB4444, 16 },
@@ -25,11 +25,11 @@ static void test_formats_linux_list(void **state)
 	(void)state;
 	assert_int_equal(displ_format_count(), sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		const struct displ_format *f = displ_format_find(want[i].fourcc);
+		const struct pixel_format *f = displ_format_find(want[i].fourcc);
 
 		assert_non_null(f);
 		assert_int_equal(f->fourcc, want[i].fourcc);
-		assert_int_equal(f->bpp, want[i].bpp);
+		assert_int_equal(f->bits_per_pixel, want[i].bits_per_pixel);
 		assert_non_null(f->name);
 	}
 	/* XRGB stays XRGB: never folded into ARGB. */

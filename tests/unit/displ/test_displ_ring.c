@@ -270,7 +270,7 @@ static void test_event_retry_timer(void **state)
 	(void)state;
 	if (!loop_timers_work()) {
 		print_message("skip: loop timers do not fire their callback "
-			      "with its data (src/loop.c timer_fired)\n");
+			      "with its data (src/core/loop.c timer_fired)\n");
 		skip();
 	}
 	h_setup(&h, 1, NULL, false);

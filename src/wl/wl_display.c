@@ -1,4 +1,5 @@
-/* The Wayland connection: globals, and the display fd on the shared loop.
+/* The Wayland display connection (libwayland's wl_display, what
+ * WAYLAND_DISPLAY names): globals, and the display fd on the shared loop.
  *
  * Reading follows libwayland's prepare_read protocol from one thread: the
  * prepare hook drains the queue, takes the read intent and flushes; the fd

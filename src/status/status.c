@@ -1,8 +1,7 @@
 /* The daemon's half of operator status: a text file rewritten atomically,
  * at most once a second, when a connector line changed. It reads displ's
- * device tables (read only, from the loop thread that owns them) rather
- * than asking displ/ for an API of its own: status is a view, not a
- * participant. */
+ * connectors through displ's public view (displ_for_each_conn): status is
+ * a view, not a participant. */
 #include "status.h"
 
 #include <errno.h>
@@ -13,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "displ/displ_priv.h"
+#include "displ.h"
 #include "log.h"
 #include "loop.h"
 #include "presenter.h"
@@ -60,17 +59,18 @@ struct count_ctx {
 	uint32_t seen[STATUS_MAX_GUESTS];
 };
 
-static void count_device(struct xb_device *xb, void *data)
+static void count_conn(const struct displ_conn_view *v, void *data)
 {
 	struct count_ctx *c = data;
-	if (!xb->connected)
+	if (!v->dev->connected)
 		return;
-	c->connectors += displ_device_from_xb(xb)->n_conns;
+	if (v->index != DISPL_VIEW_NO_CONN)
+		c->connectors++;
 	for (unsigned i = 0; i < c->guests && i < STATUS_MAX_GUESTS; i++)
-		if (c->seen[i] == xb->domid)
+		if (c->seen[i] == v->dev->domid)
 			return;
 	if (c->guests < STATUS_MAX_GUESTS)
-		c->seen[c->guests] = xb->domid;
+		c->seen[c->guests] = v->dev->domid;
 	c->guests++;
 }
 
@@ -78,8 +78,7 @@ void status_count(struct xb_backend *vdispl, unsigned *guests,
 		  unsigned *connectors)
 {
 	struct count_ctx c = {0};
-	if (vdispl)
-		xb_backend_for_each(vdispl, count_device, &c);
+	displ_for_each_conn(vdispl, count_conn, &c);
 	*guests = c.guests;
 	*connectors = c.connectors;
 }
@@ -117,60 +116,48 @@ static const char *path_text(const struct pres_conn_stats *st)
 	return st->bytes_copied ? "mixed" : "zero-copy";
 }
 
-static void write_conn(struct status_writer *w, struct displ_device *d,
-		       struct displ_conn *c, double secs)
-{
-	struct presenter *p = d->ctx ? d->ctx->presenter : NULL;
-	struct pres_conn_stats st = {0};
-	if (p && c->pres && p->impl->conn_stats)
-		p->impl->conn_stats(p, c->pres, &st);
-	bool found;
-	uint64_t before = previous_frames(w, d->base.domid, d->base.devid,
-					  c->index, &found);
-	double rate = found && secs > 0 && st.frames >= before
-			      ? (double)(st.frames - before) / secs
-			      : 0.0;
-	if (w->n_next < STATUS_MAX_SAMPLES)
-		w->next[w->n_next++] = (struct status_sample){
-			d->base.domid, d->base.devid, c->index, st.frames};
-	const char *state = !d->base.connected ? xb_state_text(d->base.fe_state)
-			    : c->broken	       ? "broken"
-			    : !c->cur_fb       ? "off"
-			    : rate > 0	       ? "flipping"
-					       : "static";
-	char size[32];
-	snprintf(size, sizeof(size), "%ux%u", c->width, c->height);
-	const char *fmt = c->cur_fb && c->cur_fb->fmt ? c->cur_fb->fmt->name
-						      : "-";
-	/* Name and unique-id came through XenStore: log_text()'d. */
-	fprintf(w->out, "%-12s %5u %3u %4u %-10s %-12s %-9s %-9s %-9s %6.1f\n",
-		log_text(d->base.dom_name ? d->base.dom_name : "?"),
-		d->base.domid, d->base.devid, c->index,
-		c->unique_id[0] ? log_text(c->unique_id) : "-", state, size,
-		fmt, path_text(&st), rate);
-}
-
 struct write_ctx {
 	struct status_writer *w;
 	double secs;
 };
 
-static void write_device(struct xb_device *xb, void *data)
+static void write_conn(const struct displ_conn_view *v, void *data)
 {
-	struct write_ctx *ctx = data;
-	struct displ_device *d = displ_device_from_xb(xb);
-	if (!xb->connected || !d->n_conns || !d->conns) {
+	const struct write_ctx *ctx = data;
+	struct status_writer *w = ctx->w;
+	const struct xb_device *dev = v->dev;
+	const char *name = log_text(dev->dom_name ? dev->dom_name : "?");
+
+	if (v->index == DISPL_VIEW_NO_CONN) {
 		/* Not connected yet: the device line alone, its state. */
-		fprintf(ctx->w->out,
+		fprintf(w->out,
 			"%-12s %5u %3u %4s %-10s %-12s %-9s %-9s %-9s %6s\n",
-			log_text(xb->dom_name ? xb->dom_name : "?"), xb->domid,
-			xb->devid,
-			"-", "-", xb_state_text(xb->fe_state), "-", "-", "-",
-			"-");
+			name, dev->domid, dev->devid, "-", "-",
+			xb_state_text(dev->fe_state), "-", "-", "-", "-");
 		return;
 	}
-	for (uint32_t i = 0; i < d->n_conns; i++)
-		write_conn(ctx->w, d, &d->conns[i], ctx->secs);
+	const struct pres_conn_stats *st = &v->stats;
+	bool found;
+	uint64_t before = previous_frames(w, dev->domid, dev->devid, v->index,
+					  &found);
+	double rate = found && ctx->secs > 0 && st->frames >= before
+			      ? (double)(st->frames - before) / ctx->secs
+			      : 0.0;
+	if (w->n_next < STATUS_MAX_SAMPLES)
+		w->next[w->n_next++] = (struct status_sample){
+			dev->domid, dev->devid, v->index, st->frames};
+	const char *state = !dev->connected ? xb_state_text(dev->fe_state)
+			    : v->broken	    ? "broken"
+			    : !v->on	    ? "off"
+			    : rate > 0	    ? "flipping"
+					    : "static";
+	char size[32];
+	snprintf(size, sizeof(size), "%ux%u", v->width, v->height);
+	/* Name and unique-id came through XenStore: log_text()'d. */
+	fprintf(w->out, "%-12s %5u %3u %4u %-10s %-12s %-9s %-9s %-9s %6.1f\n",
+		name, dev->domid, dev->devid, v->index,
+		v->unique_id[0] ? log_text(v->unique_id) : "-", state, size,
+		v->format ? v->format : "-", path_text(st), rate);
 }
 
 /* The table, without the header line: malloc'ed, NULL on ENOMEM. */
@@ -187,7 +174,7 @@ static char *build_body(struct status_writer *w, uint64_t now)
 	struct write_ctx ctx = {w, w->last_ns ? (double)(now - w->last_ns) / 1e9
 					      : 0};
 	w->n_next = 0;
-	xb_backend_for_each(w->vdispl, write_device, &ctx);
+	displ_for_each_conn(w->vdispl, write_conn, &ctx);
 	memcpy(w->samples, w->next, w->n_next * sizeof(w->next[0]));
 	w->n_samples = w->n_next;
 	w->last_ns = now;

@@ -34,6 +34,9 @@ struct pres_fb_desc {
 	 * without dma-buf support), -ECANCELED when zero copy is switched
 	 * off (--no-dmabuf), 0 if unknown. */
 	int dmabuf_error;
+	/* dmabuf_error's known cause in words (a static string), shown in
+	 * place of the bare errno; NULL if none is known. */
+	const char *dmabuf_why;
 	uint64_t cookie;   /* the guest's fb cookie, for logs */
 };
 

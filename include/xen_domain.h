@@ -32,4 +32,13 @@ void xdomain_close(struct xdomain *xd);
 enum xdomain_type xdomain_type(struct xdomain *xd, uint32_t domid);
 const char *xdomain_type_name(enum xdomain_type type);
 
+/* Why the grant device refused to export a guest's grants as a dma-buf
+ * (err: its -errno), in words, when the cause is known: Linux's gntdev
+ * refuses the export with EINVAL in every PV domain (use_ptemod,
+ * drivers/xen/gntdev-dmabuf.c), so in an x86 PV Dom0 zero copy of
+ * guest-allocated buffers is impossible by design; ENOTTY is a kernel
+ * without CONFIG_XEN_GNTDEV_DMABUF. NULL otherwise (the caller shows the
+ * errno). own_domid: the domain we run in (xstore_own_domid). */
+const char *xdomain_export_refusal(struct xdomain *xd, int own_domid, int err);
+
 #endif

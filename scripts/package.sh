@@ -5,6 +5,8 @@
 # (written to the parent directory) land in OUT_DIR, not next to the repo.
 #
 # Usage: scripts/package.sh [OUT_DIR]    (default out/deb)
+# Env:   PACKAGE_ARCHES="amd64 arm64" (default): the packages to build (the
+#        arm64 tier builds only the arm64 one, for its Dom0)
 # Needs scripts/deps.sh and scripts/deps-arm64.sh --full (debhelper, lintian,
 # the cross toolchain, the unpacked libxen-dev:arm64).
 set -euo pipefail
@@ -18,19 +20,24 @@ git ls-files -z | xargs -0 cp --parents -t "$SRC"
 # Uncommitted debian/ changes are packaged too (handy while editing).
 cp -r debian "$SRC/"
 
-(cd "$SRC" && dpkg-buildpackage -us -uc -b)
-# libxen-dev:arm64 can't be installed next to the amd64 one, so the
-# build-dependency check is skipped (-d) and CMake's toolchain file finds
-# the unpacked copy.
-XEN_DEV=$(bash scripts/arm64-libxen-dev.sh)
-(cd "$SRC" && PKG_CONFIG_LIBDIR=$XEN_DEV/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
-	dpkg-buildpackage -a arm64 -d -us -uc -b)
+ARCHES=${PACKAGE_ARCHES:-amd64 arm64}
+case " $ARCHES " in *" amd64 "*)
+	(cd "$SRC" && dpkg-buildpackage -us -uc -b) ;;
+esac
+case " $ARCHES " in *" arm64 "*)
+	# libxen-dev:arm64 can't be installed next to the amd64 one, so the
+	# build-dependency check is skipped (-d) and CMake's toolchain file
+	# finds the unpacked copy.
+	XEN_DEV=$(bash scripts/arm64-libxen-dev.sh)
+	(cd "$SRC" && PKG_CONFIG_LIBDIR=$XEN_DEV/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+		dpkg-buildpackage -a arm64 -d -us -uc -b) ;;
+esac
 rm -rf "$SRC"
 
 status=0
-for arch in amd64 arm64; do
+for arch in $ARCHES; do
 	lintian --fail-on error,warning "$OUT"/vdispld_*_"$arch".changes || status=1
 done
 ls -l "$OUT"/*.deb
-[ $status -eq 0 ] && echo "package: OK: amd64 and arm64 packages built, lintian clean, in $OUT"
+[ $status -eq 0 ] && echo "package: OK: $ARCHES package(s) built, lintian clean, in $OUT"
 exit $status

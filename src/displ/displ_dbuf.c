@@ -14,7 +14,9 @@
 #include "log.h"
 #include "prefault.h"
 #include "presenter.h"
+#include "xen_domain.h"
 #include "xen_grant.h"
+#include "xen_store.h"
 
 #define PAGE_SZ XGRANT_PAGE_SIZE
 
@@ -165,6 +167,19 @@ static void dbuf_prefaulted(void *data, uint64_t ns)
 		  (double)ns / 1e6);
 }
 
+/* The cause of a refused export in words (a PV Dom0, a kernel without
+ * grant dma-bufs); our domid is read once, at the first refusal. */
+static const char *export_refusal(struct displ_device *d, int err)
+{
+	if (err != -EINVAL && err != -ENOTTY)
+		return NULL;
+	if (!d->own_domid_read) {
+		d->own_domid = xstore_own_domid(d->base.xs);
+		d->own_domid_read = true;
+	}
+	return xdomain_export_refusal(d->ctx->xdom, d->own_domid, err);
+}
+
 static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 			    uint32_t gref_dir)
 {
@@ -183,6 +198,7 @@ static int map_guest_buffer(struct displ_device *d, struct displ_dbuf *b,
 	/* No dma-buf just means the copy path; the presenter says why. */
 	b->dmabuf_fd = fd >= 0 ? fd : -1;
 	b->dmabuf_err = fd >= 0 ? 0 : fd;
+	b->dmabuf_why = fd >= 0 ? NULL : export_refusal(d, fd);
 	/* The copy path reads every page each frame: its first frame need
 	 * not wait for the page faults of a fresh mapping as well. A slice a
 	 * loop turn, after the reply (the guest waits for that). */
@@ -275,6 +291,11 @@ static void export_close(struct displ_device *d, struct displ_dbuf *b,
 	int r = xgrant_dmabuf_wait_released(d->ctx->xg, b->dmabuf_wait, 0);
 
 	b->dmabuf_fd = -1;
+	if (r == 0)
+		xb_log(LOG_LVL_DEBUG, &d->base,
+		       "dbuf %#llx: dma-buf released by the compositor "
+		       "(the grant device's wait says so)",
+		       (unsigned long long)b->cookie);
 	if (r < 0 && held && fd >= 0) {
 		*held = (struct displ_export_wait){
 			.fd = fd, .handle = b->dmabuf_wait, .cookie = b->cookie,
@@ -490,6 +511,7 @@ int displ_fb_attach(struct displ_device *d,
 		.dmabuf_fd = b->dmabuf_fd,
 		.dmabuf_offset = b->data_ofs,
 		.dmabuf_error = b->dmabuf_err,
+		.dmabuf_why = b->dmabuf_why,
 		.cookie = r->fb_cookie,
 	};
 	f->pres = presenter_fb_create(d->ctx->presenter, &desc);

@@ -64,6 +64,7 @@ struct displ_dbuf {
 	bool imported;	 /* be_alloc from our own dma-buf (zero copy) */
 	int dmabuf_fd;	 /* -1 without zero copy */
 	int dmabuf_err;	 /* why dmabuf_fd is -1 (pres_fb_desc.dmabuf_error) */
+	const char *dmabuf_why; /* its known cause (pres_fb_desc.dmabuf_why) */
 	uint32_t dmabuf_wait;
 	unsigned n_fbs; /* fbs attached to it */
 	struct prefault_job *prefault; /* copy path: map faulting in */
@@ -120,6 +121,9 @@ struct displ_device {
 	/* The be-alloc-on-PV warning was logged: once per device, not on
 	 * every reconnect of its frontend. */
 	bool pv_warned;
+	/* The domain we run in, read once at the first refused export. */
+	int own_domid;
+	bool own_domid_read;
 	uint32_t n_conns;
 	struct displ_conn *conns;
 	struct displ_dbuf *dbufs;

@@ -288,8 +288,9 @@ static const char *reason_detail(enum pres_copy_reason r)
 	}
 }
 
+/* why: the cause in words, shown in place of err's text when known. */
 static void copy_because(struct pres_fb *fb, enum pres_copy_reason r,
-			 int err)
+			 int err, const char *why)
 {
 	fb->copy_reason = (int)r;
 	if (fb->copy_logged)
@@ -300,7 +301,8 @@ static void copy_because(struct pres_fb *fb, enum pres_copy_reason r,
 		 fb->desc.width, fb->desc.height,
 		 (const char *)&fb->desc.fourcc, fb->desc.stride,
 		 pres_copy_reason_name(r), reason_detail(r),
-		 err ? "; " : "", err ? strerror(err) : "");
+		 err || why ? "; " : "",
+		 why ? why : err ? strerror(err) : "");
 }
 
 static void kick_waiters(struct wl_dmabuf_fb *d);
@@ -363,7 +365,7 @@ static void params_failed(void *data, struct zwp_linux_buffer_params_v1 *pa)
 		dmabuf_fb_free(d);
 		return;
 	}
-	copy_because(d->fb, PRES_COPY_REFUSED, 0);
+	copy_because(d->fb, PRES_COPY_REFUSED, 0, NULL);
 	kick_waiters(d);
 }
 
@@ -396,7 +398,7 @@ void wl_dmabuf_fb_init(struct wl_pres *p, struct pres_fb *fb)
 	enum pres_copy_reason r = static_reason(p, fb, &err);
 	fb->copy_reason = -1;
 	if (r != PRES_COPY_REASONS) {
-		copy_because(fb, r, err);
+		copy_because(fb, r, err, fb->desc.dmabuf_why);
 		return;
 	}
 	if (p->dead)
@@ -506,7 +508,7 @@ int wl_dmabuf_present(struct wl_pres_conn *c, struct pres_fb *fb, uint32_t x,
 	struct wl_dmabuf_fb *d = fb->dmabuf;
 	if (d && d->state != FB_FAILED && !whole_fb(c, fb, x, y) &&
 	    !c->viewport)
-		copy_because(fb, PRES_COPY_REGION, 0);
+		copy_because(fb, PRES_COPY_REGION, 0, NULL);
 	else if (d && d->state != FB_FAILED)
 		fb->copy_reason = -1;
 	if (!d || fb->copy_reason >= 0) {

@@ -115,3 +115,14 @@ char **xstore_directory(struct xstore *xs, const char *path, unsigned *num)
 	(void)xs;
 	return fake_xs_children((const char *const *)keys, MAX_KEYS, path, num);
 }
+
+/* Our domain's id: the fake tree's "/domid", Dom0 without one (as the
+ * real one assumes). */
+int xstore_own_domid(struct xstore *xs)
+{
+	uint64_t domid;
+
+	return xstore_read_uint(xs, "", "domid", 0, 0x7fef, &domid) == 0
+		       ? (int)domid
+		       : 0;
+}

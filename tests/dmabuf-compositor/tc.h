@@ -25,6 +25,7 @@ struct tc_config {
 	bool unthrottled;	/* frame callbacks done at commit, no 60 Hz grid */
 	bool no_read;		/* latch buffers without reading their pixels */
 	bool no_viewporter;	/* do not advertise wp_viewporter */
+	bool attach_only;	/* take dma-bufs that don't mmap, unread */
 	unsigned release_delay_ms; /* release replaced buffers this late */
 	unsigned frame_period_ms;  /* frame callback grid; 0: 60 Hz */
 	unsigned frames_stop_ms;   /* no frame callback done after; 0: never */
@@ -69,6 +70,7 @@ struct tc_frame_info {
 	uint32_t drm_format;
 	uint32_t crc;
 	uint32_t px0;
+	bool attach_only; /* not read (--attach-only): no crc, no px0 */
 };
 
 struct tc_surface {
@@ -139,9 +141,15 @@ void tc_dmabuf_params_create(struct tc_server *server, struct wl_client *client,
 int tc_dmabuf_buffer_read(struct wl_resource *resource,
 			  const struct tc_rect *crop,
 			  struct tc_frame_info *info, int dump_fd);
+/* Reports wl_buffer.release of an attach-only dma-buf (sent by caller). */
+void tc_dmabuf_buffer_released(struct wl_resource *resource);
 /* 1 and its size if resource is a dma-buf buffer, else 0. */
 int tc_dmabuf_buffer_size(struct wl_resource *resource, int32_t *width,
 			  int32_t *height);
+
+/* tc_attach.c: whether fd is a dma-buf (the kernel names its exporter in
+ * the fd's fdinfo), and that exporter's name into exp. */
+bool tc_attach_is_dmabuf(int fd, char *exp, size_t len);
 
 /* tc_buffer.c: any wl_buffer (shm or dma-buf) to a tc_frame_info, the
  * crop's pixels only when crop is not NULL (it must lie inside). */

@@ -159,7 +159,7 @@ static void report_frame(struct tc_surface *surface)
 	const struct tc_rect *crop = surface->viewport.src_set ? &region : NULL;
 	int dump_fd = tc_dump_begin(server, name);
 	int ret = tc_buffer_read(surface->buffer, crop, &info, dump_fd);
-	tc_dump_end(server, name, dump_fd, ret == 0);
+	tc_dump_end(server, name, dump_fd, ret == 0 && !info.attach_only);
 	if (ret < 0) {
 		tc_report(server, "commit surface=%s buffer=%s error=%s", name,
 			  info.kind ? info.kind : "unknown", strerror(-ret));
@@ -168,6 +168,15 @@ static void report_frame(struct tc_surface *surface)
 	if (!crop)
 		region = (struct tc_rect){0, 0, info.width, info.height};
 	viewport_fields(surface, &region, view, sizeof(view));
+	if (info.attach_only) {
+		tc_report(server,
+			  "commit surface=%s buffer=%s w=%d h=%d fmt=%s "
+			  "stride=%d offset=%u attach-only%s",
+			  name, info.kind, info.width, info.height,
+			  tc_format_name(info.drm_format, fmt), info.stride,
+			  info.offset, view);
+		return;
+	}
 	tc_report(server,
 		  "commit surface=%s buffer=%s w=%d h=%d fmt=%s stride=%d "
 		  "offset=%u crc=%08x px0=%08x%s",

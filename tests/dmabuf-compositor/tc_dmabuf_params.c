@@ -3,6 +3,10 @@
  * machine with one): import checks that the one plane fits the fd and maps,
  * and each commit maps it read-only again to digest what the client shows.
  *
+ * With --attach-only, a real dma-buf that does not mmap is taken unread
+ * (tc_attach.c); its import, commits, releases and destruction each get a
+ * report line.
+ *
  * Refusals: `create` answers `failed` (so clients can test their fallback),
  * except that version 4 makes an unadvertised format/modifier a protocol
  * error; `create_immed` raises the protocol error the spec names. */
@@ -34,12 +38,17 @@ struct tc_params {
 	struct wl_resource *resource;
 	struct tc_plane planes[TC_MAX_PLANES];
 	bool used;
+	bool attach_only;  /* plane 0 does not mmap: taken unread */
+	char exp_name[32]; /* its exporter, as the kernel names it */
 };
 
 struct tc_dmabuf_buffer {
+	struct tc_server *server;
 	int fd;
 	int32_t width, height;
 	uint32_t format, offset, stride;
+	bool attach_only;
+	char exp_name[32];
 };
 
 /* Why an import was refused: the report's word and the protocol error. */
@@ -65,6 +74,9 @@ static void buffer_resource_destroyed(struct wl_resource *resource)
 	struct tc_dmabuf_buffer *buffer = wl_resource_get_user_data(resource);
 	if (!buffer)
 		return;	/* an inert buffer from a refused create_immed */
+	if (buffer->attach_only)
+		tc_report(buffer->server, "dmabuf destroyed attach-only exp=%s",
+			  buffer->exp_name);
 	close(buffer->fd);
 	free(buffer);
 }
@@ -119,6 +131,10 @@ int tc_dmabuf_buffer_read(struct wl_resource *resource,
 	off_t size = lseek(buffer->fd, 0, SEEK_END);
 	if (size < 0 || (uint64_t)size < span)
 		return size < 0 ? -errno : -ERANGE;
+	if (buffer->attach_only) {
+		info->attach_only = true; /* latched, as scan-out would */
+		return 1;
+	}
 	void *map = mmap(NULL, span, PROT_READ, MAP_SHARED, buffer->fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
@@ -137,6 +153,18 @@ int tc_dmabuf_buffer_read(struct wl_resource *resource,
 	dmabuf_sync(buffer->fd, DMA_BUF_SYNC_END);
 	munmap(map, span);
 	return ret < 0 ? ret : 1;
+}
+
+void tc_dmabuf_buffer_released(struct wl_resource *resource)
+{
+	if (!wl_resource_instance_of(resource, &wl_buffer_interface,
+				     &dmabuf_buffer_impl))
+		return;
+	const struct tc_dmabuf_buffer *buffer =
+		wl_resource_get_user_data(resource);
+	if (buffer && buffer->attach_only)
+		tc_report(buffer->server, "release buffer=dmabuf attach-only "
+			  "exp=%s", buffer->exp_name);
 }
 
 /* params */
@@ -182,10 +210,11 @@ static void params_add(struct wl_client *client, struct wl_resource *resource,
 }
 
 /* Checks one plane of format over width x height against its fd. */
-static struct tc_refusal check_plane(const struct tc_plane *plane,
+static struct tc_refusal check_plane(struct tc_params *params,
 				     int32_t width, int32_t height,
 				     uint32_t format)
 {
+	const struct tc_plane *plane = &params->planes[0];
 	const uint32_t oob = ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_OUT_OF_BOUNDS;
 	uint64_t row = (uint64_t)width * (uint64_t)tc_format_bpp(format);
 	if (plane->stride < row || plane->stride > (1u << 20))
@@ -199,14 +228,21 @@ static struct tc_refusal check_plane(const struct tc_plane *plane,
 	if (span > (uint64_t)size)
 		return (struct tc_refusal){"bounds", oob};
 	void *map = mmap(NULL, (size_t)span, PROT_READ, MAP_SHARED, plane->fd, 0);
-	if (map == MAP_FAILED)
+	if (map != MAP_FAILED) {
+		munmap(map, (size_t)span);
+		return (struct tc_refusal){NULL, 0};
+	}
+	params->attach_only =
+		params->server->cfg.attach_only &&
+		tc_attach_is_dmabuf(plane->fd, params->exp_name,
+				    sizeof(params->exp_name));
+	if (!params->attach_only)
 		return (struct tc_refusal){
 			"mmap", ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_WL_BUFFER};
-	munmap(map, (size_t)span);
 	return (struct tc_refusal){NULL, 0};
 }
 
-static struct tc_refusal check_import(const struct tc_params *params,
+static struct tc_refusal check_import(struct tc_params *params,
 				      int32_t width, int32_t height,
 				      uint32_t format, uint32_t flags)
 {
@@ -234,7 +270,7 @@ static struct tc_refusal check_import(const struct tc_params *params,
 		return (struct tc_refusal){
 			"flags",
 			ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_WL_BUFFER};
-	return check_plane(plane, width, height, format);
+	return check_plane(params, width, height, format);
 }
 
 static void report_import(struct tc_params *params, const char *outcome,
@@ -245,10 +281,12 @@ static void report_import(struct tc_params *params, const char *outcome,
 	char fmt[5];
 	tc_report(params->server,
 		  "dmabuf %s%s%s w=%d h=%d fmt=%s modifier=0x%016" PRIx64
-		  " stride=%u offset=%u immed=%d fatal=%d",
+		  " stride=%u offset=%u immed=%d fatal=%d%s%s",
 		  outcome, reason ? " reason=" : "", reason ? reason : "",
 		  width, height, tc_format_name(format, fmt), plane->modifier,
-		  plane->stride, plane->offset, immed, fatal);
+		  plane->stride, plane->offset, immed, fatal,
+		  params->attach_only ? " attach-only exp=" : "",
+		  params->attach_only ? params->exp_name : "");
 }
 
 /* The wl_buffer for params, taking plane 0's fd. NULL buffer: inert. */
@@ -263,13 +301,17 @@ static struct wl_resource *buffer_create(struct wl_client *client,
 		if (!buffer)
 			return NULL;
 		*buffer = (struct tc_dmabuf_buffer){
+			.server = params->server,
 			.fd = params->planes[0].fd,
 			.width = width,
 			.height = height,
 			.format = format,
 			.offset = params->planes[0].offset,
 			.stride = params->planes[0].stride,
+			.attach_only = params->attach_only,
 		};
+		memcpy(buffer->exp_name, params->exp_name,
+		       sizeof(buffer->exp_name));
 	}
 	struct wl_resource *resource =
 		wl_resource_create(client, &wl_buffer_interface, 1, id);

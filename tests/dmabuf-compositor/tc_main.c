@@ -28,6 +28,8 @@ static const char usage[] =
 	"  --unthrottled          frame callbacks done at commit (no 60 Hz grid)\n"
 	"  --no-read              do not read committed pixels (no CRC)\n"
 	"  --no-viewporter        do not advertise wp_viewporter\n"
+	"  --attach-only          take dma-bufs that don't mmap (a real grant\n"
+	"                         export) unread, as scan-out would\n"
 	"  --release-delay-ms N   release a replaced buffer N ms later\n"
 	"  --frame-period-ms N    frame callbacks on an N ms grid (default 60 Hz)\n"
 	"  --frames-stop-after-ms N  no frame callback done N ms after start\n"
@@ -48,6 +50,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		{"unthrottled", no_argument, NULL, 'U'},
 		{"no-read", no_argument, NULL, 'N'},
 		{"no-viewporter", no_argument, NULL, 'P'},
+		{"attach-only", no_argument, NULL, 'A'},
 		{"release-delay-ms", required_argument, NULL, 'D'},
 		{"frame-period-ms", required_argument, NULL, 'F'},
 		{"frames-stop-after-ms", required_argument, NULL, 'S'},
@@ -70,6 +73,7 @@ static int parse_args(int argc, char **argv, struct tc_config *cfg)
 		case 'U': cfg->unthrottled = true; break;
 		case 'N': cfg->no_read = true; break;
 		case 'P': cfg->no_viewporter = true; break;
+		case 'A': cfg->attach_only = true; break;
 		case 'D': cfg->release_delay_ms = (unsigned)atoi(optarg); break;
 		case 'F': cfg->frame_period_ms = (unsigned)atoi(optarg); break;
 		case 'S': cfg->frames_stop_ms = (unsigned)atoi(optarg); break;

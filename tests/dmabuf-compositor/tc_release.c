@@ -32,6 +32,12 @@ static void late_buffer_gone(struct wl_listener *listener, void *data)
 	late_free(r);
 }
 
+static void send_release(struct wl_resource *buffer)
+{
+	tc_dmabuf_buffer_released(buffer);
+	wl_buffer_send_release(buffer);
+}
+
 static void release_due(void *data)
 {
 	struct tc_server *server = data;
@@ -40,7 +46,7 @@ static void release_due(void *data)
 	wl_list_for_each_safe(r, tmp, &server->late_releases, link) {
 		// cppcheck-suppress uninitvar
 		if (r->due_ns <= now) {
-			wl_buffer_send_release(r->buffer);
+			send_release(r->buffer);
 			late_free(r);
 		} else if (r->due_ns < next) {
 			next = r->due_ns;
@@ -55,7 +61,7 @@ void tc_release_buffer(struct tc_server *server, struct wl_resource *buffer)
 	uint64_t delay = (uint64_t)server->cfg.release_delay_ms * 1000000ull;
 	struct late_release *r = delay ? calloc(1, sizeof(*r)) : NULL;
 	if (!r) {
-		wl_buffer_send_release(buffer);
+		send_release(buffer);
 		return;
 	}
 	r->buffer = buffer;

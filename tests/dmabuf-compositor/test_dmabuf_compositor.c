@@ -3,6 +3,7 @@
  * the compositor's report must carry the CRC the client computed.
  * usage: test_dmabuf_compositor <compositor binary> <case> */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,44 @@ static int case_dmabuf_failed(struct tc_harness *h, const char *binary)
 		      b.created,
 	      "a good import after refusals failed");
 	tc_buffer_state_finish(&b);
+	tc_client_disconnect(&c);
+	tc_picture_destroy(&p);
+	return 0;
+}
+
+/* --attach-only takes unmappable dma-bufs unread (a real grant export,
+ * tested on the arm64 tier); here: a buffer that maps is still read and
+ * CRC-checked, and an fd that neither maps nor is a dma-buf (a write-only
+ * memfd) is refused as before. */
+static int case_attach_only(struct tc_harness *h, const char *binary)
+{
+	const char *const args[] = {"--attach-only", NULL};
+	struct tc_client c;
+	struct tc_window w;
+	struct tc_picture p, bad;
+	struct tc_buffer_state b, bb;
+	char path[64];
+	if (tt_start(h, &c, binary, args, 4) < 0)
+		return -1;
+	CHECK(tc_window_create(&w, &c, "tc-attach") == 0, "no configure");
+	CHECK(tc_picture_create(&p, 64, 48, 64 * 4, 0, DRM_FORMAT_XRGB8888, 0,
+				5) == 0, "memfd");
+	if (tt_show_dmabuf(&c, &w, &p, false, &b) < 0 ||
+	    tt_check_commit(h, "tc-attach", 1, &p, "dmabuf", 0) < 0)
+		return -1;
+	bad = p;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p.fd);
+	bad.fd = open(path, O_WRONLY | O_CLOEXEC);
+	CHECK(bad.fd >= 0, "write-only reopen: %s", strerror(errno));
+	CHECK(tc_dmabuf_import(&c, &bad, DRM_FORMAT_MOD_LINEAR, false, &bb) ==
+			      0 && bb.failed,
+	      "an unmappable memfd was taken");
+	close(bad.fd);
+	CHECK(tc_harness_count_lines(h, "dmabuf failed reason=mmap ") == 1 &&
+		      tc_harness_count_lines(h, "dmabuf created ") == 1,
+	      "want one reason=mmap refusal and one import taken");
+	tc_buffer_state_finish(&b);
+	tc_window_destroy(&w);
 	tc_client_disconnect(&c);
 	tc_picture_destroy(&p);
 	return 0;
@@ -369,6 +408,7 @@ static const struct {
 	{"unconfigured", case_unconfigured},
 	{"unthrottled", case_unthrottled},
 	{"viewport", case_viewport},
+	{"attach_only", case_attach_only},
 };
 
 int main(int argc, char **argv)

@@ -7,8 +7,9 @@
 #   dom0.cpio.gz   Dom0's whole root (no share: nothing from the x86 host
 #                  runs there): the arm64 packages fetch.sh extracted (Xen's
 #                  toolstack, Weston 10, busybox), the cross-built vdispld
-#                  and screenshot checker, this tier's /init, and the x86
-#                  tier's test procedure (dom0-test.sh, run with /host = /)
+#                  screenshot checker and test compositor, this tier's
+#                  /init and procedure (dom0-zc.sh, on the x86 tier's
+#                  helpers, run with /host = /)
 #   domU.cpio.gz   the guest: busybox, modetest, xenstore-read/write and the
 #                  x86 tier's domu-init.sh
 #   xen.dtb        QEMU's virt device tree with Xen's boot modules in /chosen
@@ -63,7 +64,7 @@ build_dom0() {
 	# Weston builds an XKB context at start even without a seat.
 	cp -r "$ROOT/usr/share/X11/xkb" "$d/usr/share/X11/xkb"
 	ln -sfn ../run "$d/var/run"
-	mkdir -p "$d/host"	# dom0-init.sh binds / there: dom0-test.sh's sysroot
+	mkdir -p "$d/host"	# dom0-init.sh binds / there: dom0-zc.sh's sysroot
 	ln -sf busybox "$d/usr/bin/env"
 	if [ "$KERNEL" = debian ]; then
 		copy_modules "$d" "$ROOT" "$KVER" xenfs xen-evtchn xen-gntdev \
@@ -76,16 +77,21 @@ build_dom0() {
 		cp -a "$OUT/deb.d/etc/vdispld" "$d/etc/"
 		arm64_copy_prog "$d" "$OUT/deb.d/usr/bin/vdispld" /usr/bin/vdispld
 		rm -rf "$OUT/deb.d"
+		echo "package $(basename "$VDISPLD_DEB")" > "$d/realxen/vdispld-source"
 	elif [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/vdispld" /usr/bin/vdispld
+		echo "build tree" > "$d/realxen/vdispld-source"
 	fi
 	if [ -n "$BUILD" ]; then
 		arm64_copy_prog "$d" "$BUILD/tests/realxen/realxen_shot_check" \
 			/usr/bin/realxen-shot-check
+		arm64_copy_prog "$d" "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor" \
+			/usr/bin/vdispld-test-compositor
 	fi
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"
-	install -m 755 "$X86/dom0-test.sh" "$d/realxen/dom0-test.sh"
-	cp "$X86/dom0-input.sh" "$d/realxen/dom0-input.sh"
+	# The procedure (dom0-zc.sh) on the x86 tier's helpers.
+	install -m 755 "$HERE/dom0-zc.sh" "$d/realxen/dom0-zc.sh"
+	cp "$X86/dom0-lib.sh" "$X86/dom0-input.sh" "$X86/dom0-shots.sh" "$d/realxen/"
 	# The guest (same kernel) only when a guest runs.
 	[ "${DOM0_MODE:-test}" = smoke ] || cp "$OUT/Image" "$OUT/domU.cpio.gz" "$d/realxen/"
 	cat > "$d/realxen/weston.ini" <<-INI
@@ -101,9 +107,19 @@ build_dom0() {
 	INI
 	printf '[general]\nlog-level = debug\nstatus-interval = 5\nshell = xdg\n' \
 		> "$d/realxen/vdispld.conf"
-	# An arm64 guest is PVH-like ("pvh"); the same kernel as Dom0.
-	cat > "$d/realxen/domu.cfg" <<-CFG
-	name = "domu"
+	# An arm64 guest is PVH-like ("pvh"); the same kernel as Dom0. domu
+	# shows its own buffers (zero copy), domuba draws into vdispld's.
+	guest_cfg "$d" domu "'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768'" \
+		"vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=1600,multi-touch-height=1200,multi-touch-num-contacts=10,unique-id=c0' ]"
+	guest_cfg "$d" domuba "'backend=Domain-0,be-alloc=1,connectors=c0:800x600'" ""
+	pack_cpio "$d" "$OUT/dom0.cpio.gz"
+	rm -rf "$d"
+}
+
+# guest_cfg DEST NAME VDISPL EXTRA: an xl config in Dom0's /realxen.
+guest_cfg() {
+	cat > "$1/realxen/$2.cfg" <<-CFG
+	name = "$2"
 	type = "pvh"
 	kernel = "/realxen/Image"
 	ramdisk = "/realxen/domU.cpio.gz"
@@ -111,11 +127,9 @@ build_dom0() {
 	memory = 256
 	vcpus = 1
 	on_reboot = "restart"
-	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=c0:800x600;c1:1024x768' ]
-	vkb = [ 'backend-type=linux,feature-abs-pointer=1,feature-multi-touch=1,multi-touch-width=1600,multi-touch-height=1200,multi-touch-num-contacts=10,unique-id=c0' ]
+	vdispl = [ $3 ]
+	$4
 	CFG
-	pack_cpio "$d" "$OUT/dom0.cpio.gz"
-	rm -rf "$d"
 }
 
 # base_tree DEST: a merged-/usr root with busybox, the arm64 loader and

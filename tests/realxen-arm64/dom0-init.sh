@@ -3,8 +3,9 @@
 # initramfs (no host share: nothing of the x86 host runs here). Brings up
 # Xen's toolstack, then by realxen.mode= (kernel argument, from the DTB):
 #   smoke  boot-only: toolstack, Weston (headless, pixman), vdispld alive
-#   test   the x86 tier's dom0-test.sh with / bound on /host, then every file it
-#          left in /result on the console (base64) for the host's checks
+#   test   dom0-zc.sh (zero copy and be-alloc on the real kernel) with /
+#          bound on /host, then every file it left in /result on the
+#          console (base64) for the host's checks
 #   shell  a shell
 PATH=/usr/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export PATH
@@ -104,11 +105,11 @@ shell)
 	setsid cttyhack sh ;;
 smoke) smoke ;;
 *)
-	# dom0-test.sh chroots into /host and binds /dev, /proc... into it: a
+	# dom0-zc.sh chroots into /host and binds /dev, /proc... into it: a
 	# recursive bind of / (a symlink to / would make it bind /dev over
 	# itself and hide /dev/pts: xenconsoled then can't open a pty).
 	mount --rbind / /host || say "FAIL: bind / on /host"
-	sh /realxen/dom0-test.sh "$mode"
+	sh /realxen/dom0-zc.sh
 	say "test script exited $?"
 	dump_results ;;
 esac

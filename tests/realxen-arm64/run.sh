@@ -8,17 +8,20 @@
 #                     No kernel build.
 #   ARM64_TIER=full   (default) the tier's kernel (build-kernel.sh: grant
 #                     dma-bufs, xen-drm-front, xen-kbdfront built in) for
-#                     Dom0 and the guest; the x86 tier's dom0-test.sh and
-#                     domu-init.sh run unchanged (modetest flipping on two
-#                     connectors, reboot, destroy), Dom0's result files come
-#                     back over the console and the x86 tier's checks.sh
+#                     Dom0 and the guest; dom0-zc.sh (zero copy into the
+#                     test compositor, then be-alloc=1 into Weston) with the
+#                     x86 tier's domu-init.sh in the guests; Dom0's result
+#                     files come back over the console and checks-zc.sh
 #                     judges them.
 #
 # Environment:
 #   VDISPLD_ARM64_BUILD  the cross build tree (default <repo>/build-arm64;
 #                        built with scripts/cross-arm64.sh when missing)
-#   VDISPLD_DEB          an arm64 vdispld .deb (scripts/package.sh): Dom0's
-#                        vdispld is unpacked from it instead of the tree
+#   VDISPLD_DEB          an arm64 vdispld .deb: Dom0's vdispld is unpacked
+#                        from it. The full tier builds one by default
+#                        (PACKAGE_ARCHES=arm64 scripts/package.sh), so it
+#                        tests the package as users install it; "tree"
+#                        takes the build tree's vdispld instead
 #   SHOT_CHECK           the HOST screenshot checker for checks.sh (default
 #                        <repo>/build/tests/realxen/realxen_shot_check)
 #   REALXEN_TIMEOUT      seconds before QEMU is stopped (smoke 420, full 1500)
@@ -83,13 +86,28 @@ else
 	KERNEL=$(get "$HERE/build-kernel.sh")
 fi
 t_fetch=$(date +%s)
-if [ ! -x "$BUILD/vdispld" ] || [ ! -x "$BUILD/tests/realxen/realxen_shot_check" ]; then
+if [ ! -x "$BUILD/vdispld" ] || [ ! -x "$BUILD/tests/realxen/realxen_shot_check" ] ||
+	[ ! -x "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor" ]; then
 	"$REPO/scripts/cross-arm64.sh" "$BUILD"
 fi
 
 WORK=$(mktemp -d /tmp/realxen-arm64.XXXXXX)
 BOOT=$WORK/boot RESULT=$WORK/result
 mkdir -p "$RESULT"
+# Dom0's vdispld from the package (the full tier's default).
+if [ "${VDISPLD_DEB:-}" = tree ] || { [ "$TIER" = smoke ] && [ -z "${VDISPLD_DEB:-}" ]; }; then
+	unset VDISPLD_DEB
+elif [ -z "${VDISPLD_DEB:-}" ]; then
+	t_pkg=$(date +%s)
+	if ! PACKAGE_ARCHES=arm64 "$REPO/scripts/package.sh" "$WORK/deb" > "$WORK/package.log" 2>&1; then
+		tail -n 20 "$WORK/package.log"
+		say "building the arm64 package failed (VDISPLD_DEB=tree runs the build tree's vdispld)"
+		exit 1
+	fi
+	VDISPLD_DEB=$(ls "$WORK"/deb/vdispld_*_arm64.deb)
+	say "arm64 package built in $(( $(date +%s) - t_pkg )) s: $(basename "$VDISPLD_DEB")"
+fi
+[ -z "${VDISPLD_DEB:-}" ] || export VDISPLD_DEB
 # The host-side screenshot checker (checks.sh): built here from the x86
 # tier's source when no native build tree has it.
 if [ "$TIER" = full ] && [ ! -x "$SHOT_CHECK" ]; then
@@ -127,7 +145,7 @@ nice -n 19 timeout "$TIMEOUT" qemu-system-aarch64 "${QEMU_MACHINE[@]}" \
 	-device "loader,file=$BOOT/dom0.cpio.gz,addr=$IADDR,force-raw=on" \
 	-serial stdio < /dev/null 2>&1 |
 	sed -u 's/\r//g' | tee "$WORK/serial.log" |
-	grep --line-buffered -E '^(REALXEN-(DOM0|VDISPLD)|domu\| REALXEN-GUEST)|Panic|panic' || true
+	grep --line-buffered -E '^(REALXEN-(DOM0|VDISPLD|TC)|domu(ba)?\| REALXEN-GUEST)|Panic|panic' || true
 t_end=$(date +%s)
 LOG=$WORK/serial.log
 say "QEMU ran $((t_end - t_img)) s; Dom0 /init at $(sed -nE 's/^REALXEN-DOM0: t=([0-9.]+) init.*/\1/p' "$LOG" | head -n1) s of Dom0 uptime; total $((t_end - t0)) s"
@@ -167,9 +185,9 @@ if [ "$TIER" = smoke ]; then
 	exit $?
 fi
 
-# shellcheck source=../realxen/checks.sh
-. "$HERE/../realxen/checks.sh"
+# shellcheck source=checks-zc.sh
+. "$HERE/checks-zc.sh"
 rc=0
-run_checks "$LOG" "$RESULT" || rc=$?
+run_arm64_checks "$LOG" "$RESULT" || rc=$?
 [ $rc -eq 0 ] && KEEP=0
 exit $rc

@@ -61,3 +61,16 @@ check_bealloc() {
 		bad "be-alloc: vdispld's log has no \"a PV guest's xen-drm-front cannot map backend-allocated buffers\""
 	fi
 }
+
+# Zero copy in a PV Dom0: gntdev refuses every grant export (use_ptemod),
+# so each guest buffer takes the copy path, and vdispld's reason must name
+# the cause rather than an errno.
+check_pv_export() {
+	local line
+	line=$(grep -aF 'takes the copy path, reason: kernel: ' "$RES/vdispld.log" 2>/dev/null | head -n1)
+	if grep -qF 'a PV Dom0 cannot export grants as dma-bufs' <<< "$line"; then
+		ok "zero copy: vdispld names the PV Dom0 as the cause (${line#*reason: })"
+	else
+		bad "zero copy: no 'a PV Dom0 cannot export grants as dma-bufs' reason in vdispld.log (first: ${line:-none})"
+	fi
+}

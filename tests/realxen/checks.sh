@@ -156,6 +156,7 @@ run_checks() { # SERIAL_LOG RESULT_DIR
 	check_input "$a" domu
 	check_cycles
 	check_bealloc
+	check_pv_export
 	check_boot_wait
 	expect "xl destroy left no backend nodes" 'REALXEN-DOM0: .*backend after destroy: 0 nodes'
 	expect "vdispld survived every guest's destroy" 'REALXEN-DOM0: .*vdispld alive after destroy'

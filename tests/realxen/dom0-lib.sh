@@ -45,7 +45,8 @@ start_weston() {
 	chroot "$S" /usr/bin/env $ENV VDISPLD_TEST_INPUT=$INPUT_SOCK \
 		/usr/bin/weston \
 		--backend=headless-backend.so --use-pixman \
-		--width=1920 --height=1080 --debug --socket=wayland-1 \
+		--width="${WESTON_W:-1920}" --height="${WESTON_H:-1080}" \
+		--debug --socket=wayland-1 \
 		--config=/realxen/weston.ini --log=/result/weston.log $mods \
 		> "$R/weston.out" 2>&1 &
 	WESTON_PID=$!

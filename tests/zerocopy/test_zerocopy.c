@@ -12,6 +12,9 @@
  *            on a screenshot, reason "compositor" logged once per buffer.
  *   kernel   gntdev without dma-buf (like Debian's kernel): copies,
  *            reason "kernel".
+ *   pvdom0   gntdev refuses the export with EINVAL as in an x86 PV Dom0
+ *            (the simulator's Dom0 is PV): copies, reason "kernel", and
+ *            the log names the cause instead of the errno.
  *   refused  the compositor refuses every import: copies, reason
  *            "refused" (the compositor refused).
  *   bealloc  backend-allocated buffers: zero copy too.
@@ -32,6 +35,8 @@
 enum reason { R_DISABLED, R_KERNEL, R_COMPOSITOR, R_FORMAT, R_REFUSED };
 
 static const char *vdispld, *compositor;
+/* The pvdom0 case: exports refused as in a PV Dom0. */
+static bool export_pv;
 
 /* Every commit the compositor reported carries one of the guest's frames,
  * whole, from the expected kind of buffer. Returns the commits checked. */
@@ -175,6 +180,7 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	struct zc_opts o = {
 		.vdispld = vdispld, .compositor = compositor,
 		.tc_args = tc_args, .kernel_dmabuf = kernel,
+		.export_pv = export_pv,
 		.be_alloc = be_alloc, .no_dmabuf_flag = no_dmabuf,
 		.width = W, .height = H, .fps = 60, .max_flips = 40,
 		.status_interval_s = 1,
@@ -199,6 +205,16 @@ static int run_tc_case(bool kernel, bool be_alloc, bool no_dmabuf,
 	}
 	if (check_path(&fx, &st, want_reason, commits) < 0 ||
 	    check_prefault(&fx, want_reason) < 0) {
+		vd_fixture_dump_log(&fx.vf, 30);
+		goto out;
+	}
+	/* Once per buffer, with the cause in words and no errno text. */
+	int named = vd_fixture_log_lines(
+		&fx.vf, "; a PV Dom0 cannot export grants as dma-bufs");
+	int bare = vd_fixture_log_lines(&fx.vf, "; Invalid argument");
+	if (export_pv && (named != 2 || bare != 0)) {
+		fprintf(stderr, "FAIL: PV Dom0 cause logged %d times (want "
+			"2), bare EINVAL %d times\n", named, bare);
 		vd_fixture_dump_log(&fx.vf, 30);
 		goto out;
 	}
@@ -284,6 +300,10 @@ int main(int argc, char **argv)
 		return run_tc_case(true, false, false, NULL, -1);
 	if (!strcmp(c, "kernel"))
 		return run_tc_case(false, false, false, NULL, R_KERNEL);
+	if (!strcmp(c, "pvdom0")) {
+		export_pv = true;
+		return run_tc_case(true, false, false, NULL, R_KERNEL);
+	}
 	if (!strcmp(c, "refused"))
 		return run_tc_case(true, false, false, refuse, R_REFUSED);
 	if (!strcmp(c, "bealloc"))

@@ -105,6 +105,7 @@ int zc_start(struct zc_fixture *fx, const struct zc_opts *o)
 	if (r != 0)
 		return r < 0 ? r : -EIO;
 	gsim_set_dmabuf(xensim_gsim(fx->vf.sim), o->kernel_dmabuf);
+	gsim_set_dmabuf_export_pv(xensim_gsim(fx->vf.sim), o->export_pv);
 	if (start_guest(fx) < 0 || spawn_vdispld(fx) < 0)
 		return -EIO;
 	return 0;

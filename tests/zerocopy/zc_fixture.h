@@ -31,6 +31,7 @@ struct zc_opts {
 	const char *compositor;	  /* test compositor binary; NULL: Weston */
 	const char *const *tc_args; /* extra test compositor flags */
 	bool kernel_dmabuf;	  /* simulated gntdev exports dma-bufs */
+	bool export_pv;		  /* ... but refuses exports as in a PV Dom0 */
 	bool be_alloc;
 	bool no_dmabuf_flag;	  /* vdispld --no-dmabuf */
 	uint32_t width, height;

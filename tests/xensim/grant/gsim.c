@@ -85,6 +85,7 @@ void gsim_destroy(struct gsim *g)
 }
 
 void gsim_set_dmabuf(struct gsim *g, bool supported) { g->dmabuf = supported; }
+void gsim_set_dmabuf_export_pv(struct gsim *g, bool pv) { g->export_pv = pv; }
 void gsim_set_dmabuf_hold_ms(struct gsim *g, uint32_t ms) { g->dmabuf_hold_ms = ms; }
 
 struct gsim_domain *gsim_domain_create(struct gsim *g, uint32_t domid,

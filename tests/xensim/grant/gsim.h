@@ -28,6 +28,10 @@ void gsim_destroy(struct gsim *g);
  * env XENSIM_NO_DMABUF=1 at gsim_create says no). Without it the dma-buf
  * calls fail with ENOTTY, as the real ioctl does. */
 void gsim_set_dmabuf(struct gsim *g, bool supported);
+/* The backend runs in an x86 PV domain (default no): Linux's gntdev then
+ * refuses every export with EINVAL (use_ptemod in gntdev-dmabuf.c),
+ * whatever its config; imports still work. */
+void gsim_set_dmabuf_export_pv(struct gsim *g, bool pv);
 /* A compositor slow to let go of exported dma-bufs: once asked about an
  * export (xengnttab_dmabuf_exp_wait_released), the simulated kernel says
  * -ETIMEDOUT until ms later; then the export is gone (its grant mappings

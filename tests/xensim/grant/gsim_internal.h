@@ -75,6 +75,7 @@ struct gsim {
 	int listen_fd;
 	struct loop_source *listen_src;
 	bool dmabuf;
+	bool export_pv; /* exports refused as in a PV domain */
 	uint32_t dmabuf_hold_ms;
 	uint32_t next_id;
 	struct gsim_domain *domains; /* live ones */

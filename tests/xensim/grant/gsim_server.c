@@ -145,6 +145,8 @@ static int dispatch(struct gsim_client *c, uint32_t op, struct gsim_msg *m)
 	case GSIM_OP_DMABUF_EXP:
 		if (!c->g->dmabuf)
 			return -ENOTTY; /* no CONFIG_XEN_GNTDEV_DMABUF */
+		if (c->g->export_pv)
+			return -EINVAL; /* use_ptemod */
 		return gsim_op_map(c, m, true);
 	case GSIM_OP_UNMAP:
 	case GSIM_OP_DMABUF_WAIT:

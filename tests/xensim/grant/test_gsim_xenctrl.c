@@ -2,7 +2,8 @@
  * child process (the drop-in is synchronous RPC, the simulator runs on the
  * parent's loop) asks for the type of a PV, an HVM, a PVH guest, Dom0 and a
  * domain that does not exist; then, with XENSIM_NO_PRIVCMD=1, for the PV
- * guest again (unknown: the fail-soft path). Also checks the raw flags
+ * guest again (unknown: the fail-soft path); and the words a refused
+ * grant export gets from our domain's type. Also checks the raw flags
  * getdomaininfolist returns, as Xen 4.17 reports them. */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,21 @@ static int check_types(void)
 	/* getdomaininfolist answers the next domain up: not ours. */
 	CHECK(xdomain_type(xd, 5) == XDOMAIN_UNKNOWN, "dom5 is not dom7");
 	CHECK(xdomain_type(xd, 9) == XDOMAIN_UNKNOWN, "no dom9");
+	/* A refused export in words: the PV domain we run in is the cause
+	 * (gntdev's use_ptemod answers EINVAL), not an HVM one's EINVAL. */
+	const char *why = xdomain_export_refusal(xd, 0, -EINVAL);
+	CHECK(why && !strcmp(why, "a PV Dom0 cannot export grants as dma-bufs"),
+	      "PV Dom0 EINVAL: %s", why ? why : "NULL");
+	why = xdomain_export_refusal(xd, 1, -EINVAL);
+	CHECK(why && strstr(why, "PV driver domain"), "PV dom1 EINVAL");
+	CHECK(!xdomain_export_refusal(xd, 2, -EINVAL), "HVM dom2 EINVAL");
+	CHECK(!xdomain_export_refusal(xd, 0, -ENOMEM), "ENOMEM");
+	why = xdomain_export_refusal(xd, 0, -ENOTTY);
+	CHECK(why && strstr(why, "a PV Dom0 cannot export") &&
+		      strstr(why, "CONFIG_XEN_GNTDEV_DMABUF"),
+	      "PV Dom0 ENOTTY: %s", why ? why : "NULL");
+	why = xdomain_export_refusal(xd, 2, -ENOTTY);
+	CHECK(why && !strstr(why, "PV"), "HVM ENOTTY: %s", why ? why : "NULL");
 #else
 	/* Arm has no PV guest: answered without asking Xen. */
 	CHECK(xdomain_type(xd, 1) == XDOMAIN_ARM, "dom1 on Arm");

@@ -1,0 +1,158 @@
+# shellcheck shell=bash
+# Host-side verdict of the arm64 full tier (sourced by run.sh): what
+# dom0-zc.sh left, judged with the x86 tier's helpers (checks.sh: ok, bad,
+# expect, domid_of, guest_log, check_connected, check_guest; checks-
+# display.sh: check_case).
+# shellcheck source=../realxen/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../realxen/checks.sh"
+
+# counter TAG KEY FIELD: FIELD of connector KEY (e.g. "c0") in Dom0's
+# "counters TAG T: ... cN: frames=..." line; empty if absent.
+counter() {
+	sed -nE "s/^REALXEN-DOM0: t=[0-9.]+ counters $1 [0-9.]+: .* $2: (.*)/\1/p" "$LOG" |
+		head -n1 | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
+# fallbacks TAG KEY: the sum of the connector's fallback_* counters.
+fallbacks() {
+	sed -nE "s/^REALXEN-DOM0: t=[0-9.]+ counters $1 [0-9.]+: .* $2: (.*)/\1/p" "$LOG" |
+		head -n1 | tr ' ' '\n' | sed -n 's/^fallback_[a-z]*=//p' |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# Zero copy of frontend-allocated buffers: every frame of the phase went
+# as a dma-buf, none was copied, and the compositor attached (never read)
+# real grant exports and released them.
+check_zc_counters() {
+	local k f0 f1 z0 z1 b1 fb
+	for k in c0 c1; do
+		f0=$(counter zc-begin "$k" frames) f1=$(counter zc-end "$k" frames)
+		z0=$(counter zc-begin "$k" zero_copy_frames) z1=$(counter zc-end "$k" zero_copy_frames)
+		b1=$(counter zc-end "$k" bytes_copied) fb=$(fallbacks zc-end "$k")
+		if [ -z "$f1" ] || [ -z "$z1" ]; then
+			bad "zc: no counters for $k at the end of the phase"
+		elif [ "$z1" -gt "${z0:-0}" ] && [ $((z1 - z0)) -eq $((f1 - f0)) ] &&
+			[ "$b1" = 0 ] && [ "$fb" = 0 ]; then
+			ok "zc: $k: every frame zero copy ($((z1 - z0)) of $((f1 - f0)) in the phase; zero_copy_frames=$z1 frames=$f1 bytes_copied=0, no fallback)"
+		else
+			bad "zc: $k: frames $f0 -> $f1, zero_copy_frames $z0 -> $z1, bytes_copied=$b1, fallbacks=$fb"
+		fi
+	done
+}
+
+# count_re ERE FILE: matching lines (0 when none or no file).
+count_re() { grep -acE "$1" "$2" 2>/dev/null || true; }
+
+check_zc_report() {
+	local f=$RES/zc/tc-report.txt vlog=$RES/zc-vdispld.log imp com rd rel des failed exp
+	if [ ! -s "$f" ]; then
+		bad "zc: no compositor report"
+		return
+	fi
+	imp=$(count_re '^dmabuf created .*attach-only exp=' "$f")
+	failed=$(count_re '^dmabuf failed' "$f")
+	com=$(count_re '^commit .*buffer=dmabuf .*attach-only' "$f")
+	rd=$(count_re '^commit .*crc=' "$f")
+	rel=$(count_re '^release buffer=dmabuf attach-only' "$f")
+	des=$(count_re '^dmabuf destroyed attach-only' "$f")
+	exp=$(sed -nE 's/^dmabuf created .* exp=([^ ]+).*/\1/p' "$f" | sort -u | tr '\n' ' ')
+	if [ "$imp" -ge 2 ] && [ "$failed" = 0 ] && [ "$rd" = 0 ]; then
+		ok "zc: the compositor attached $imp real dma-bufs it could not mmap (exporter: ${exp% }), refused none, read none"
+	else
+		bad "zc: compositor imports: $imp attach-only, $failed refused, $rd read by CPU (want >= 2, 0, 0)"
+	fi
+	if [ "$com" -ge 20 ] && [ "$rel" -ge 10 ]; then
+		ok "zc: $com attach-only commits and $rel releases in the compositor's report"
+	else
+		bad "zc: $com attach-only commits, $rel releases (want >= 20, >= 10)"
+	fi
+	if [ "$des" = "$imp" ]; then
+		ok "zc: all $des attach-only buffers destroyed by vdispld before the end"
+	else
+		bad "zc: $des of $imp attach-only buffers destroyed"
+	fi
+	if [ "$(count_re 'takes the copy path' "$vlog")" = 0 ]; then
+		ok "zc: vdispld logged no copy-path fallback"
+	else
+		bad "zc: vdispld took the copy path: $(grep -aF 'takes the copy path' "$vlog" | head -n1 | cut -c1-200)"
+	fi
+	# Every export vdispld closed (DBUF_DESTROY, or the guest's teardown)
+	# asked the real IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED: released at
+	# once, held and answered once released, or (teardown) left to the
+	# kernel, which reaps it on the compositor's last close.
+	local now waited left
+	now=$(count_re 'dma-buf released by the compositor' "$vlog")
+	waited=$(count_re 'DBUF_DESTROY .*waits for its release' "$vlog")
+	left=$(count_re 'dma-buf still held by the compositor \(' "$vlog")
+	if [ $((now + waited + left)) -ge "$imp" ]; then
+		ok "zc: WAIT_RELEASED asked for each of the $imp exports: $now released at once, $waited DBUF_DESTROY held until released ($(grep -aoE 'dma-buf released after [0-9]+ ms' "$vlog" | sed 's/dma-buf released after //' | tr '\n' ' ')), $left still held at teardown"
+	else
+		bad "zc: WAIT_RELEASED answers for $((now + waited + left)) of $imp exports"
+	fi
+	if [ "$(count_re 'still held by the compositor after' "$vlog")" = 0 ]; then
+		ok "zc: no DBUF_DESTROY answered while the compositor still held the buffer"
+	else
+		bad "zc: a DBUF_DESTROY went out while the dma-buf was held: $(grep -aF 'still held by the compositor after' "$vlog" | head -n1)"
+	fi
+}
+
+check_bealloc_arm64() {
+	local vlog=$RES/bealloc-vdispld.log d kind
+	d=$(domid_of domuba)
+	expect "bealloc: domuba has be-alloc=1" \
+		"^REALXEN-XS\\[bealloc\\]: /local/domain/$d/device/vdispl/0/be-alloc = \"1\""
+	kind=$(grep -aoE 'be-alloc dbuf [0-9a-fx]+: [0-9]+ bytes of [a-z -]+ granted as a dma-buf' "$vlog" | head -n1)
+	if grep -qF 'dma-heap system granted' <<< "$kind"; then
+		ok "bealloc: vdispld's display memory is a dma-heap buffer granted with IMP_TO_REFS ($kind; $(count_re 'granted as a dma-buf' "$vlog") buffers)"
+	else
+		bad "bealloc: no buffer from /dev/dma_heap/system granted as a dma-buf (${kind:-none}; $(grep -aE 'PV guest|be-alloc|gntalloc' "$vlog" | head -n2 | tr '\n' ' '))"
+	fi
+	check_guest "$d" bealloc 1
+	check_case bealloc-flip
+}
+
+run_arm64_checks() { # SERIAL_LOG RESULT_DIR
+	LOG=$1 RES=$2
+	if ! grep -aq 'REALXEN-DOM0: .* toolstack up' "$LOG"; then
+		echo "realxen: SKIP: Xen/Dom0 did not come up under QEMU (see $LOG)"
+		return 77
+	fi
+	ok "Xen and Dom0 toolstack up"
+	expect "Dom0 test procedure completed" 'REALXEN-DOM0: .* END$'
+	local src
+	src=$(sed -nE 's/^REALXEN-DOM0: t=[0-9.]+ vdispld from: //p' "$LOG" | head -n1)
+	case "$src" in
+	package*) ok "Dom0's vdispld unpacked from the arm64 package (${src#package })" ;;
+	*) echo "realxen: info Dom0's vdispld from: ${src:-unknown}" ;;
+	esac
+	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
+		bad "Dom0 or guest reported failures (above)"
+	fi
+	local a
+	a=$(domid_of domu)
+	[ -n "$a" ] || bad "no domu created"
+	check_connected "$a" zc
+	check_guest "$a" zc 2
+	expect "zc: test compositor ready" 'REALXEN-DOM0: .* test compositor ready'
+	check_zc_counters
+	check_zc_report
+	expect "zc: vdispld exited 0" 'REALXEN-DOM0: .*vdispld exit 0 after zc'
+	# domu again, next to domuba under Weston: its own buffers, copied.
+	a=$(domid_of domu 2)
+	[ -n "$a" ] || bad "domu was not created again"
+	check_connected "$a" static
+	check_guest "$a" static 2
+	check_case static-XR24
+	check_bealloc_arm64
+	expect "xl destroy left no backend nodes" 'REALXEN-DOM0: .*backend after destroy: 0 nodes'
+	expect "bealloc: vdispld survived the guest's destroy" 'REALXEN-DOM0: .*vdispld alive after bealloc'
+	expect "bealloc: vdispld exited 0" 'REALXEN-DOM0: .*vdispld exit 0 after bealloc'
+	grep -aE 'REALXEN-DOM0: .*(compositor report|counters (zc|bealloc))' "$LOG" |
+		sed 's/^REALXEN-DOM0: /realxen: info /'
+	if [ "$CHECK_FAILS" -gt 0 ]; then
+		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
+		return 1
+	fi
+	echo "realxen: all checks passed"
+	return 0
+}

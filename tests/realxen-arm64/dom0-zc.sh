@@ -1,0 +1,171 @@
+#!/usr/bin/sh
+# The arm64 tier's test procedure (busybox sh), run by dom0-init.sh with /
+# bound on /host (the sysroot the x86 tier's helpers expect). It proves
+# what only an auto-translated Dom0 can do, on the real kernel. One boot:
+#   zc       zero copy of the guest's own buffers: the project's test
+#            compositor stands where Weston would, with --attach-only (a
+#            real grant export cannot be mmapped: only a DMA importer can
+#            use it), vdispld is its client; domu (be-alloc=0, c0 800x600 +
+#            c1 1024x768) flips with modetest. vdispld's counters before and
+#            after, the compositor's report; then modetest stops (each
+#            DBUF_DESTROY waits for the export's release through
+#            IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED) and domu is destroyed.
+#   bealloc  Weston (headless, pixman) and a new vdispld, two guests at
+#            once: domu again (its own buffers, copied: pixman has no
+#            dma-buf) and domuba (be-alloc=1, c0 800x600), which draws with
+#            modetest into display memory vdispld allocated from
+#            /dev/dma_heap/system and granted with
+#            IOCTL_GNTDEV_DMABUF_IMP_TO_REFS. Both static in one set of
+#            screenshots, then domuba flipping; checked pixel for pixel.
+# Results in /result: zc/ (the compositor's report), static-XR24/ and
+# bealloc-flip/ (shots), each phase's vdispld log as PHASE-vdispld.log.
+# Word splitting of $ENV is intended:
+# shellcheck disable=SC2086
+S=/host
+R=/result
+CFG=/host/realxen
+# shellcheck source=../realxen/dom0-lib.sh
+. "$CFG/dom0-lib.sh"
+# shellcheck source=../realxen/dom0-input.sh
+. "$CFG/dom0-input.sh"
+# shellcheck source=../realxen/dom0-shots.sh
+. "$CFG/dom0-shots.sh"
+case_begin() { say "case $1 begin"; }
+
+# Weston's desktop-shell places each window at random: on a bigger output
+# one of the three rarely covers another (c1 hides all of c0 in ~8 % of
+# placements on 1920x1080, ~2.5 % here).
+# shellcheck disable=SC2034 # read by start_weston (dom0-lib.sh)
+WESTON_W=2560 WESTON_H=1440
+
+# stop_vdispld PHASE: SIGTERM and its exit status; its log kept as
+# PHASE-vdispld.log (the next phase's vdispld starts a new one).
+stop_vdispld() {
+	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
+		say "vdispld alive after $1"
+		kill -TERM "$VDISPLD_PID"
+		wait "$VDISPLD_PID"
+		say "vdispld exit $? after $1"
+	else
+		fail "vdispld died during $1"
+	fi
+	mv "$R/vdispld.log" "$R/$1-vdispld.log"
+}
+
+tc_ready() { grep -q '^READY' "$R/zc/tc.out" 2>/dev/null; }
+
+start_tc() {
+	mkdir -p "$R/zc"
+	chroot "$S" /usr/bin/env $ENV /usr/bin/vdispld-test-compositor \
+		--socket wayland-1 --attach-only --output-size 1920x1080 \
+		--report /result/zc/tc-report.txt > "$R/zc/tc.out" 2>&1 &
+	TC_PID=$!
+	if wait_for 30 tc_ready; then
+		say "test compositor ready (attach-only)"
+	else
+		fail "test compositor not ready after 30 s"
+		sed 's/^/REALXEN-TC: /' "$R/zc/tc.out" | tail -n 20
+	fi
+}
+
+# The compositor's report in numbers, for the console.
+tc_summary() {
+	f=$R/zc/tc-report.txt
+	say "compositor report: $(grep -c '^dmabuf created .*attach-only' "$f") attach-only imports," \
+		"$(grep -c '^dmabuf failed' "$f") refused," \
+		"$(grep -c '^commit .*attach-only' "$f") attach-only commits," \
+		"$(grep -c '^commit .*crc=' "$f") read commits," \
+		"$(grep -c '^release buffer=dmabuf attach-only' "$f") releases," \
+		"$(grep -c '^dmabuf destroyed attach-only' "$f") destroyed;" \
+		"exporter: $(sed -nE 's/^dmabuf created .* exp=([^ ]+).*/\1/p' "$f" | sort -u | tr '\n' ' ')"
+}
+
+# follow_console waits 120 s for a guest's console log: started with
+# each guest's first creation (domu's follower goes on across its second).
+zc_guest() {
+	follow_console domu
+	create domu
+	A=$(domid domu)
+	wait_ready domu || return 1
+	dump_xs "$A" zc
+	run domu flip XR24 || return 1
+	sleep 5
+	counters zc-begin
+	sleep 10
+	counters zc-end
+	run domu stop
+	sleep 2
+	counters zc-stopped
+}
+
+phase_zc() {
+	case_begin zc
+	start_tc
+	start_vdispld
+	zc_guest || fail "zc: the guest's part did not complete"
+	destroy domu
+	stop_vdispld zc
+	kill "$TC_PID" 2>/dev/null
+	wait "$TC_PID"
+	say "test compositor exit $?"
+	tc_summary
+}
+
+# started SEQ NAME: the guest's modetest answered command SEQ.
+started() {
+	d=$(domid "$2")
+	if wait_for 120 state_is "$d" "$1 (running|exited [0-9]+)"; then
+		say "$2 (domid $d): static -> $(guest_state "$d" | cut -d' ' -f2-)"
+	else
+		fail "$2 (domid $d): no answer to 'static XR24' after 120 s"
+	fi
+	state_is "$d" "$1 running"
+}
+
+bealloc_guest() {
+	follow_console domuba
+	create domu domuba
+	A=$(domid domu) B=$(domid domuba)
+	wait_ready domu || return 1
+	wait_ready domuba || return 1
+	dump_xs "$A" static
+	dump_xs "$B" bealloc
+	# Both at once: modetest's start takes ~40 s under TCG.
+	gcmd domu static XR24
+	sa=$SEQ
+	gcmd domuba static XR24
+	started "$sa" domu || return 1
+	started "$SEQ" domuba || return 1
+	sleep 3
+	capture static-XR24 static "$(spec_of domu XR24)" "$(spec_of domuba XR24)"
+	counters static-XR24
+	run domu finish
+	destroy domu
+	run domuba flip XR24 || return 1
+	sleep 3
+	counters bealloc-flip-begin
+	capture bealloc-flip flip "$(spec_of domuba XR24)"
+	counters bealloc-flip-end
+	run domuba finish
+}
+
+phase_bealloc() {
+	case_begin bealloc
+	start_weston
+	start_vdispld
+	bealloc_guest || fail "bealloc: the guest's part did not complete"
+	destroy domuba
+	say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
+	stop_vdispld bealloc
+	kill "$WESTON_PID" 2>/dev/null
+	wait "$WESTON_PID"
+}
+
+setup_chroot
+say "vdispld from: $(cat /realxen/vdispld-source 2>/dev/null); $(/usr/bin/vdispld --version 2>&1 | head -n1)"
+TAIL_PIDS=''
+phase_zc
+phase_bealloc
+# shellcheck disable=SC2086
+kill $TAIL_PIDS 2>/dev/null
+say "END"

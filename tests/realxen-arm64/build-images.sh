@@ -89,6 +89,7 @@ build_dom0() {
 			/usr/bin/vdispld-test-compositor
 	fi
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"
+	install -m 644 "$HERE/../realxen/dom0-boot.sh" "$d/etc/dom0-boot.sh"
 	# The procedure (dom0-zc.sh) on the x86 tier's helpers.
 	install -m 755 "$HERE/dom0-zc.sh" "$d/realxen/dom0-zc.sh"
 	cp "$X86/dom0-lib.sh" "$X86/dom0-input.sh" "$X86/dom0-shots.sh" "$d/realxen/"

@@ -49,6 +49,7 @@ build_dom0() {
 		xen-gntalloc xen-privcmd virtio_pci 9pnet_virtio 9p \
 		virtio-gpu uinput evdev
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"
+	install -m 644 "$HERE/dom0-boot.sh" "$d/etc/dom0-boot.sh"
 	pack_cpio "$d" "$OUT/dom0.cpio.gz"
 }
 

@@ -6,27 +6,12 @@ PATH=/usr/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export PATH
 /usr/bin/busybox --install -s /usr/bin
 
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts
-mount -t tmpfs run /run
-mount -t tmpfs tmp /tmp
-
-say() { echo "REALXEN-DOM0: t=$(cut -d' ' -f1 /proc/uptime) $*"; }
+# shellcheck source=dom0-boot.sh
+. /etc/dom0-boot.sh
+dom0_mounts
 say "init"
-while read -r cmd ko; do
-	$cmd "$ko" || say "FAIL: $cmd $ko"
-done < /etc/modules.load
-
-mount -t xenfs xenfs /proc/xen || say "FAIL: mount xenfs"
-mkdir -p /run/xen /run/xenstored /var/log/xen/console
-xenstored --pid-file /run/xenstored.pid || say "FAIL: xenstored"
-xen-init-dom0 || say "FAIL: xen-init-dom0"
-xenconsoled --pid-file=/run/xenconsoled.pid --log=guest \
-	--log-dir=/var/log/xen/console || say "FAIL: xenconsoled"
-say "toolstack up: $(xl info 2>/dev/null | grep -E '^xen_version' | tr -s ' ')"
+dom0_modules
+dom0_toolstack
 
 mount -t 9p -o trans=virtio,version=9p2000.L,ro host /host ||
 	say "FAIL: mount host share"

@@ -48,6 +48,10 @@ struct config_connector {
 	/* size = WxH: surface size the frame is scaled to (wp_viewporter);
 	 * 0: the connector's resolution. */
 	uint32_t size_w, size_h;
+	/* fit = scale (kms): on a screen whose mode is not the guest's
+	 * resolution, the picture scaled to fit, aspect kept; false (fit =
+	 * centre, the default): centred at 1:1. */
+	bool fit_scale;
 };
 
 /* One [vkb ...] section: the connector whose input a guest's vkb device

@@ -29,6 +29,9 @@ struct kms_presenter_conn_opts {
 	/* The display connector; NULL: the first connected one nobody
 	 * holds. */
 	const char *output;
+	/* On a mode that is not the guest's resolution: centred at 1:1
+	 * (KMS_FIT_CENTRE, the default) or scaled to fit. */
+	enum kms_fit fit;
 };
 
 typedef void (*kms_presenter_lookup_fn)(void *data,

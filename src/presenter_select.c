@@ -49,8 +49,10 @@ static void kms_lookup(void *data, const struct pres_conn_info *info,
 	const struct config_connector *c = config_find_connector(
 		cfg, info->dom_name, info->domid, info->devid, info->index,
 		info->unique_id);
-	if (c)
-		opts->output = c->output;
+	if (!c)
+		return;
+	opts->output = c->output;
+	opts->fit = c->fit_scale ? KMS_FIT_SCALE : KMS_FIT_CENTRE;
 }
 
 /* The configured shell against what the compositor offers: asking for
@@ -100,6 +102,10 @@ static void warn_other_kind(const struct config *cfg)
 			log_warn("[%s]: app-id, title, ivi-id, fullscreen and "
 				 "size are for presenter = wayland; ignored "
 				 "under kms (output = names the screen)",
+				 c->section);
+		if (!kms && c->fit_scale)
+			log_warn("[%s]: fit = scale is for presenter = kms "
+				 "(under wayland, size = scales the surface)",
 				 c->section);
 	}
 	if (!kms && (cfg->kms_device || cfg->drm_lease_socket))

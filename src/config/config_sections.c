@@ -139,6 +139,11 @@ int config_connector_key(struct config_parse_ctx *ctx, const char *section,
 		c->has_ivi_id = r == 0;
 	} else if (strcmp(key, "size") == 0)
 		r = config_parse_size(value, &c->size_w, &c->size_h);
+	else if (strcmp(key, "fit") == 0) {
+		bool scale = strcmp(value, "scale") == 0;
+		r = scale || strcmp(value, "centre") == 0 ? 0 : -EINVAL;
+		c->fit_scale = scale;
+	}
 	if (r == -ENOENT)
 		return config_parse_error(ctx, "unknown key \"%s\" in [%s]",
 					  key, section);

@@ -48,10 +48,19 @@ static uint32_t copy_region(struct kms_pres_conn *c, struct pres_fb *fb,
 	uint8_t *dst = b->map + (size_t)p->dst.y * b->pitch +
 		       (size_t)p->dst.x * 4;
 	uint64_t t0 = loop_now_ns();
-	c->stats.bytes_copied += pixconv_copy_region(
-		fb->fmt, native, fb->desc.pixels, fb->desc.stride,
-		x + (uint32_t)p->src.x, y + (uint32_t)p->src.y, p->src.w,
-		p->src.h, dst, b->pitch);
+	uint32_t sx = x + (uint32_t)p->src.x, sy = y + (uint32_t)p->src.y;
+	if (p->dst.w == p->src.w && p->dst.h == p->src.h) {
+		c->stats.bytes_copied += pixconv_copy_region(
+			fb->fmt, native, fb->desc.pixels, fb->desc.stride, sx,
+			sy, p->src.w, p->src.h, dst, b->pitch);
+	} else if (pixconv_scale_region(fb->fmt, fb->desc.pixels,
+					fb->desc.stride, sx, sy, p->src.w,
+					p->src.h, dst, b->pitch, p->dst.w,
+					p->dst.h) == 0) {
+		/* fit = scale: the plane can't scale (virtio-gpu's and most
+		 * primary planes refuse SRC != CRTC size), the copy does. */
+		c->stats.bytes_copied += (uint64_t)p->dst.w * p->dst.h * 4;
+	}
 	c->stats.copy_ns += loop_now_ns() - t0;
 	return b->fb_id;
 }
@@ -174,7 +183,7 @@ static void take_output(struct kms_pres_conn *c)
 	struct kms_want want = {.connector = opts.output,
 				.width = c->info.width,
 				.height = c->info.height,
-				.fit = KMS_FIT_CENTRE};
+				.fit = opts.fit};
 	for (unsigned i = 0; !want.connector && i < p->dev.res.n_connectors;
 	     i++) {
 		const struct kms_connector *k = &p->dev.res.connectors[i];
@@ -194,10 +203,12 @@ static void take_output(struct kms_pres_conn *c)
 	if (kms_output_init(&c->out, &p->dev, &pick) < 0)
 		return;
 	c->has_output = true;
-	log_info("kms: connector %u/%u/%u (%ux%u) on %s, %ux%u at %d,%d",
+	log_info("kms: connector %u/%u/%u (%ux%u) on %s, %ux%u at %d,%d%s",
 		 c->info.domid, c->info.devid, c->info.index, c->info.width,
 		 c->info.height, want.connector, c->out.mode_w, c->out.mode_h,
-		 pick.dst.x, pick.dst.y);
+		 pick.dst.x, pick.dst.y,
+		 pick.dst.w != pick.src.w || pick.dst.h != pick.src.h
+			 ? ", scaled" : "");
 }
 
 void kms_conn_device_lost(struct kms_pres_conn *c)

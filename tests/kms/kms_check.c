@@ -7,8 +7,10 @@
  * its counters. Lines starting with "KMS-" are for run.sh.
  * With --drm-fd or --lease-socket it runs the lease test instead
  * (kms_check_lease.c).
+ * With --scale WxH it shows one WxH picture scaled to Virtual-1's mode.
  * Usage: kms_check [--device /dev/dri/card0 | --drm-fd N |
- *                   --lease-socket PATH] [--hold-ms N] [--flips N] */
+ *                   --lease-socket PATH] [--hold-ms N] [--flips N]
+ *                  [--scale WxH] */
 #include <drm_fourcc.h>
 #include <errno.h>
 #include <stdio.h>
@@ -78,6 +80,7 @@ void tconn_lookup(void *data, const struct pres_conn_info *info,
 {
 	const struct tconn *ts = data;
 	opts->output = ts[info->index].output;
+	opts->fit = ts[info->index].fit;
 }
 
 void pump_ms(struct loop *loop, unsigned ms)
@@ -119,6 +122,7 @@ struct args {
 	const char *device, *lease_socket;
 	int drm_fd;
 	unsigned hold_ms, flips;
+	uint32_t scale_w, scale_h; /* --scale WxH */
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -134,6 +138,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->hold_ms = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--flips"))
 			a->flips = (unsigned)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--scale") &&
+			 sscanf(argv[i + 1], "%ux%u", &a->scale_w,
+				&a->scale_h) != 2)
+			a->scale_w = 0;
 	}
 }
 
@@ -194,6 +202,46 @@ static int results(struct presenter *p, struct tconn *ts, unsigned flips)
 	return rc || gone != 2;
 }
 
+/* --scale WxH: one connector of a size Virtual-1 has no mode for, with
+ * fit = scale: its picture goes up scaled to fit the preferred mode
+ * (kms_shot_check checks each pixel). */
+static int check_scaled(const char *device, const struct args *a)
+{
+	struct tconn ts[1] = {{.name = "A", .output = "Virtual-1",
+			       .w = a->scale_w, .h = a->scale_h,
+			       .fit = KMS_FIT_SCALE}};
+	struct loop *loop = loop_create();
+	struct kms_presenter_config cfg = {.device = device, .fd = -1,
+					   .lookup = tconn_lookup,
+					   .lookup_data = ts};
+	struct presenter *p = loop ? kms_presenter_create(loop, &cfg) : NULL;
+	if (!p || tconn_init(p, &ts[0], 0) < 0) {
+		printf("KMS-FAIL scaled setup: %s\n", strerror(errno));
+		return 1;
+	}
+	presenter_conn_set_config(p, ts[0].conn, ts[0].fb[0], 0, 0);
+	pump_ms(loop, 500);
+	struct kms_shown t;
+	bool found = kms_presenter_shown_on(p, "Virtual-1", &t);
+	printf("KMS-RESULT scaled %ux%u: mode %ux%u, picture at %d,%d %ux%u\n",
+	       a->scale_w, a->scale_h, found ? t.mode_w : 0,
+	       found ? t.mode_h : 0, found ? t.dst.x : 0, found ? t.dst.y : 0,
+	       found ? t.dst.w : 0, found ? t.dst.h : 0);
+	printf("KMS-SHOT scaled\n");
+	fflush(stdout);
+	pump_ms(loop, a->hold_ms);
+	struct pres_conn_stats st;
+	presenter_conn_stats(p, ts[0].conn, &st);
+	int rc = !found || t.dst.w == a->scale_w || st.frames != 1 ||
+		 !st.bytes_copied;
+	printf("%s scaled\n", rc ? "KMS-FAIL" : "KMS-PASS");
+	fflush(stdout);
+	tconn_finish(p, &ts[0]);
+	presenter_destroy(p);
+	loop_destroy(loop);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {.device = "/dev/dri/card0", .drm_fd = -1,
@@ -204,6 +252,8 @@ int main(int argc, char **argv)
 	log_init(LOG_LVL_INFO, "kms_check");
 	if (a.drm_fd >= 0 || a.lease_socket)
 		return kms_check_lease(a.drm_fd, a.lease_socket, hold_ms, flips);
+	if (a.scale_w && a.scale_h)
+		return check_scaled(device, &a);
 	struct tconn ts[2] = {
 		{.name = "A", .output = "Virtual-1", .w = 800, .h = 600},
 		{.name = "B", .output = "Virtual-2", .w = 1024, .h = 768},

@@ -13,6 +13,7 @@ struct loop;
 struct tconn {
 	const char *name, *output;
 	uint32_t w, h;
+	enum kms_fit fit; /* on a mode not of its size (0: centred) */
 	uint8_t *pixels[2];
 	struct pres_fb *fb[2];
 	struct pres_conn *conn;

@@ -97,6 +97,8 @@ echo "KMS-VM up: $(ls /dev/dri)"
 /usr/bin/kms_dump /dev/dri/card0 "KMS-RES: "
 /usr/bin/kms_check --hold-ms 12000 --flips 120
 echo "KMS-EXIT $?"
+/usr/bin/kms_check --scale 1000x500 --hold-ms 12000
+echo "KMS-EXIT-SCALED $?"
 mkdir -p /run
 /usr/bin/kms_lessor fd /run/lease.sock /usr/bin/kms_check --hold-ms 12000 --flips 60
 echo "KMS-EXIT-LEASE-FD $?"
@@ -180,6 +182,14 @@ if ! wait_for "KMS-SHOT flipped" 200; then
 fi
 shots flipped
 check flipped 1
+# fit = scale: a 1000x500 picture on Virtual-1's preferred mode (the
+# recorded 1280x800), scaled to fit, black above and below.
+if wait_for "KMS-SHOT scaled" 200; then
+	shots scaled
+	"$KMS_SHOT_CHECK" "$W/scaled-0.png" 0 0 1280 800 1000 500 || fail=1
+else
+	say "FAIL: no KMS-SHOT scaled"; tail -30 "$LOG"; fail=1
+fi
 # Leases: Virtual-1 keeps the lessor's picture (conn 2) all along.
 for step in lease-fd:0 lease-socket:0 relet:1; do
 	name=${step%:*}
@@ -201,7 +211,7 @@ fi
 wait_for "KMS-VD" 120 || true
 sleep 1 # the rest of vdispld's log
 grep "^KMS-" "$LOG" | sed 's/^/kms: vm: /'
-for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS lease-fd" "KMS-PASS lease-socket"; do
+for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS scaled" "KMS-PASS lease-fd" "KMS-PASS lease-socket"; do
 	grep -q "^$pass" "$LOG" || { say "FAIL: no $pass"; fail=1; }
 done
 grep -q "^KMS-DAEMON-EXIT 0" "$LOG" || { say "FAIL: vdispld did not exit 0"; fail=1; }

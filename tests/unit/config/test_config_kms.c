@@ -188,6 +188,22 @@ static void test_precedence(void **state)
 	config_finish(&cfg);
 }
 
+/* fit = centre|scale in a [connector] section (kms). */
+static void test_fit(void **state)
+{
+	struct config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[connector c0]\nfit = scale\n"
+				    "[connector c1]\nfit = centre\n"),
+			 0);
+	assert_true(cfg.connectors->fit_scale);
+	assert_false(cfg.connectors->next->fit_scale);
+	config_finish(&cfg);
+	assert_int_not_equal(load(&cfg, "[connector c0]\nfit = stretch\n"), 0);
+	assert_non_null(strstr(err, "fit"));
+	config_finish(&cfg);
+}
+
 /* [input]: Dom0's devices, each "DEVICE OUTPUT" (the output the last
  * word, a device name may hold spaces), a seat and a default output. */
 static void test_input_section(void **state)
@@ -240,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_input_section),
+		cmocka_unit_test(test_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,9 +121,27 @@ sleep 12
 kill -USR1 $VD; sleep 1
 kill -TERM $VD; wait $VD
 echo "KMS-DAEMON-EXIT $?"
-kill $XS
+kill $XS; wait $XS
 grep -E 'stats:|kms:|error|warn|presenter|stopped' /run/vd.log | sed 's/^/KMS-VD /' | head -80
 tail -12 /run/vd.log | sed 's/^/KMS-VD-TAIL /'
+# The daemon on a lease of Virtual-2 alone, inherited (--drm-fd, added by
+# the lessor), with a new simulated guest: c1 on the lease, c0 without a
+# display (on the timer); Virtual-1 keeps the lessor's picture.
+rm -rf /run/xen; mkdir -p /run/xen
+/usr/bin/xensim --socket-dir /run/xen --guest name=g1,domid=1,conn=800x600:c0,conn=1024x768:c1,draw=1,fps=30 > /run/xensim2.env 2> /run/xensim2.log &
+XS=$!
+n=0; while ! grep -q READY /run/xensim2.env && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+grep '^export ' /run/xensim2.env > /run/xensim.sh; . /run/xensim.sh
+/usr/bin/kms_lessor fd /run/lease.sock /usr/bin/vdispld -c /etc/vdispld-kms.conf > /run/vdl.log 2>&1 &
+LS=$!
+n=0; while ! grep -q 'kms: connector .* on Virtual-2' /run/vdl.log && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 2
+echo "KMS-SHOT daemon-lease"
+sleep 12
+kill -TERM "$(pidof vdispld)"; wait $LS
+echo "KMS-DAEMON-LEASE-EXIT $?"
+kill $XS
+grep -E 'kms:|lease|error|warn' /run/vdl.log | sed 's/^/KMS-VDL /' | head -40
 poweroff -f
 EOF
 chmod +x "$I/init"
@@ -208,13 +226,23 @@ if wait_for "KMS-SHOT daemon" 200; then
 else
 	say "FAIL: vdispld --presenter kms never showed the guest"; fail=1
 fi
-wait_for "KMS-VD" 120 || true
+# The daemon on a lease of one of the two outputs: the guest's c1 on
+# Virtual-2, the lessor's own picture untouched on Virtual-1.
+if wait_for "KMS-SHOT daemon-lease" 200; then
+	shots daemon-lease
+	"$KMS_SHOT_CHECK" "$W/daemon-lease-0.png" 2 0 800 600 || fail=1
+	"$KMS_XENSIM_SHOT" "$W/daemon-lease-1.png" 1 1 1024 768 1 || fail=1
+else
+	say "FAIL: vdispld on a lease never showed the guest"; fail=1
+fi
+wait_for "KMS-DAEMON-LEASE-EXIT" 120 || true
 sleep 1 # the rest of vdispld's log
 grep "^KMS-" "$LOG" | sed 's/^/kms: vm: /'
 for pass in "KMS-PASS[[:space:]]*$" "KMS-PASS scaled" "KMS-PASS lease-fd" "KMS-PASS lease-socket"; do
 	grep -q "^$pass" "$LOG" || { say "FAIL: no $pass"; fail=1; }
 done
 grep -q "^KMS-DAEMON-EXIT 0" "$LOG" || { say "FAIL: vdispld did not exit 0"; fail=1; }
+grep -q "^KMS-DAEMON-LEASE-EXIT 0" "$LOG" || { say "FAIL: vdispld on the lease did not exit 0"; fail=1; }
 # The recorded device description is still what the device says.
 sed -n 's/^KMS-RES: //p' "$LOG" | tr -d '\r' > "$W/kms-res.txt"
 if [ ! -s "$W/kms-res.txt" ]; then

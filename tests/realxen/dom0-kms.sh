@@ -77,7 +77,7 @@ inject_uinput() {
 
 start_vdispld_kms() {
 	chroot "$S" /usr/bin/env /usr/bin/vdispld \
-		-c /tmp/vdispld-kms.conf > "$R/vdispld.log" 2>&1 &
+		-c /tmp/vdispld-kms.conf > "$R/vdispld.log" 2>&1 4>&- &
 	VDISPLD_PID=$!
 	sleep 2
 	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
@@ -128,8 +128,13 @@ kms_main() {
 	case_begin kms-input
 	[ -n "${UINPUT_TOUCH:-}" ] && inject_uinput "$A"
 	run domu finish
+	# Every process started since holds the FIFO open too (fd 4 is
+	# inherited): end the device process rather than wait for an EOF.
 	exec 4>&-
-	[ -n "${UINPUT_PID:-}" ] && wait "$UINPUT_PID"
+	if [ -n "${UINPUT_PID:-}" ]; then
+		kill "$UINPUT_PID" 2>/dev/null
+		wait "$UINPUT_PID" 2>/dev/null
+	fi
 
 	destroy domu
 	if kill -0 "$VDISPLD_PID" 2>/dev/null; then

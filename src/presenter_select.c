@@ -18,14 +18,20 @@
 #include "libinput_src.h"
 #endif
 
+/* The [connector ...] section of a guest connector, if any. */
+static const struct config_connector *
+connector_of(const struct config *cfg, const struct pres_conn_info *info)
+{
+	return config_find_connector(cfg, info->dom_name, info->domid,
+				     info->devid, info->index, info->unique_id);
+}
+
 /* Wayland asks per connector how its surface should look. */
 static void wl_lookup(void *data, const struct pres_conn_info *info,
 		      struct wl_presenter_conn_opts *opts)
 {
 	const struct config *cfg = data;
-	const struct config_connector *c = config_find_connector(
-		cfg, info->dom_name, info->domid, info->devid, info->index,
-		info->unique_id);
+	const struct config_connector *c = connector_of(cfg, info);
 	if (!c)
 		return;
 	opts->app_id = c->app_id;
@@ -45,10 +51,7 @@ static void wl_lookup(void *data, const struct pres_conn_info *info,
 static void kms_lookup(void *data, const struct pres_conn_info *info,
 		       struct kms_presenter_conn_opts *opts)
 {
-	const struct config *cfg = data;
-	const struct config_connector *c = config_find_connector(
-		cfg, info->dom_name, info->domid, info->devid, info->index,
-		info->unique_id);
+	const struct config_connector *c = connector_of(data, info);
 	if (!c)
 		return;
 	opts->output = c->output;

@@ -17,26 +17,25 @@ set(CMAKE_CXX_COMPILER ${VDISPLD_TRIPLET}-g++)
 # and their .pc files live in /usr/lib/aarch64-linux-gnu.
 set(CMAKE_LIBRARY_ARCHITECTURE ${VDISPLD_TRIPLET})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-# libxen-dev:arm64 is not Multi-Arch: same (installing it would remove the
-# amd64 one): scripts/arm64-libxen-dev.sh unpacks it into a cache, whose
-# .pc files come first.
-if(NOT VDISPLD_ARM64_LIBXEN_DEV)
+# libxen-dev, libinput-dev, libudev-dev and libweston-10-dev for arm64
+# can't be installed next to the amd64 ones (or pull in much more):
+# scripts/arm64-dev-unpack.sh unpacks them into a cache, whose .pc files
+# come first. Without libinput or libweston there, src/input or the
+# test-only Weston modules are left out.
+if(NOT VDISPLD_ARM64_DEV)
   if(DEFINED ENV{VDISPLD_CACHE})
-    set(VDISPLD_ARM64_LIBXEN_DEV "$ENV{VDISPLD_CACHE}/arm64-libxen-dev")
-  elseif(EXISTS /var/cache/vdispld/arm64-libxen-dev)
-    set(VDISPLD_ARM64_LIBXEN_DEV /var/cache/vdispld/arm64-libxen-dev)
+    set(VDISPLD_ARM64_DEV "$ENV{VDISPLD_CACHE}/arm64-dev")
+  elseif(EXISTS /var/cache/vdispld/arm64-dev)
+    set(VDISPLD_ARM64_DEV /var/cache/vdispld/arm64-dev)
   else()
-    set(VDISPLD_ARM64_LIBXEN_DEV "$ENV{HOME}/.cache/vdispld/arm64-libxen-dev")
+    set(VDISPLD_ARM64_DEV "$ENV{HOME}/.cache/vdispld/arm64-dev")
   endif()
 endif()
-if(NOT EXISTS ${VDISPLD_ARM64_LIBXEN_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig)
-  message(FATAL_ERROR "${VDISPLD_ARM64_LIBXEN_DEV}: no arm64 libxen-dev; run scripts/arm64-libxen-dev.sh (or scripts/deps-arm64.sh)")
+set(_vdispld_dev_pc ${VDISPLD_ARM64_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig)
+if(NOT EXISTS ${_vdispld_dev_pc}/xenstore.pc)
+  message(FATAL_ERROR "${VDISPLD_ARM64_DEV}: no arm64 libxen-dev; run scripts/arm64-dev-unpack.sh (or scripts/deps-arm64.sh)")
 endif()
-# libinput-dev / libudev-dev for arm64, unpacked next to it by
-# scripts/arm64-libinput-dev.sh; without them src/input is left out.
-get_filename_component(_vdispld_cache ${VDISPLD_ARM64_LIBXEN_DEV} DIRECTORY)
-set(_vdispld_input_pc ${_vdispld_cache}/arm64-libinput-dev/usr/lib/${VDISPLD_TRIPLET}/pkgconfig)
-set(ENV{PKG_CONFIG_LIBDIR} "${VDISPLD_ARM64_LIBXEN_DEV}/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:${_vdispld_input_pc}:/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
+set(ENV{PKG_CONFIG_LIBDIR} "${_vdispld_dev_pc}:/usr/lib/${VDISPLD_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 
 # Test binaries can run on the host under qemu-user if it is installed.

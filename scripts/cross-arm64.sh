@@ -17,9 +17,15 @@ cmake -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/aarch64-linux-gnu.cmake" \
 cmake --build "$BUILD" -j"$JOBS"
 
 fail=0
-for bin in "$BUILD/vdispld" "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor"; do
+# The arm64 tier's Dom0 needs these (the input seat's Weston module too,
+# when libweston-10-dev:arm64 could be unpacked).
+bins=("$BUILD/vdispld" "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor"
+      "$BUILD/tests/realxen/realxen_input_cmd")
+[ -e "$(bash scripts/arm64-dev-unpack.sh)/usr/include/libweston-10" ] &&
+	bins+=("$BUILD/weston-modules/vdispld-test-input.so")
+for bin in "${bins[@]}"; do
 	if ! file -b "$bin" | grep -q 'ARM aarch64'; then
-		echo "cross-arm64: FAIL: $bin is not an arm64 executable: $(file -b "$bin")" >&2
+		echo "cross-arm64: FAIL: $bin is not an arm64 binary: $(file -b "$bin" 2>&1)" >&2
 		fail=1
 	fi
 done

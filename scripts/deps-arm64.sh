@@ -25,14 +25,16 @@ fi
 # Multiarch: the arm64 builds of what CMakeLists.txt asks pkg-config for.
 # NOT libxen-dev:arm64 nor libweston-10-*:arm64: they are not Multi-Arch:
 # same, so apt would REMOVE the amd64 ones the native build needs. Xen's
-# runtime libraries co-install; libxen-dev's headers and .pc files are
-# unpacked into a cache (arm64-libxen-dev.sh). Without libweston-10 the cross
-# build leaves out the optional test-only Weston modules.
+# runtime libraries co-install; libxen-dev's, libweston-10-dev's (and
+# libinput-dev's) headers and .pc files are unpacked into a cache
+# (arm64-dev-unpack.sh).
 ARM64_PACKAGES=(
   libxenstore4 libxengnttab1 libxenevtchn1
   libwayland-dev libdrm-dev libinih-dev libsystemd-dev
   libpng-dev libcmocka-dev
-  # runtime only: their -dev files are unpacked (arm64-libinput-dev.sh)
+  # libweston-10-dev's .pc requires these (test-only Weston modules)
+  libpixman-1-dev libxkbcommon-dev
+  # runtime only: their -dev files are unpacked (arm64-dev-unpack.sh)
   libinput10 libudev1
 )
 
@@ -46,8 +48,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
   [ "${1:-}" = "--if-missing" ] || [ "${2:-}" = "--if-missing" ] ||
     echo "deps-arm64: all packages present"
-  "$(dirname "$0")/arm64-libxen-dev.sh" >/dev/null
-  "$(dirname "$0")/arm64-libinput-dev.sh" >/dev/null || true
+  "$(dirname "$0")/arm64-dev-unpack.sh" >/dev/null
   exit 0
 fi
 
@@ -58,5 +59,4 @@ fi
 echo "deps-arm64: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-"$(dirname "$0")/arm64-libxen-dev.sh" >/dev/null
-"$(dirname "$0")/arm64-libinput-dev.sh" >/dev/null || true
+"$(dirname "$0")/arm64-dev-unpack.sh" >/dev/null

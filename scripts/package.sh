@@ -8,7 +8,7 @@
 # Env:   PACKAGE_ARCHES="amd64 arm64" (default): the packages to build (the
 #        arm64 tier builds only the arm64 one, for its Dom0)
 # Needs scripts/deps.sh and scripts/deps-arm64.sh --full (debhelper, lintian,
-# the cross toolchain, the unpacked libxen-dev:arm64).
+# the cross toolchain, the unpacked arm64 -dev tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$(mkdir -p "${1:-out/deb}" && cd "${1:-out/deb}" && pwd)
@@ -27,10 +27,9 @@ esac
 case " $ARCHES " in *" arm64 "*)
 	# libxen-dev:arm64 can't be installed next to the amd64 one, so the
 	# build-dependency check is skipped (-d) and CMake's toolchain file
-	# finds the unpacked copy.
-	XEN_DEV=$(bash scripts/arm64-libxen-dev.sh)
-	(cd "$SRC" && PKG_CONFIG_LIBDIR=$XEN_DEV/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
-		dpkg-buildpackage -a arm64 -d -us -uc -b) ;;
+	# finds the unpacked copy (and sets PKG_CONFIG_LIBDIR itself).
+	bash scripts/arm64-dev-unpack.sh > /dev/null
+	(cd "$SRC" && dpkg-buildpackage -a arm64 -d -us -uc -b) ;;
 esac
 rm -rf "$SRC"
 

@@ -4,27 +4,29 @@
 # every destroy; be-alloc=1 on an x86 PV guest refused cleanly. Uses
 # checks.sh's LOG, RES, ok, bad, expect, gexpect, gabsent, domid_of.
 
+# check_cycles [NAME]: dom0-lib.sh's cycles of NAME (default domu2); its
+# first creation is the one before the cycles.
 check_cycles() {
-	local i d fds
+	local g=${1:-domu2} i d fds
 	for i in 2 3 4; do
-		d=$(domid_of domu2 "$i")
+		d=$(domid_of "$g" "$i")
 		if [ -z "$d" ]; then
-			bad "cycles: re-creation $((i - 1)) of domu2 did not happen"
+			bad "cycles: re-creation $((i - 1)) of $g did not happen"
 			continue
 		fi
-		gexpect "$d" "cycles: re-created domu2 (domid $d) got its card" \
+		gexpect "$d" "cycles: re-created $g (domid $d) got its card" \
 			'REALXEN-GUEST: .*card0 present'
-		expect "cycles: re-created domu2 (domid $d) flipped" \
-			"^REALXEN-DOM0: .* domu2 \\(domid $d\\): 'flip XR24' -> running"
+		expect "cycles: re-created $g (domid $d) flipped" \
+			"^REALXEN-DOM0: .* $g \\(domid $d\\): 'flip XR24' -> running"
 	done
 	fds=$(sed -nE 's/^REALXEN-DOM0: t=[0-9.]+ fds after-destroy-([0-9]+): ([0-9]+)$/\2/p' "$LOG" | tr '\n' ' ')
-	echo "realxen: info vdispld's open fds after each destroy of domu2: $fds(before the cycles: $(sed -nE 's/^REALXEN-DOM0: .* fds before-cycles: ([0-9]+)$/\1/p' "$LOG"))"
+	echo "realxen: info vdispld's open fds after each destroy of $g: $fds(before the cycles: $(sed -nE 's/^REALXEN-DOM0: .* fds before-cycles: ([0-9]+)$/\1/p' "$LOG"))"
 	# shellcheck disable=SC2086
 	set -- $fds
 	if [ $# -ne 4 ]; then
 		bad "cycles: $# fd counts after destroys, want 4 (see Dom0's log)"
 	elif [ "$1" = "$2" ] && [ "$1" = "$3" ] && [ "$1" = "$4" ]; then
-		ok "cycles: vdispld holds $1 fds after each of 4 destroys of domu2 (3 re-creations)"
+		ok "cycles: vdispld holds $1 fds after each of 4 destroys of $g (3 re-creations)"
 	else
 		bad "cycles: vdispld's fd count changed across destroy/re-create cycles: $1 $2 $3 $4 (a leak of $(($4 - $1)) fds over 3 cycles)"
 	fi

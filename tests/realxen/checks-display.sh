@@ -72,9 +72,10 @@ why() {
 # XR24 must reach Weston as XRGB. The pixels prove it (as ARGB its zero
 # padding byte would make it transparent), and Weston's scene graph says
 # "[fully opaque]" of a view whose buffer format has no alpha.
-check_xrgb() {
+check_xrgb() { # [TAG...]: XR24 cases (default static-XR24 flip-XR24)
 	local tag views
-	for tag in static-XR24 flip-XR24; do
+	[ $# -gt 0 ] || set -- static-XR24 flip-XR24
+	for tag in "$@"; do
 		views=$(awk '/^[ \t]*View .*of vdispl-/ { v = $0; sub(/.* of /, "", v); sub(/,.*/, "", v); next }
 			v != "" && /^[ \t]*\[.*opaque/ { gsub(/^[ \t]*/, ""); print v, $0; v = "" }' \
 			"$RES/$tag/scene-graph.txt" 2>/dev/null)

@@ -9,15 +9,13 @@
 # Word splitting of $ENV and of the point lists is intended:
 # shellcheck disable=SC2086
 
-INPUT_MODULE=/usr/lib/x86_64-linux-gnu/weston/vdispld-test-input.so
+# Where Weston's own modules are, for this Dom0's architecture.
+INPUT_MODULE=/usr/lib/$(uname -m)-linux-gnu/weston/vdispld-test-input.so
 INPUT_SOCK=/run/user/0/vdispld-test-input
 # Two fingers, in c0's surface coordinates. checks.sh reads them back from
 # the "touch c0 of domid" line, so they are written only here.
 TOUCH_DOWN="100,100 400,300"
 TOUCH_MOTION="200,150 500,400"
-# Where the pointer rests: the cursor sprite desktop-shell's background
-# sets lies off screen there, never over a sampled pixel of a screenshot.
-POINTER_PARK="1919 1079"
 
 have_input() { [ -x "$S/usr/bin/realxen-input-cmd" ] && [ -f "$S$INPUT_MODULE" ]; }
 
@@ -79,7 +77,13 @@ to_global() {
 	echo "$(( ${1%,*} + $2 )) $(( ${1#*,} + $3 ))"
 }
 
-park_pointer() { have_input && input "pointer move $POINTER_PARK" > /dev/null; }
+# Where the pointer rests: the output's last pixel (start_weston's size).
+# The cursor sprite desktop-shell's background sets then lies off screen,
+# never over a sampled pixel of a screenshot.
+park_pointer() {
+	have_input &&
+		input "pointer move $((${WESTON_W:-1920} - 1)) $((${WESTON_H:-1080} - 1))" > /dev/null
+}
 
 # raise_c0 DOMID TAG: a click raises c0 (desktop-shell), so every point
 # of it takes touches; sets C0_ORIGIN="X Y" once it is on top.

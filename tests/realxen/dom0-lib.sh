@@ -169,6 +169,27 @@ fd_count() {
 	say "fds $1: $n"
 }
 
+# cycles NAME: NAME destroyed and re-created three times, flipping each
+# time (the third in a screenshot, tag cycle3); vdispld's fds counted
+# after every destroy, for checks-cycles.sh to compare. NAME ends
+# destroyed. Uses dom0-shots.sh's capture and spec_of.
+cycles() {
+	fd_count "before-cycles"
+	for i in 1 2 3; do
+		destroy "$1"
+		sleep 2
+		fd_count "after-destroy-$i"
+		create "$1"
+		wait_ready "$1" || continue
+		run "$1" flip XR24
+		sleep 2
+		[ "$i" = 3 ] && capture cycle3 flip "$(spec_of "$1" XR24)"
+	done
+	destroy "$1"
+	sleep 2
+	fd_count "after-destroy-4"
+}
+
 # counters TAG: SIGUSR1 makes vdispld log every connector's counters;
 # they are copied as "counters TAG T: PREFIX cN frames=F ..." (T: Dom0's
 # uptime) and the checks turn two of them into a rate per connector.

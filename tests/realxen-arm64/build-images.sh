@@ -87,6 +87,14 @@ build_dom0() {
 			/usr/bin/realxen-shot-check
 		arm64_copy_prog "$d" "$BUILD/tests/dmabuf-compositor/vdispld-test-compositor" \
 			/usr/bin/vdispld-test-compositor
+		# Weston's test-only input seat (dom0-input.sh), when the cross
+		# build has it (libweston-10-dev:arm64 unpacked).
+		if [ -f "$BUILD/weston-modules/vdispld-test-input.so" ]; then
+			arm64_copy_prog "$d" "$BUILD/weston-modules/vdispld-test-input.so" \
+				/usr/lib/aarch64-linux-gnu/weston/vdispld-test-input.so
+			arm64_copy_prog "$d" "$BUILD/tests/realxen/realxen_input_cmd" \
+				/usr/bin/realxen-input-cmd
+		fi
 	fi
 	install -m 755 "$HERE/dom0-init.sh" "$d/init"
 	install -m 644 "$HERE/../realxen/dom0-boot.sh" "$d/etc/dom0-boot.sh"

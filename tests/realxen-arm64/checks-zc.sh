@@ -2,7 +2,8 @@
 # Host-side verdict of the arm64 full tier (sourced by run.sh): what
 # dom0-zc.sh left, judged with the x86 tier's helpers (checks.sh: ok, bad,
 # expect, domid_of, guest_log, check_connected, check_guest; checks-
-# display.sh: check_case).
+# display.sh: check_case, check_xrgb, check_rates; checks-input.sh:
+# check_input; checks-cycles.sh: check_cycles).
 # shellcheck source=../realxen/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../realxen/checks.sh"
 
@@ -97,7 +98,7 @@ check_zc_report() {
 }
 
 check_bealloc_arm64() {
-	local vlog=$RES/bealloc-vdispld.log d kind
+	local vlog=$RES/weston-vdispld.log d kind
 	d=$(domid_of domuba)
 	expect "bealloc: domuba has be-alloc=1" \
 		"^REALXEN-XS\\[bealloc\\]: /local/domain/$d/device/vdispl/0/be-alloc = \"1\""
@@ -109,6 +110,7 @@ check_bealloc_arm64() {
 	fi
 	check_guest "$d" bealloc 1
 	check_case bealloc-flip
+	check_rates bealloc-flip domuba
 }
 
 run_arm64_checks() { # SERIAL_LOG RESULT_DIR
@@ -142,12 +144,20 @@ run_arm64_checks() { # SERIAL_LOG RESULT_DIR
 	[ -n "$a" ] || bad "domu was not created again"
 	check_connected "$a" static
 	check_guest "$a" static 2
-	check_case static-XR24
+	local tag
+	for tag in static-XR24 static-AR24 static-RG16 flip-RG16; do
+		check_case "$tag"
+	done
+	check_xrgb static-XR24 bealloc-flip
+	check_rates flip-RG16 domu
+	check_input "$a" static
 	check_bealloc_arm64
+	check_case cycle3
+	check_cycles domuba
 	expect "xl destroy left no backend nodes" 'REALXEN-DOM0: .*backend after destroy: 0 nodes'
-	expect "bealloc: vdispld survived the guest's destroy" 'REALXEN-DOM0: .*vdispld alive after bealloc'
-	expect "bealloc: vdispld exited 0" 'REALXEN-DOM0: .*vdispld exit 0 after bealloc'
-	grep -aE 'REALXEN-DOM0: .*(compositor report|counters (zc|bealloc))' "$LOG" |
+	expect "weston: vdispld survived every guest's destroy" 'REALXEN-DOM0: .*vdispld alive after weston'
+	expect "weston: vdispld exited 0" 'REALXEN-DOM0: .*vdispld exit 0 after weston'
+	grep -aE 'REALXEN-DOM0: .*(compositor report|counters (zc|bealloc|flip))' "$LOG" |
 		sed 's/^REALXEN-DOM0: /realxen: info /'
 	if [ "$CHECK_FAILS" -gt 0 ]; then
 		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"

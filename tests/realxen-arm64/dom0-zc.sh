@@ -10,15 +10,18 @@
 #            after, the compositor's report; then modetest stops (each
 #            DBUF_DESTROY waits for the export's release through
 #            IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED) and domu is destroyed.
-#   bealloc  Weston (headless, pixman) and a new vdispld, two guests at
-#            once: domu again (its own buffers, copied: pixman has no
-#            dma-buf) and domuba (be-alloc=1, c0 800x600), which draws with
-#            modetest into display memory vdispld allocated from
-#            /dev/dma_heap/system and granted with
+#   weston   Weston (headless, pixman, the test-only input seat) and a
+#            new vdispld, two guests at once: domu again (its own buffers,
+#            copied: pixman has no dma-buf) and domuba (be-alloc=1, c0
+#            800x600), which draws with modetest into display memory
+#            vdispld allocated from /dev/dma_heap/system and granted with
 #            IOCTL_GNTDEV_DMABUF_IMP_TO_REFS. Both static in one set of
-#            screenshots, then domuba flipping; checked pixel for pixel.
-# Results in /result: zc/ (the compositor's report), static-XR24/ and
-# bealloc-flip/ (shots), each phase's vdispld log as PHASE-vdispld.log.
+#            screenshots; touch, click and key into domu's c0; domu static
+#            in AR24 and RG16, flipping in RG16; domu destroyed, domuba
+#            flipping; domuba destroyed and re-created three times
+#            (vdispld's fds counted). Screenshots checked pixel for pixel.
+# Results in /result: zc/ (the compositor's report), one folder of shots
+# per case, each phase's vdispld log as PHASE-vdispld.log.
 # Word splitting of $ENV is intended:
 # shellcheck disable=SC2086
 S=/host
@@ -122,7 +125,8 @@ started() {
 	state_is "$d" "$1 running"
 }
 
-bealloc_guest() {
+# weston_guests: domu and domuba under Weston, as the x86 tier's matrix.
+weston_guests() {
 	follow_console domuba
 	create domu domuba
 	A=$(domid domu) B=$(domid domuba)
@@ -139,24 +143,48 @@ bealloc_guest() {
 	sleep 3
 	capture static-XR24 static "$(spec_of domu XR24)" "$(spec_of domuba XR24)"
 	counters static-XR24
+	# Input into domu's c0 (its vkb's unique-id), through Weston's seat.
+	case_begin input
+	if have_input; then
+		mkdir -p "$R/input"
+		inject_input "$A" input
+		sleep 1 # the guest's readers catch up
+	else
+		fail "input: no test seat in Dom0's image (module or realxen-input-cmd missing)"
+	fi
+	for fmt in AR24 RG16; do
+		case_begin "static-$fmt"
+		run domu static "$fmt"
+		sleep 3
+		capture "static-$fmt" static "$(spec_of domu "$fmt")"
+	done
+	case_begin flip-RG16
+	run domu flip RG16
+	sleep 3
+	counters flip-RG16-begin
+	capture flip-RG16 flip "$(spec_of domu RG16)"
+	counters flip-RG16-end
 	run domu finish
 	destroy domu
+	case_begin bealloc-flip
 	run domuba flip XR24 || return 1
 	sleep 3
 	counters bealloc-flip-begin
 	capture bealloc-flip flip "$(spec_of domuba XR24)"
 	counters bealloc-flip-end
-	run domuba finish
+	# be-alloc's display memory (dma-heap buffers, their grants) must all
+	# go with each destroyed guest: vdispld's fds count it.
+	case_begin cycles
+	cycles domuba
 }
 
-phase_bealloc() {
-	case_begin bealloc
+phase_weston() {
+	case_begin weston
 	start_weston
 	start_vdispld
-	bealloc_guest || fail "bealloc: the guest's part did not complete"
-	destroy domuba
+	weston_guests || fail "weston: the guests' part did not complete"
 	say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
-	stop_vdispld bealloc
+	stop_vdispld weston
 	kill "$WESTON_PID" 2>/dev/null
 	wait "$WESTON_PID"
 }
@@ -165,7 +193,7 @@ setup_chroot
 say "vdispld from: $(cat /realxen/vdispld-source 2>/dev/null); $(/usr/bin/vdispld --version 2>&1 | head -n1)"
 TAIL_PIDS=''
 phase_zc
-phase_bealloc
+phase_weston
 # shellcheck disable=SC2086
 kill $TAIL_PIDS 2>/dev/null
 say "END"

@@ -71,8 +71,16 @@ get() { # the last stdout line of a step; its 77 becomes ours
 	echo "$out" | tail -n1
 }
 
-preflight
 t0=$(date +%s)
+# What the tier needs on the host, installed when missing (apt-get only
+# then): the cross toolchain and :arm64 libraries, QEMU, and for the full
+# tier the kernel source and the packaging tools.
+if [ "$TIER" = full ]; then
+	bash "$REPO/scripts/deps-arm64.sh" --if-missing --full
+else
+	bash "$REPO/scripts/deps-arm64.sh" --if-missing
+fi
+preflight
 if [ "$TIER" = smoke ]; then
 	ROOT=$(ARM64_DEBIAN_KERNEL=1 get "$HERE/fetch.sh")
 	KERNEL=debian

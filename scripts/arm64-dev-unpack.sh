@@ -20,13 +20,9 @@
 # Exit 77 when apt can't provide libxen-dev:arm64.
 set -euo pipefail
 
-if [ -n "${VDISPLD_CACHE:-}" ]; then
-	CACHE=$VDISPLD_CACHE
-elif mkdir -p /var/cache/vdispld 2>/dev/null && [ -w /var/cache/vdispld ]; then
-	CACHE=/var/cache/vdispld
-else
-	CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vdispld
-fi
+# shellcheck source=cache-dir.sh
+. "$(dirname "$0")/cache-dir.sh"
+CACHE=$(vdispld_cache)
 ROOT=$CACHE/arm64-dev
 LIB=usr/lib/aarch64-linux-gnu
 say() { echo "arm64-dev-unpack: $*" >&2; }

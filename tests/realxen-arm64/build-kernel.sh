@@ -26,13 +26,9 @@ JOBS=${KBUILD_JOBS:-2}
 say() { echo "arm64-kernel: $*" >&2; }
 skip() { say "SKIP: $*"; exit 77; }
 
-if [ -n "${VDISPLD_CACHE:-}" ]; then
-	CACHE=$VDISPLD_CACHE
-elif mkdir -p /var/cache/vdispld 2>/dev/null && [ -w /var/cache/vdispld ]; then
-	CACHE=/var/cache/vdispld
-else
-	CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/vdispld
-fi
+# shellcheck source=../../scripts/cache-dir.sh
+. "$(dirname "$0")/../../scripts/cache-dir.sh"
+CACHE=$(vdispld_cache)
 
 [ -f "$TARBALL" ] || skip "$TARBALL missing (apt-get install linux-source-6.1)"
 command -v "${CROSS}gcc" >/dev/null || skip "${CROSS}gcc missing (apt-get install gcc-aarch64-linux-gnu)"

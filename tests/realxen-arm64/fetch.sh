@@ -23,7 +23,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-CACHE=${1:-$(arm64_cache)/arm64-root}
+CACHE=${1:-$(vdispld_cache)/arm64-root}
 DEBS=$CACHE/debs
 ROOT=$CACHE/root
 STAMP=$CACHE/root.stamp

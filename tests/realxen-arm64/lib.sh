@@ -11,15 +11,8 @@ ARM64_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 QEMU_MACHINE=(-machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m 2048 -smp 2)
 
 # Where the arm64 kernel, packages and images are cached (outside the repo).
-arm64_cache() {
-	if [ -n "${VDISPLD_CACHE:-}" ]; then
-		echo "$VDISPLD_CACHE"
-	elif mkdir -p /var/cache/vdispld 2>/dev/null && [ -w /var/cache/vdispld ]; then
-		echo /var/cache/vdispld
-	else
-		echo "${XDG_CACHE_HOME:-$HOME/.cache}/vdispld"
-	fi
-}
+# shellcheck source=../../scripts/cache-dir.sh
+. "$ARM64_LIB_DIR/../../scripts/cache-dir.sh"
 
 # merge_usr ROOT: Debian 12 packages still ship some files under /bin,
 # /sbin and /lib; fold them into usr/ and leave the usual symlinks.

@@ -118,6 +118,17 @@ n=0; while [ "$(grep -c 'kms: connector .* on Virtual-' /run/vd.log)" -lt 2 ] &&
 sleep 2
 echo "KMS-SHOT daemon"
 sleep 12
+# Settings reloaded (SIGHUP) with the two outputs swapped: each connector
+# moves at once, the guest staying connected.
+cp /etc/vdispld-kms.conf /run/kms.conf.orig
+printf '%s\n' '[general]' 'presenter = kms' '[connector c0]' \
+	'output = Virtual-2' '[connector c1]' 'output = Virtual-1' > /etc/vdispld-kms.conf
+kill -HUP $VD
+n=0; while [ "$(grep -c 'kms: connector .* on Virtual-' /run/vd.log)" -lt 4 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 2
+echo "KMS-SHOT daemon-swapped"
+sleep 12
+cp /run/kms.conf.orig /etc/vdispld-kms.conf
 kill -USR1 $VD; sleep 1
 kill -TERM $VD; wait $VD
 echo "KMS-DAEMON-EXIT $?"
@@ -225,6 +236,15 @@ if wait_for "KMS-SHOT daemon" 200; then
 	"$KMS_XENSIM_SHOT" "$W/daemon-1.png" 1 1 1024 768 1 || fail=1
 else
 	say "FAIL: vdispld --presenter kms never showed the guest"; fail=1
+fi
+# After SIGHUP with the outputs swapped: c1 (1024x768) on Virtual-1, c0
+# (800x600) on Virtual-2, both still flipping.
+if wait_for "KMS-SHOT daemon-swapped" 200; then
+	shots daemon-swapped
+	"$KMS_XENSIM_SHOT" "$W/daemon-swapped-0.png" 1 1 1024 768 1 || fail=1
+	"$KMS_XENSIM_SHOT" "$W/daemon-swapped-1.png" 1 0 800 600 1 || fail=1
+else
+	say "FAIL: vdispld never showed the swapped outputs"; fail=1
 fi
 # The daemon on a lease of one of the two outputs: the guest's c1 on
 # Virtual-2, the lessor's own picture untouched on Virtual-1.

@@ -59,6 +59,10 @@ struct kms_presenter_config {
 struct presenter *kms_presenter_create(struct loop *loop,
 				       const struct kms_presenter_config *cfg);
 
+/* Settings reloaded (SIGHUP): every guest connector whose output or fit
+ * changed (or that has no display) leaves its display and is planned
+ * again, showing its current picture; the guests stay connected. */
+void kms_presenter_reconfigure(struct presenter *p);
 /* False while the device (lease) is lost and no new one came. */
 bool kms_presenter_has_device(struct presenter *p);
 /* Leases lost since start, and leases received over the socket. */

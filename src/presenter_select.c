@@ -281,9 +281,10 @@ const char *presenter_select_what(const struct presenter_select *s)
 
 void presenter_select_reconfigure(struct presenter_select *s)
 {
-	/* KMS reads a connector's output when the guest connects. */
 	if (s->kind == CONFIG_PRESENTER_WAYLAND)
 		wl_presenter_reconfigure(s->presenter);
+	else
+		kms_presenter_reconfigure(s->presenter);
 }
 
 void presenter_select_close(struct presenter_select *s)

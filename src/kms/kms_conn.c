@@ -173,13 +173,25 @@ void kms_conn_flipped(struct kms_pres_conn *c)
 	conn_frame_retry(&c->frame); /* a newer picture may wait */
 }
 
+/* The connector's settings as they are now (the config may have been
+ * reloaded since it took its display). */
+static struct kms_presenter_conn_opts settings_of(const struct kms_pres_conn *c)
+{
+	const struct kms_pres *p = c->pres;
+	struct kms_presenter_conn_opts opts = {0};
+	if (p->cfg.lookup)
+		p->cfg.lookup(p->cfg.lookup_data, &c->info, &opts);
+	return opts;
+}
+
 /* The display this connector takes, planned against what others hold. */
 static void take_output(struct kms_pres_conn *c)
 {
 	struct kms_pres *p = c->pres;
-	struct kms_presenter_conn_opts opts = {0};
-	if (p->cfg.lookup)
-		p->cfg.lookup(p->cfg.lookup_data, &c->info, &opts);
+	struct kms_presenter_conn_opts opts = settings_of(c);
+	free(c->want_output);
+	c->want_output = opts.output ? strdup(opts.output) : NULL;
+	c->want_fit = opts.fit;
 	struct kms_want want = {.connector = opts.output,
 				.width = c->info.width,
 				.height = c->info.height,
@@ -224,10 +236,35 @@ void kms_conn_device_lost(struct kms_pres_conn *c)
 		loop_timer_arm(c->timer, REFRESH_NS, 0);
 }
 
-void kms_conn_device_back(struct kms_pres_conn *c)
+void kms_conn_replan(struct kms_pres_conn *c)
 {
 	take_output(c);
 	conn_frame_retry(&c->frame); /* the current picture goes up */
+}
+
+static bool same_output(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+bool kms_conn_release_if_changed(struct kms_pres_conn *c)
+{
+	struct kms_presenter_conn_opts now = settings_of(c);
+	if (!c->has_output)
+		return true; /* a display may be free for it now */
+	if (same_output(now.output, c->want_output) && now.fit == c->want_fit)
+		return false;
+	log_info("kms: connector %u/%u/%u: settings changed (output %s, fit "
+		 "%s): leaving %s", c->info.domid, c->info.devid,
+		 c->info.index, now.output ? now.output : "any",
+		 now.fit == KMS_FIT_SCALE ? "scale" : "centre", conn_name(c));
+	kms_output_finish(&c->out); /* off, buffers freed, objects free */
+	c->has_output = false;
+	c->flip_in_commit = false;
+	/* A flip its last commit carried is answered by the next display's
+	 * commit, or by the timer. */
+	conn_frame_surface_lost(&c->frame);
+	return true;
 }
 
 struct kms_pres_conn *kms_conn_create(struct kms_pres *p,
@@ -281,5 +318,6 @@ void kms_conn_destroy(struct kms_pres_conn *c)
 		loop_remove(c->timer);
 	free(c->dom_name);
 	free(c->unique_id);
+	free(c->want_output);
 	free(c);
 }

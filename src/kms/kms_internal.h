@@ -107,6 +107,11 @@ struct kms_pres_conn {
 	struct conn_frame frame;
 	struct kms_output out;
 	bool has_output;
+	/* The settings it took its display with (want_output NULL: the
+	 * first free one), to tell a reload that changes them. */
+	char *want_output;
+	enum kms_fit want_fit;
+	bool replan; /* kms_presenter_reconfigure(): released, to re-take */
 	bool flip_in_commit; /* the commit in flight carries the owed flip */
 	struct loop_source *timer;
 	struct pres_conn_stats stats;
@@ -157,8 +162,15 @@ struct kms_pres_conn *kms_conn_create(struct kms_pres *p,
 void kms_conn_destroy(struct kms_pres_conn *c);
 /* The page-flip event of c's commit came. */
 void kms_conn_flipped(struct kms_pres_conn *c);
-/* The device went away / a new one came: plan and show again. */
+/* The device went away: forget the display; answer on the timer. */
 void kms_conn_device_lost(struct kms_pres_conn *c);
-void kms_conn_device_back(struct kms_pres_conn *c);
+/* A device came (back), or the settings changed: take a display, planned
+ * against what the others hold, and show the current picture. */
+void kms_conn_replan(struct kms_pres_conn *c);
+/* Settings reloaded: if c's output or fit changed, or it has no display,
+ * it gives its display back (turned off) and says true; the caller
+ * re-plans it once every such connector has given its back, so two may
+ * swap displays. */
+bool kms_conn_release_if_changed(struct kms_pres_conn *c);
 
 #endif

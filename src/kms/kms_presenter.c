@@ -6,6 +6,7 @@
 #include <drm_fourcc.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -260,8 +261,33 @@ int kms_pres_attach(struct kms_pres *p, int fd)
 	for (struct pres_fb *fb = p->fbs; fb; fb = fb->next)
 		import_dmabuf(p, fb);
 	for (struct kms_pres_conn *c = p->conns; c; c = c->next)
-		kms_conn_device_back(c);
+		kms_conn_replan(c);
 	return 0;
+}
+
+void kms_presenter_reconfigure(struct presenter *base)
+{
+	struct kms_pres *p = kms_pres_from(base);
+	if (p->dev.fd < 0 || p->lost)
+		return; /* the next device plans everyone with the new settings */
+	bool any = false;
+	for (struct kms_pres_conn *c = p->conns; c; c = c->next) {
+		c->replan = kms_conn_release_if_changed(c);
+		any = any || c->replan;
+	}
+	if (!any)
+		return;
+	/* Turning a display off waited for its last commit: that commit's
+	 * page-flip event is queued now. Read it while its CRTC is nobody's,
+	 * so it can't be taken for the next owner's. */
+	struct pollfd pfd = {.fd = p->dev.fd, .events = POLLIN};
+	if (poll(&pfd, 1, 0) > 0)
+		drm_readable(p, p->dev.fd, POLLIN);
+	for (struct kms_pres_conn *c = p->conns; c; c = c->next) {
+		if (c->replan)
+			kms_conn_replan(c);
+		c->replan = false;
+	}
 }
 
 bool kms_presenter_has_device(struct presenter *base)

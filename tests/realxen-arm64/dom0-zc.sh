@@ -152,18 +152,7 @@ weston_guests() {
 	else
 		fail "input: no test seat in Dom0's image (module or realxen-input-cmd missing)"
 	fi
-	for fmt in AR24 RG16; do
-		case_begin "static-$fmt"
-		run domu static "$fmt"
-		sleep 3
-		capture "static-$fmt" static "$(spec_of domu "$fmt")"
-	done
-	case_begin flip-RG16
-	run domu flip RG16
-	sleep 3
-	counters flip-RG16-begin
-	capture flip-RG16 flip "$(spec_of domu RG16)"
-	counters flip-RG16-end
+	format_cases domu
 	run domu finish
 	destroy domu
 	case_begin bealloc-flip

@@ -81,3 +81,22 @@ capture() {
 	done
 	say "screenshots $n in $tag ($mode; bars seen on:${seen:- none})"
 }
+
+# format_cases NAME: NAME's modetest static in AR24 and in RG16, then
+# flipping in RG16 (AR24's fill, alpha 0x77, blends with what lies
+# beneath: RG16 flips), each in screenshots, counters around the flips.
+# Uses the procedure's case_begin and dom0-lib.sh's run and counters.
+format_cases() {
+	for fmt in AR24 RG16; do
+		case_begin "static-$fmt"
+		run "$1" static "$fmt"
+		sleep 3
+		capture "static-$fmt" static "$(spec_of "$1" "$fmt")"
+	done
+	case_begin flip-RG16
+	run "$1" flip RG16
+	sleep 3
+	counters flip-RG16-begin
+	capture flip-RG16 flip "$(spec_of "$1" RG16)"
+	counters flip-RG16-end
+}

@@ -97,19 +97,7 @@ run domu2 stop
 run domuba finish
 destroy domuba
 
-for fmt in AR24 RG16; do
-	case_begin "static-$fmt"
-	run domu static "$fmt"
-	sleep 3
-	capture "static-$fmt" static "$(spec_of domu "$fmt")"
-done
-# AR24's fill (alpha 0x77) blends with what lies beneath: RG16 flips.
-case_begin flip-RG16
-run domu flip RG16
-sleep 3
-counters flip-RG16-begin
-capture flip-RG16 flip "$(spec_of domu RG16)"
-counters flip-RG16-end
+format_cases domu
 
 # Input, while domu flips (as the tier always did).
 case_begin input

@@ -19,6 +19,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 # shellcheck source=../realxen/lib.sh
 . "$REPO/tests/realxen/lib.sh"
+# shellcheck source=../realxen/qemu-mon.sh
+. "$REPO/tests/realxen/qemu-mon.sh"
 
 say() { echo "kms: $*"; }
 skip() { say "SKIP: $*"; exit 77; }
@@ -157,8 +159,7 @@ timeout 560 qemu-system-x86_64 -accel tcg,thread=multi -m 1024 -smp 2 \
 	-append "console=ttyS0 rdinit=/init quiet video=Virtual-2:1024x768e" \
 	-serial "file:$LOG" -monitor "pipe:$W/mon" &
 QPID=$!
-exec 3> "$W/mon.in"
-cat "$W/mon.out" > "$W/monitor.log" &
+mon_open "$W"
 
 wait_for() { # PATTERN SECONDS
 	local n=0
@@ -170,17 +171,7 @@ wait_for() { # PATTERN SECONDS
 	done
 }
 
-shots() { # NAME: one PNG per output
-	local h
-	for h in 0 1; do
-		echo "screendump $W/$1-$h.png -f png gpu $h" >&3
-	done
-	for h in 0 1; do
-		local n=0
-		while [ ! -s "$W/$1-$h.png" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-	done
-	sleep 0.5 # the file is written whole before the next command
-}
+shots() { mon_shots "$W/$1-%s.png"; } # NAME: one PNG per output
 
 fail=0
 check() { # NAME FRAME [CONN FRAME on output 0]: guest A (or the lessor), B

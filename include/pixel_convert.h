@@ -21,14 +21,27 @@ size_t pixconv_copy_region(const struct pixel_format *f, bool native,
 			   uint32_t y, uint32_t w, uint32_t h, uint8_t *dst,
 			   uint32_t dst_stride);
 
+/* The scale's scratch: one source row converted to XRGB8888. Its owner
+ * (a KMS connector) keeps it across frames, so it grows to the widest
+ * region scaled and a frame allocates nothing. Zeroed to start;
+ * pixconv_row_free() releases it. */
+struct pixconv_row {
+	uint32_t *px;
+	uint32_t cap; /* pixels px holds */
+};
+
+void pixconv_row_free(struct pixconv_row *row);
+
 /* Scales the w x h region at (x, y) of src to dst_w x dst_h XRGB8888
  * pixels at dst (nearest neighbour: each output pixel is the source pixel
- * nearest its centre). The caller has checked bounds. 0, -EINVAL (an
- * empty size, unknown format) or -ENOMEM. */
+ * nearest its centre), through row (grown when narrower than w). The
+ * caller has checked bounds. 0, -EINVAL (an empty size, unknown format)
+ * or -ENOMEM (row could not grow). */
 int pixconv_scale_region(const struct pixel_format *f, const uint8_t *src,
 			 uint32_t src_stride, uint32_t x, uint32_t y,
 			 uint32_t w, uint32_t h, uint8_t *dst,
-			 uint32_t dst_stride, uint32_t dst_w, uint32_t dst_h);
+			 uint32_t dst_stride, uint32_t dst_w, uint32_t dst_h,
+			 struct pixconv_row *row);
 
 /* Whether the w x h region at (x, y) lies in a width x height buffer of
  * format f (NULL: unknown, never) with stride bytes a line and size bytes

@@ -56,7 +56,7 @@ static uint32_t copy_region(struct kms_pres_conn *c, struct pres_fb *fb,
 	} else if (pixconv_scale_region(fb->fmt, fb->desc.pixels,
 					fb->desc.stride, sx, sy, p->src.w,
 					p->src.h, dst, b->pitch, p->dst.w,
-					p->dst.h) == 0) {
+					p->dst.h, &c->scale_row) == 0) {
 		/* fit = scale: the plane can't scale (virtio-gpu's and most
 		 * primary planes refuse SRC != CRTC size), the copy does. */
 		c->stats.bytes_copied += (uint64_t)p->dst.w * p->dst.h * 4;
@@ -316,6 +316,7 @@ void kms_conn_destroy(struct kms_pres_conn *c)
 		kms_output_finish(&c->out);
 	if (c->timer)
 		loop_remove(c->timer);
+	pixconv_row_free(&c->scale_row);
 	free(c->dom_name);
 	free(c->unique_id);
 	free(c->want_output);

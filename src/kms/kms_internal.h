@@ -9,6 +9,7 @@
 #include "conn_frame.h"
 #include "kms_plan.h"
 #include "kms_presenter.h"
+#include "pixel_convert.h"
 #include "presenter.h"
 
 struct loop_source;
@@ -115,6 +116,7 @@ struct kms_pres_conn {
 	bool flip_in_commit; /* the commit in flight carries the owed flip */
 	struct loop_source *timer;
 	struct pres_conn_stats stats;
+	struct pixconv_row scale_row; /* fit = scale's scratch, kept */
 };
 
 struct kms_pres {

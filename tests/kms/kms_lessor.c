@@ -20,13 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "fake_lease_manager.h"
 #include "kms_pattern.h"
 
 struct lessor {
@@ -152,46 +151,19 @@ static int make_lease(struct lessor *l, int flags)
 	return fd;
 }
 
-static int listen_on(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	unlink(path);
-	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(s, 4) < 0)
-		return fail("lease socket");
-	return s;
-}
-
 /* One request: the pending lease goes out, or a refusal (hang-up). */
 static void serve(struct lessor *l, int lsock)
 {
-	int c = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
-	int op = -1;
+	int op;
+	int c = flm_accept(lsock, &op);
 	if (c < 0)
 		return;
-	if (recv(c, &op, sizeof(op), 0) != (ssize_t)sizeof(op) || op != 0 ||
-	    l->pending < 0) {
+	if (op != 0 || l->pending < 0) {
 		l->refused++;
 		close(c);
 		return;
 	}
-	char byte = 0;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctrl = {0};
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctrl.buf,
-			     .msg_controllen = sizeof(ctrl.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &l->pending, sizeof(int));
-	if (sendmsg(c, &msg, MSG_NOSIGNAL) < 0)
+	if (flm_send_fds(c, &l->pending, 1) < 0)
 		fail("sending the lease");
 	close(l->pending);
 	l->pending = -1;
@@ -265,9 +237,11 @@ int main(int argc, char **argv)
 	    find_objects(&l) < 0 || show_own(&l) < 0)
 		return l.fd < 0 ? fail("/dev/dri/card0"), 1 : 1;
 	int lease = make_lease(&l, by_fd ? 0 : O_CLOEXEC);
-	int lsock = by_fd ? -1 : listen_on(argv[2]);
+	int lsock = by_fd ? -1 : flm_listen(argv[2], 4);
+	if (!by_fd && lsock < 0)
+		return fail("lease socket"), 1;
 	int pipefd[2];
-	if (lease < 0 || (!by_fd && lsock < 0) || pipe2(pipefd, O_CLOEXEC) < 0)
+	if (lease < 0 || pipe2(pipefd, O_CLOEXEC) < 0)
 		return 1;
 	char fdarg[16];
 	snprintf(fdarg, sizeof(fdarg), "%d", lease);

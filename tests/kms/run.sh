@@ -17,8 +17,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-# shellcheck source=../realxen/lib.sh
-. "$REPO/tests/realxen/lib.sh"
+# shellcheck source=vm-lib.sh
+. "$HERE/vm-lib.sh"
+# shellcheck source=../realxen/qemu-mon.sh
+. "$REPO/tests/realxen/qemu-mon.sh"
 
 say() { echo "kms: $*"; }
 skip() { say "SKIP: $*"; exit 77; }
@@ -35,39 +37,21 @@ KMS_FIXTURE=$REPO/tests/data/kms/virtio-gpu-2outputs.txt
 VDISPLD=${VDISPLD:-$REPO/build/vdispld}
 XENSIM=${XENSIM:-$REPO/build/tests/xensim/xensim}
 XENSIM_LIB=${XENSIM_LIB:-$REPO/build/xensim-lib}
-for t in qemu-system-x86_64 cpio depmod modprobe gzip ldd timeout mkfifo; do
-	command -v "$t" >/dev/null || skip "$t not found (scripts/deps.sh installs it)"
-done
+vm_need mkfifo
 for p in "$KMS_CHECK" "$KMS_SHOT_CHECK" "$KMS_LESSOR" "$KMS_XENSIM_SHOT" \
 	"$VDISPLD" "$XENSIM" "$KMS_DUMP"; do
 	[ -x "$p" ] || skip "$p not built"
 done
 [ -e "$XENSIM_LIB/libxengnttab.so.1" ] || skip "the xensim drop-in libraries are not built"
 
-set +e
-ROOT=$("$REPO/tests/realxen/fetch.sh" | tail -n 1)
-rc=$?
-set -e
-[ $rc -eq 77 ] && skip "Debian's kernel package can't be fetched"
-[ $rc -eq 0 ] && [ -d "$ROOT" ] || { say "FAIL: fetching packages"; exit 1; }
-KVER=$(basename "$(ls -d "$ROOT"/lib/modules/*/ | head -n 1)")
-
-W=$(mktemp -d /tmp/kms.XXXXXX)
-cleanup() {
-	local rc=$?
-	[ -n "${QPID:-}" ] && kill "$QPID" 2>/dev/null
-	if [ $rc -eq 0 ] && [ -z "${KMS_KEEP:-}" ]; then rm -rf "$W"; else say "kept $W"; fi
-}
-trap cleanup EXIT
+vm_fetch_kernel
+vm_workdir kms
 
 # The VM's root: busybox, kms_check and its libraries, virtio-gpu. QEMU
 # reports only the first output connected without a UI showing the
 # others; the kernel's video=...e forces the second on (its modes are
 # virtio-gpu's own list).
-I=$W/initramfs
-tree_init "$I"
-cp "$ROOT/bin/busybox" "$I/usr/bin/busybox"
-ln -sf busybox "$I/usr/bin/sh"
+vm_tree
 copy_prog "$I" "$KMS_CHECK" /usr/bin/kms_check
 copy_prog "$I" "$KMS_LESSOR" /usr/bin/kms_lessor
 copy_prog "$I" "$KMS_DUMP" /usr/bin/kms_dump
@@ -86,13 +70,7 @@ printf '%s\n' '[general]' 'presenter = kms' '[connector c0]' \
 	'output = Virtual-1' '[connector c1]' 'output = Virtual-2' \
 	> "$I/etc/vdispld-kms.conf"
 copy_modules "$I" "$ROOT" "$KVER" virtio_pci virtio-gpu
-cat > "$I/init" <<'EOF'
-#!/bin/sh
-/usr/bin/busybox --install -s /usr/bin
-mount -t proc proc /proc; mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-while read -r line; do $line; done < /etc/modules.load
-n=0; while [ ! -e /dev/dri/card0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+{ vm_init /dev/dri/card0; cat <<'EOF'; } > "$I/init"
 echo "KMS-VM up: $(ls /dev/dri)"
 /usr/bin/kms_dump /dev/dri/card0 "KMS-RES: "
 /usr/bin/kms_check --hold-ms 12000 --flips 120
@@ -156,20 +134,16 @@ grep -E 'kms:|lease|error|warn' /run/vdl.log | sed 's/^/KMS-VDL /' | head -40
 poweroff -f
 EOF
 chmod +x "$I/init"
-(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) > "$W/initrd.gz"
+pack_cpio "$I" "$W/initrd.gz"
 
 mkfifo "$W/mon.in" "$W/mon.out"
 LOG=$W/serial.log
 : > "$LOG"
-timeout 560 qemu-system-x86_64 -accel tcg,thread=multi -m 1024 -smp 2 \
-	-nodefaults -display none -no-reboot \
-	-device virtio-gpu-pci,max_outputs=2,id=gpu \
-	-kernel "$ROOT/boot/vmlinuz-$KVER" -initrd "$W/initrd.gz" \
-	-append "console=ttyS0 rdinit=/init quiet video=Virtual-2:1024x768e" \
-	-serial "file:$LOG" -monitor "pipe:$W/mon" &
+vm_qemu 1024 video=Virtual-2:1024x768e
+timeout 560 "${VM_QEMU[@]}" -device virtio-gpu-pci,max_outputs=2,id=gpu \
+	-monitor "pipe:$W/mon" &
 QPID=$!
-exec 3> "$W/mon.in"
-cat "$W/mon.out" > "$W/monitor.log" &
+mon_open "$W"
 
 wait_for() { # PATTERN SECONDS
 	local n=0
@@ -181,17 +155,7 @@ wait_for() { # PATTERN SECONDS
 	done
 }
 
-shots() { # NAME: one PNG per output
-	local h
-	for h in 0 1; do
-		echo "screendump $W/$1-$h.png -f png gpu $h" >&3
-	done
-	for h in 0 1; do
-		local n=0
-		while [ ! -s "$W/$1-$h.png" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-	done
-	sleep 0.5 # the file is written whole before the next command
-}
+shots() { mon_shots "$W/$1-%s.png"; } # NAME: one PNG per output
 
 fail=0
 check() { # NAME FRAME [CONN FRAME on output 0]: guest A (or the lessor), B

@@ -11,11 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fake_lease_manager.h"
 #include "vd_fixture.h"
 
 static int fails;
@@ -23,11 +22,8 @@ static int fails;
 /* A one-request lease manager in a child: /dev/null as the "lease". */
 static pid_t fake_manager(const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(s, 1) < 0)
+	int s = flm_listen(path, 1);
+	if (s < 0)
 		return -1;
 	pid_t pid = fork();
 	if (pid != 0) {
@@ -35,25 +31,10 @@ static pid_t fake_manager(const char *path)
 		return pid;
 	}
 	alarm(20); /* never asked: don't outlive the test */
-	int c = accept(s, NULL, NULL), op = -1, nul = open("/dev/null", O_RDWR);
-	if (c < 0 || nul < 0 || recv(c, &op, sizeof(op), 0) != sizeof(op) ||
-	    op != 0)
+	int op, c = flm_accept(s, &op), nul = open("/dev/null", O_RDWR);
+	if (c < 0 || nul < 0 || op != 0)
 		_exit(3);
-	char byte = 0;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctrl = {0};
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctrl.buf,
-			     .msg_controllen = sizeof(ctrl.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &nul, sizeof(int));
-	_exit(sendmsg(c, &msg, MSG_NOSIGNAL) < 0 ? 4 : 0);
+	_exit(flm_send_fds(c, &nul, 1) < 0 ? 4 : 0);
 }
 
 /* Runs vdispld with args; checks its exit code and that its log says

@@ -15,7 +15,7 @@ label() {
 # connector, pixel for pixel; flip: no shot shows anything but one of
 # modetest's two frames, and each connector showed the bars at least once.
 check_case() {
-	local tag=$1 dir=$RES/$1 mode shots shot all needle c got fmt
+	local tag=$1 dir=$RES/$1 mode shots shot all needle c fmt
 	mode=$(cat "$dir/mode" 2>/dev/null)
 	shots=$(find "$dir" -maxdepth 1 -name '*.png' -size +0 2>/dev/null | sort)
 	if [ -z "$mode" ] || [ -z "$shots" ]; then
@@ -33,22 +33,34 @@ check_case() {
 	for c in $(cut -d' ' -f4- "$dir/spec"); do
 		needle=${c%%:*}
 		fmt=$(grep -F " $needle:" "$dir/spec" | cut -d' ' -f1)
-		got=$(grep -F " frame $needle " "$all" | awk '{print $NF}' | sort | uniq -c | tr -s ' ' | tr '\n' ',')
-		if [ "$mode" = static ]; then
-			if grep -qF " frame $needle bars" "$all"; then
-				ok "$tag: $(label "$needle") shows modetest's $fmt frame pixel for pixel ($(pixels "$all" "$needle" bars))"
-			else
-				bad "$tag: $(label "$needle") never showed modetest's $fmt frame (shots:$got $(why "$all" "$needle"))"
-			fi
-		elif grep -qF " frame $needle bad" "$all"; then
-			bad "$tag: $(label "$needle") showed neither of modetest's $fmt frames (shots:$got $(why "$all" "$needle"))"
-		elif grep -qF " frame $needle bars" "$all"; then
-			ok "$tag: $(label "$needle") flips between modetest's two $fmt frames, pixel for pixel (shots:$got)"
-		else
-			bad "$tag: $(label "$needle") never showed the bars in $(echo "$shots" | wc -w) shots (shots:$got)"
-		fi
+		shot_verdict "$tag" "$mode" "$all" "$needle" "$(label "$needle")" "$fmt" \
+			"$(pixels "$all" "$needle" bars)" "$(why "$all" "$needle")"
 	done
 	rm -f "$all"
+}
+
+# shot_verdict TAG MODE ALL NEEDLE WHO FMT SHOWN WHY: one connector's ok
+# or bad from the checker's "SHOT frame NEEDLE bars|fill|bad" lines in ALL (the
+# Weston run's check_case, the KMS run's check_kms_case). static: a shot
+# shows modetest's frame (the bars), SHOWN says what was compared; flip:
+# no shot shows anything but modetest's two frames, and one the bars. WHO
+# names the connector, WHY what its bad shots showed.
+shot_verdict() {
+	local tag=$1 mode=$2 all=$3 needle=$4 who=$5 fmt=$6 shown=$7 why=$8 got
+	got=$(grep -F " frame $needle " "$all" | awk '{print $4}' | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+	if [ "$mode" = static ]; then
+		if grep -qF " frame $needle bars" "$all"; then
+			ok "$tag: $who shows modetest's $fmt frame pixel for pixel ($shown)"
+		else
+			bad "$tag: $who never showed modetest's $fmt frame (shots:$got $why)"
+		fi
+	elif grep -qF " frame $needle bad" "$all"; then
+		bad "$tag: $who showed neither of modetest's $fmt frames (shots:$got $why)"
+	elif grep -qF " frame $needle bars" "$all"; then
+		ok "$tag: $who flips between modetest's two $fmt frames, pixel for pixel (shots:$got)"
+	else
+		bad "$tag: $who never showed the bars (shots:$got)"
+	fi
 }
 
 # pixels ALL NEEDLE: the checker's tally for the first shot with FRAME.

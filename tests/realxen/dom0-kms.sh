@@ -75,20 +75,6 @@ inject_uinput() {
 	say "input injected into c0 of domid $5"
 }
 
-start_vdispld_kms() {
-	chroot "$S" /usr/bin/env /usr/bin/vdispld \
-		-c /tmp/vdispld-kms.conf > "$R/vdispld.log" 2>&1 4>&- &
-	VDISPLD_PID=$!
-	sleep 2
-	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
-		say "vdispld running"
-	else
-		wait "$VDISPLD_PID"
-		fail "vdispld exited $? at start"
-		sed 's/^/REALXEN-VDISPLD: /' "$R/vdispld.log"
-	fi
-}
-
 kms_main() {
 	setup_chroot
 	if ! wait_for 30 test -e /dev/dri/card0; then
@@ -101,7 +87,7 @@ kms_main() {
 	done
 	start_uinput
 	kms_config
-	start_vdispld_kms
+	start_vdispld /tmp/vdispld-kms.conf kms
 	TAIL_PIDS=''
 	follow_console domu
 	create domu

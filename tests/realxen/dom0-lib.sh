@@ -59,10 +59,16 @@ start_weston() {
 	fi
 }
 
-# chroot execs env, env execs vdispld: $! is vdispld's pid.
+# start_vdispld [CONF [kms]]: vdispld with CONF (default the share's
+# config) on Weston's wayland-1, or with kms on no compositor (no Wayland
+# environment, no -W). fd 4 (the KMS run's uinput FIFO, when open) is not
+# passed on: vdispld holding it would keep the device process's input
+# open. chroot execs env, env execs vdispld: $! is vdispld's pid.
 start_vdispld() {
-	chroot "$S" /usr/bin/env $ENV /usr/bin/vdispld \
-		-c /realxen/vdispld.conf -W wayland-1 > "$R/vdispld.log" 2>&1 &
+	wenv=$ENV wl="-W wayland-1"
+	[ "${2:-}" = kms ] && wenv="" wl=""
+	chroot "$S" /usr/bin/env $wenv /usr/bin/vdispld \
+		-c "${1:-/realxen/vdispld.conf}" $wl > "$R/vdispld.log" 2>&1 4>&- &
 	VDISPLD_PID=$!
 	sleep 2
 	if kill -0 "$VDISPLD_PID" 2>/dev/null; then

@@ -32,6 +32,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=qemu-mon.sh
+. "$HERE/qemu-mon.sh"
 
 say() { echo "realxen: $*"; }
 skip() { say "SKIP: $*"; exit 77; }
@@ -213,9 +215,8 @@ run_qemu() { # DOM0_MODE
 # screendumps of each of virtio-gpu's two outputs into RESULT/TAG
 # (head-H-I.png), then RESULT/TAG/shots-done for Dom0 to go on.
 shot_server() {
-	local log=$1 line tag n i h k
-	exec 3> "$WORK/mon.in"
-	cat "$WORK/mon.out" > "$WORK/monitor.log" &
+	local log=$1 line tag n i
+	mon_open "$WORK"
 	# tail stops with run.sh ($$), the loop with this subshell (killed
 	# when QEMU is done): nothing outlives the run.
 	while IFS= read -r line; do
@@ -227,16 +228,7 @@ shot_server() {
 		tag=$1 n=$2
 		mkdir -p "$RESULT/$tag"
 		for i in $(seq 1 "$n"); do
-			for h in 0 1; do
-				echo "screendump $RESULT/$tag/head-$h-$i.png -f png gpu $h" >&3
-			done
-			for h in 0 1; do
-				k=0
-				while [ ! -s "$RESULT/$tag/head-$h-$i.png" ] && [ $k -lt 300 ]; do
-					sleep 0.1; k=$((k + 1))
-				done
-			done
-			sleep 0.5 # whole before the next command; flips move on
+			mon_shots "$RESULT/$tag/head-%s-$i.png" # flips move on
 		done
 		touch "$RESULT/$tag/shots-done"
 	done < <(tail -n +1 -F --pid=$$ "$log" 2>/dev/null)

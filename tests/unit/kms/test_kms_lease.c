@@ -13,65 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "fake_lease_manager.h"
 #include "kms_lease.h"
 
 enum answer { SEND_ONE, HANG_UP, SEND_TWO, SEND_NONE, SILENT };
 
 static char sock_path[108];
 
-static void send_fds(int c, const int *fds, int n)
-{
-	char byte = 0;
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} ctrl;
-	memset(&ctrl, 0, sizeof(ctrl));
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (n) {
-		msg.msg_control = ctrl.buf;
-		msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	}
-	(void)sendmsg(c, &msg, MSG_NOSIGNAL);
-}
-
 /* A one-request server in a child: answers as told, then waits for the
  * client to hang up (a held lease) before it exits. */
 static pid_t serve(enum answer how, int lease_fd)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
-	unlink(sock_path);
-	int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	int s = flm_listen(sock_path, 1);
 	assert_true(s >= 0);
-	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(s, 1), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid) {
 		close(s);
 		return pid;
 	}
-	int c = accept(s, NULL, NULL);
-	int op = -1;
-	if (c < 0 || recv(c, &op, sizeof(op), 0) != (ssize_t)sizeof(op) ||
-	    op != KMS_LEASE_GET)
+	int op;
+	int c = flm_accept(s, &op);
+	if (c < 0 || op != KMS_LEASE_GET)
 		_exit(3);
 	if (how == SEND_ONE || how == SEND_TWO || how == SEND_NONE) {
 		int two[2] = {lease_fd, lease_fd};
-		send_fds(c, two, how == SEND_ONE ? 1 : how == SEND_TWO ? 2 : 0);
+		int n = how == SEND_ONE ? 1 : how == SEND_TWO ? 2 : 0;
+		(void)flm_send_fds(c, two, n);
 	}
 	if (how == HANG_UP)
 		_exit(0);

@@ -2,14 +2,18 @@
 # The arm64 tier's test procedure (busybox sh), run by dom0-init.sh with /
 # bound on /host (the sysroot the x86 tier's helpers expect). It proves
 # what only an auto-translated Dom0 can do, on the real kernel. One boot:
-#   zc       zero copy of the guest's own buffers: the project's test
-#            compositor stands where Weston would, with --attach-only (a
-#            real grant export cannot be mmapped: only a DMA importer can
-#            use it), vdispld is its client; domu (be-alloc=0, c0 800x600 +
-#            c1 1024x768) flips with modetest. vdispld's counters before and
-#            after, the compositor's report; then modetest stops (each
-#            DBUF_DESTROY waits for the export's release through
-#            IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED) and domu is destroyed.
+#   zc       zero copy: the project's test compositor stands where Weston
+#            would, with --attach-only (a real grant export cannot be
+#            mmapped: only a DMA importer can use it), vdispld is its
+#            client. Two guests flip with modetest at once: domu
+#            (be-alloc=0, c0 800x600 + c1 1024x768), whose own buffers go
+#            as grant exports, and domuba (be-alloc=1, c0 800x600), whose
+#            display memory vdispld allocated from /dev/dma_heap/system
+#            and hands over as that dma-buf (the compositor maps and reads
+#            it). vdispld's counters before and after, the compositor's
+#            report; then modetest stops (each DBUF_DESTROY of an export
+#            waits for its release through
+#            IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED), both are destroyed.
 #   weston   Weston (headless, pixman, the test-only input seat) and a
 #            new vdispld, two guests at once: domu again (its own buffers,
 #            copied: pixman has no dma-buf) and domuba (be-alloc=1, c0
@@ -84,19 +88,30 @@ tc_summary() {
 }
 
 # follow_console waits 120 s for a guest's console log: started with
-# each guest's first creation (domu's follower goes on across its second).
+# each guest's first creation (it goes on across the later ones).
+# Both guests flip at once: domu's own buffers (real grant exports,
+# attach-only) and domuba's display memory (dma-heap buffers vdispld
+# allocated and granted, which the compositor can map and read).
 zc_guest() {
 	follow_console domu
-	create domu
-	A=$(domid domu)
+	follow_console domuba
+	create domu domuba
+	A=$(domid domu) B=$(domid domuba)
 	wait_ready domu || return 1
+	wait_ready domuba || return 1
 	dump_xs "$A" zc
-	run domu flip XR24 || return 1
+	dump_xs "$B" zcba
+	gcmd domu flip XR24
+	sa=$SEQ
+	gcmd domuba flip XR24
+	started "$sa" domu 'flip XR24' || return 1
+	started "$SEQ" domuba 'flip XR24' || return 1
 	sleep 5
 	counters zc-begin
 	sleep 10
 	counters zc-end
 	run domu stop
+	run domuba stop
 	sleep 2
 	counters zc-stopped
 }
@@ -105,8 +120,9 @@ phase_zc() {
 	case_begin zc
 	start_tc
 	start_vdispld
-	zc_guest || fail "zc: the guest's part did not complete"
+	zc_guest || fail "zc: the guests' part did not complete"
 	destroy domu
+	destroy domuba
 	stop_vdispld zc
 	kill "$TC_PID" 2>/dev/null
 	wait "$TC_PID"
@@ -114,20 +130,19 @@ phase_zc() {
 	tc_summary
 }
 
-# started SEQ NAME: the guest's modetest answered command SEQ.
+# started SEQ NAME WHAT: the guest's modetest answered command SEQ.
 started() {
 	d=$(domid "$2")
 	if wait_for 120 state_is "$d" "$1 (running|exited [0-9]+)"; then
-		say "$2 (domid $d): static -> $(guest_state "$d" | cut -d' ' -f2-)"
+		say "$2 (domid $d): '$3' -> $(guest_state "$d" | cut -d' ' -f2-)"
 	else
-		fail "$2 (domid $d): no answer to 'static XR24' after 120 s"
+		fail "$2 (domid $d): no answer to '$3' after 120 s"
 	fi
 	state_is "$d" "$1 running"
 }
 
 # weston_guests: domu and domuba under Weston, as the x86 tier's matrix.
 weston_guests() {
-	follow_console domuba
 	create domu domuba
 	A=$(domid domu) B=$(domid domuba)
 	wait_ready domu || return 1
@@ -138,8 +153,8 @@ weston_guests() {
 	gcmd domu static XR24
 	sa=$SEQ
 	gcmd domuba static XR24
-	started "$sa" domu || return 1
-	started "$SEQ" domuba || return 1
+	started "$sa" domu 'static XR24' || return 1
+	started "$SEQ" domuba 'static XR24' || return 1
 	sleep 3
 	capture static-XR24 static "$(spec_of domu XR24)" "$(spec_of domuba XR24)"
 	counters static-XR24

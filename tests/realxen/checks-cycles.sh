@@ -4,14 +4,14 @@
 # every destroy; be-alloc=1 on an x86 PV guest refused cleanly. Uses
 # checks.sh's LOG, RES, ok, bad, expect, gexpect, gabsent, domid_of.
 
-# check_cycles [NAME]: dom0-lib.sh's cycles of NAME (default domu2); its
-# first creation is the one before the cycles.
+# check_cycles [NAME [N]]: dom0-lib.sh's cycles of NAME (default domu2),
+# whose Nth creation (default the first) is the one before the cycles.
 check_cycles() {
-	local g=${1:-domu2} i d fds
-	for i in 2 3 4; do
+	local g=${1:-domu2} n=${2:-1} i d fds
+	for i in $((n + 1)) $((n + 2)) $((n + 3)); do
 		d=$(domid_of "$g" "$i")
 		if [ -z "$d" ]; then
-			bad "cycles: re-creation $((i - 1)) of $g did not happen"
+			bad "cycles: re-creation $((i - n)) of $g did not happen"
 			continue
 		fi
 		gexpect "$d" "cycles: re-created $g (domid $d) got its card" \

@@ -158,6 +158,16 @@ wait_for() { # PATTERN SECONDS
 shots() { mon_shots "$W/$1-%s.png"; } # NAME: one PNG per output
 
 fail=0
+# at NAME WHAT: the VM's "KMS-SHOT NAME" came and its shots are taken;
+# else "FAIL: WHAT" (with the log's tail), and false.
+at() {
+	if wait_for "KMS-SHOT $1" 200; then
+		shots "$1"
+	else
+		say "FAIL: $2"; tail -30 "$LOG"; fail=1
+		return 1
+	fi
+}
 check() { # NAME FRAME [CONN FRAME on output 0]: guest A (or the lessor), B
 	"$KMS_SHOT_CHECK" "$W/$1-0.png" "${3:-0}" "${4:-$2}" 800 600 || fail=1
 	"$KMS_SHOT_CHECK" "$W/$1-1.png" 1 "$2" 1024 768 || fail=1
@@ -177,11 +187,8 @@ shots flipped
 check flipped 1
 # fit = scale: a 1000x500 picture on Virtual-1's preferred mode (the
 # recorded 1280x800), scaled to fit, black above and below.
-if wait_for "KMS-SHOT scaled" 200; then
-	shots scaled
+if at scaled "no KMS-SHOT scaled"; then
 	"$KMS_SHOT_CHECK" "$W/scaled-0.png" 0 0 1280 800 1000 500 || fail=1
-else
-	say "FAIL: no KMS-SHOT scaled"; tail -30 "$LOG"; fail=1
 fi
 # Leases: Virtual-1 keeps the lessor's picture (conn 2) all along.
 for step in lease-fd:0 lease-socket:0 relet:1; do
@@ -194,30 +201,21 @@ for step in lease-fd:0 lease-socket:0 relet:1; do
 done
 # The daemon: both displays exactly a frame of the guest's pattern, and a
 # frame after the first (the guest flips).
-if wait_for "KMS-SHOT daemon" 200; then
-	shots daemon
+if at daemon "vdispld --presenter kms never showed the guest"; then
 	"$KMS_XENSIM_SHOT" "$W/daemon-0.png" 1 0 800 600 1 || fail=1
 	"$KMS_XENSIM_SHOT" "$W/daemon-1.png" 1 1 1024 768 1 || fail=1
-else
-	say "FAIL: vdispld --presenter kms never showed the guest"; fail=1
 fi
 # After SIGHUP with the outputs swapped: c1 (1024x768) on Virtual-1, c0
 # (800x600) on Virtual-2, both still flipping.
-if wait_for "KMS-SHOT daemon-swapped" 200; then
-	shots daemon-swapped
+if at daemon-swapped "vdispld never showed the swapped outputs"; then
 	"$KMS_XENSIM_SHOT" "$W/daemon-swapped-0.png" 1 1 1024 768 1 || fail=1
 	"$KMS_XENSIM_SHOT" "$W/daemon-swapped-1.png" 1 0 800 600 1 || fail=1
-else
-	say "FAIL: vdispld never showed the swapped outputs"; fail=1
 fi
 # The daemon on a lease of one of the two outputs: the guest's c1 on
 # Virtual-2, the lessor's own picture untouched on Virtual-1.
-if wait_for "KMS-SHOT daemon-lease" 200; then
-	shots daemon-lease
+if at daemon-lease "vdispld on a lease never showed the guest"; then
 	"$KMS_SHOT_CHECK" "$W/daemon-lease-0.png" 2 0 800 600 || fail=1
 	"$KMS_XENSIM_SHOT" "$W/daemon-lease-1.png" 1 1 1024 768 1 || fail=1
-else
-	say "FAIL: vdispld on a lease never showed the guest"; fail=1
 fi
 wait_for "KMS-DAEMON-LEASE-EXIT" 120 || true
 sleep 1 # the rest of vdispld's log

@@ -37,7 +37,6 @@ CFG=/host/realxen
 . "$CFG/dom0-input.sh"
 # shellcheck source=../realxen/dom0-shots.sh
 . "$CFG/dom0-shots.sh"
-case_begin() { say "case $1 begin"; }
 
 # Weston's desktop-shell places each window at random: on a bigger output
 # one of the three rarely covers another (c1 hides all of c0 in ~8 % of
@@ -45,17 +44,10 @@ case_begin() { say "case $1 begin"; }
 # shellcheck disable=SC2034 # read by start_weston (dom0-lib.sh)
 WESTON_W=2560 WESTON_H=1440
 
-# stop_vdispld PHASE: SIGTERM and its exit status; its log kept as
+# end_phase PHASE: vdispld stopped (dom0-lib.sh), its log kept as
 # PHASE-vdispld.log (the next phase's vdispld starts a new one).
-stop_vdispld() {
-	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
-		say "vdispld alive after $1"
-		kill -TERM "$VDISPLD_PID"
-		wait "$VDISPLD_PID"
-		say "vdispld exit $? after $1"
-	else
-		fail "vdispld died during $1"
-	fi
+end_phase() {
+	stop_vdispld "$1"
 	mv "$R/vdispld.log" "$R/$1-vdispld.log"
 }
 
@@ -95,17 +87,7 @@ tc_summary() {
 zc_guest() {
 	follow_console domu
 	follow_console domuba
-	create domu domuba
-	A=$(domid domu) B=$(domid domuba)
-	wait_ready domu || return 1
-	wait_ready domuba || return 1
-	dump_xs "$A" zc
-	dump_xs "$B" zcba
-	gcmd domu flip XR24
-	sa=$SEQ
-	gcmd domuba flip XR24
-	started "$sa" domu 'flip XR24' || return 1
-	started "$SEQ" domuba 'flip XR24' || return 1
+	two_guests zc zcba 'flip XR24' || return 1
 	sleep 5
 	counters zc-begin
 	sleep 10
@@ -123,7 +105,7 @@ phase_zc() {
 	zc_guest || fail "zc: the guests' part did not complete"
 	destroy domu
 	destroy domuba
-	stop_vdispld zc
+	end_phase zc
 	kill "$TC_PID" 2>/dev/null
 	wait "$TC_PID"
 	say "test compositor exit $?"
@@ -141,20 +123,27 @@ started() {
 	state_is "$d" "$1 running"
 }
 
-# weston_guests: domu and domuba under Weston, as the x86 tier's matrix.
-weston_guests() {
+# two_guests TAG_A TAG_B 'ACTION FMT': domu and domuba created side by
+# side, their XenStore trees dumped as TAG_A and TAG_B, then the same
+# modetest command to both at once (its start takes ~40 s under TCG);
+# sets A and B to their domids.
+two_guests() {
 	create domu domuba
 	A=$(domid domu) B=$(domid domuba)
 	wait_ready domu || return 1
 	wait_ready domuba || return 1
-	dump_xs "$A" static
-	dump_xs "$B" bealloc
-	# Both at once: modetest's start takes ~40 s under TCG.
-	gcmd domu static XR24
+	dump_xs "$A" "$1"
+	dump_xs "$B" "$2"
+	gcmd domu $3
 	sa=$SEQ
-	gcmd domuba static XR24
-	started "$sa" domu 'static XR24' || return 1
-	started "$SEQ" domuba 'static XR24' || return 1
+	gcmd domuba $3
+	started "$sa" domu "$3" || return 1
+	started "$SEQ" domuba "$3"
+}
+
+# weston_guests: domu and domuba under Weston, as the x86 tier's matrix.
+weston_guests() {
+	two_guests static bealloc 'static XR24' || return 1
 	sleep 3
 	capture static-XR24 static "$(spec_of domu XR24)" "$(spec_of domuba XR24)"
 	counters static-XR24
@@ -188,7 +177,7 @@ phase_weston() {
 	start_vdispld
 	weston_guests || fail "weston: the guests' part did not complete"
 	say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
-	stop_vdispld weston
+	end_phase weston
 	kill "$WESTON_PID" 2>/dev/null
 	wait "$WESTON_PID"
 }

@@ -123,14 +123,7 @@ kms_main() {
 	fi
 
 	destroy domu
-	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
-		say "vdispld alive after destroy (pids: $(pidof vdispld))"
-		kill -TERM "$VDISPLD_PID"
-		wait "$VDISPLD_PID"
-		say "vdispld exit $?"
-	else
-		fail "vdispld died"
-	fi
+	stop_vdispld destroy
 	# shellcheck disable=SC2086
 	kill $TAIL_PIDS 2>/dev/null
 	grep -E 'kms|error|warn' "$R/vdispld.log" | tail -n 20 |

@@ -80,6 +80,21 @@ start_vdispld() {
 	fi
 }
 
+# stop_vdispld WHEN: vdispld must still run after WHEN ("destroy": every
+# guest gone); SIGTERM then, and its exit status.
+stop_vdispld() {
+	if kill -0 "$VDISPLD_PID" 2>/dev/null; then
+		say "vdispld alive after $1 (pids: $(pidof vdispld))"
+		kill -TERM "$VDISPLD_PID"
+		wait "$VDISPLD_PID"
+		say "vdispld exit $? after $1"
+	else
+		fail "vdispld died during $1"
+	fi
+}
+
+case_begin() { say "case $1 begin"; }
+
 # Copies a guest's console (xenconsoled's log, kept across re-creations
 # of that name) to ours as "NAME| ..." lines.
 follow_console() { # NAME

@@ -35,8 +35,6 @@ no_backend() {
 	exit 0
 }
 
-case_begin() { say "case $1 begin"; }
-
 # realxen.mode=kms: the KMS presenter on QEMU's virtio-gpu, no Weston.
 if [ "$MODE" = kms ]; then
 	# shellcheck source=dom0-kms.sh
@@ -116,14 +114,7 @@ cycles domu2
 say "xl destroy domu"
 destroy domu
 say "backend after destroy: $(xenstore-ls /local/domain/0/backend/vdispl 2>/dev/null | wc -l) nodes"
-if kill -0 "$VDISPLD_PID" 2>/dev/null; then
-	say "vdispld alive after destroy (pids: $(pidof vdispld))"
-	kill -TERM "$VDISPLD_PID"
-	wait "$VDISPLD_PID"
-	say "vdispld exit $?"
-else
-	fail "vdispld died"
-fi
+stop_vdispld destroy
 kill "$WESTON_PID" 2>/dev/null
 wait "$WESTON_PID"
 # shellcheck disable=SC2086

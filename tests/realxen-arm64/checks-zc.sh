@@ -128,11 +128,7 @@ check_bealloc_arm64() {
 
 run_arm64_checks() { # SERIAL_LOG RESULT_DIR
 	LOG=$1 RES=$2
-	if ! grep -aq 'REALXEN-DOM0: .* toolstack up' "$LOG"; then
-		echo "realxen: SKIP: Xen/Dom0 did not come up under QEMU (see $LOG)"
-		return 77
-	fi
-	ok "Xen and Dom0 toolstack up"
+	checks_start || return $?
 	expect "Dom0 test procedure completed" 'REALXEN-DOM0: .* END$'
 	local src
 	src=$(sed -nE 's/^REALXEN-DOM0: t=[0-9.]+ vdispld from: //p' "$LOG" | head -n1)
@@ -140,9 +136,7 @@ run_arm64_checks() { # SERIAL_LOG RESULT_DIR
 	package*) ok "Dom0's vdispld unpacked from the arm64 package (${src#package })" ;;
 	*) echo "realxen: info Dom0's vdispld from: ${src:-unknown}" ;;
 	esac
-	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
-		bad "Dom0 or guest reported failures (above)"
-	fi
+	check_no_fail_lines
 	local a
 	a=$(domid_of domu)
 	[ -n "$a" ] || bad "no domu created"
@@ -178,10 +172,5 @@ run_arm64_checks() { # SERIAL_LOG RESULT_DIR
 	expect "weston: vdispld exited 0" 'REALXEN-DOM0: .*vdispld exit 0 after weston'
 	grep -aE 'REALXEN-DOM0: .*(compositor report|counters (zc|bealloc|flip))' "$LOG" |
 		sed 's/^REALXEN-DOM0: /realxen: info /'
-	if [ "$CHECK_FAILS" -gt 0 ]; then
-		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
-		return 1
-	fi
-	echo "realxen: all checks passed"
-	return 0
+	checks_verdict
 }

@@ -94,18 +94,12 @@ check_kms_flips() {
 run_checks_kms() { # SERIAL_LOG RESULT_DIR
 	LOG=$1 RES=$2
 	local a
-	if ! grep -aq 'REALXEN-DOM0: .* toolstack up' "$LOG"; then
-		echo "realxen: SKIP: Xen/Dom0 did not come up under QEMU (see $LOG)"
-		return 77
-	fi
-	ok "Xen and Dom0 toolstack up"
+	checks_start || return $?
 	expect "Dom0's kernel drives virtio-gpu (/dev/dri/card0)" 'REALXEN-DOM0: .* drm card0-Virtual-1: connected'
 	expect "virtio-gpu's second output is on" 'REALXEN-DOM0: .* drm card0-Virtual-2: connected'
 	expect "vdispld runs with the KMS presenter" 'REALXEN-DOM0: .* vdispld running'
 	expect "Dom0 KMS procedure completed" 'REALXEN-DOM0: .* END$'
-	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
-		bad "Dom0 or guest reported failures (above)"
-	fi
+	check_no_fail_lines
 	a=$(domid_of domu)
 	[ -n "$a" ] || bad "no domu created"
 	expect "domu: backend vdispl/$a/0 Connected" \
@@ -127,10 +121,5 @@ run_checks_kms() { # SERIAL_LOG RESULT_DIR
 	check_key_a "$a" domu
 	expect "vdispld survived the guest's destroy" 'REALXEN-DOM0: .*vdispld alive after destroy'
 	expect "vdispld exited 0 on SIGTERM" 'REALXEN-DOM0: .*vdispld exit 0'
-	if [ "$CHECK_FAILS" -gt 0 ]; then
-		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
-		return 1
-	fi
-	echo "realxen: all KMS checks passed"
-	return 0
+	checks_verdict KMS
 }

@@ -124,14 +124,37 @@ check_boot_wait() {
 	echo "realxen: info guest uptime at /init per boot (s): $t"
 }
 
-run_checks() { # SERIAL_LOG RESULT_DIR
-	LOG=$1 RES=$2
-
+# checks_start: Xen and Dom0's toolstack came up under QEMU, else the run
+# is skipped (77): the same first check of every real-Xen run.
+checks_start() {
 	if ! grep -aq 'REALXEN-DOM0: .* toolstack up' "$LOG"; then
 		echo "realxen: SKIP: Xen/Dom0 did not come up under QEMU (see $LOG)"
 		return 77
 	fi
 	ok "Xen and Dom0 toolstack up"
+}
+
+# Every FAIL line Dom0 or a guest printed fails a check.
+check_no_fail_lines() {
+	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
+		bad "Dom0 or guest reported failures (above)"
+	fi
+}
+
+# checks_verdict [WHAT]: the run's result from CHECK_FAILS (0 or 1).
+# shellcheck disable=SC2120 # checks-kms.sh passes WHAT
+checks_verdict() {
+	if [ "$CHECK_FAILS" -gt 0 ]; then
+		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
+		return 1
+	fi
+	echo "realxen: all ${1:+$1 }checks passed"
+	return 0
+}
+
+run_checks() { # SERIAL_LOG RESULT_DIR
+	LOG=$1 RES=$2
+	checks_start || return $?
 	if ! grep -aq 'REALXEN-DOM0: .* vdispld running' "$LOG"; then
 		# No backend: still prove the guest's frontends wait for one.
 		expect "guest's xen-drm-front waits (frontend Initialising)" \
@@ -140,9 +163,7 @@ run_checks() { # SERIAL_LOG RESULT_DIR
 		return 77
 	fi
 	expect "Dom0 test procedure completed" 'REALXEN-DOM0: .* END$'
-	if grep -aE 'REALXEN-(DOM0|GUEST): .*FAIL' "$LOG"; then
-		bad "Dom0 or guest reported failures (above)"
-	fi
+	check_no_fail_lines
 	local a b
 	a=$(domid_of domu) b=$(domid_of domu2)
 	[ -n "$a" ] || bad "no domu created"
@@ -164,10 +185,5 @@ run_checks() { # SERIAL_LOG RESULT_DIR
 	grep -aE 'REALXEN-GUEST: .*input frames read' "$LOG" | sed 's/^.*REALXEN-GUEST: /realxen: info /'
 	grep -aE 'REALXEN-DOM0: .* case [a-zA-Z0-9-]+ begin' "$LOG" |
 		sed -E 's/^REALXEN-DOM0: t=([0-9.]+) case (.*) begin/realxen: info case \2 began at Dom0 uptime \1 s/'
-	if [ "$CHECK_FAILS" -gt 0 ]; then
-		echo "realxen: $CHECK_FAILS check(s) failed; logs in $RES and $LOG"
-		return 1
-	fi
-	echo "realxen: all checks passed"
-	return 0
+	checks_verdict
 }
